@@ -1,0 +1,46 @@
+"""Roles and what each may do (operations.md). Enforced in the services, mirrored in the UI."""
+
+from __future__ import annotations
+
+ROLE_NAMES = {"clerk": "窗口经办员", "reviewer": "审核员", "admin": "管理员"}
+
+_CLERK = frozenset(
+    {
+        "person.search",
+        "person.write",
+        "enrolment.create",
+        "voucher.print",
+        "voucher.verify",
+    }
+)
+_REVIEWER = _CLERK | {"enrolment.cancel"}
+_ADMIN = frozenset(
+    {
+        "admin.operators",
+        "admin.settings",
+        "admin.packs",
+        "admin.audit",
+        "admin.backup",
+        "voucher.verify",
+    }
+)
+
+PERMISSIONS: dict[str, frozenset[str]] = {"clerk": _CLERK, "reviewer": _REVIEWER, "admin": _ADMIN}
+
+ACTION_NAMES = {
+    "person.search": "查询参保人",
+    "person.write": "登记或修改参保人信息",
+    "enrolment.create": "办理参保登记",
+    "enrolment.cancel": "作废参保登记",
+    "voucher.print": "打印凭证",
+    "voucher.verify": "核验凭证",
+    "admin.operators": "管理操作员",
+    "admin.settings": "修改设置",
+    "admin.packs": "维护政策包",
+    "admin.audit": "查看审计日志",
+    "admin.backup": "备份与恢复",
+}
+
+
+def allowed(role: str, permission: str) -> bool:
+    return permission in PERMISSIONS.get(role, frozenset())

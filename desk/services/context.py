@@ -1,0 +1,121 @@
+"""What every service takes: the open desk (database, packs, clock, settings) and the acting operator."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Callable
+
+import sqlite_utils
+
+from desk.core.errors import PermissionDenied
+from desk.core.packs import PackRegistry
+from desk.core.roles import ACTION_NAMES, ROLE_NAMES, allowed
+from desk.resources import resource_path
+from desk.store import audit as audit_store
+from desk.store import settings as settings_store
+from desk.store.db import connect, write_transaction
+
+# Defaults of the office settings an administrator can change (operations.md, vouchers.md).
+DEFAULT_SETTINGS = {
+    "office_name": "大理州医疗保障事业管理局 经办窗口",
+    "window": "1号窗口",
+    "office_phone": "0872-0000000",
+    "office_hours": "周一至周五 9:00-12:00，14:30-17:30（法定节假日除外）",
+    "office_address": "",
+    "default_pack": "dali-resident-2025",
+    "paper": "A4",
+    "idle_lock_minutes": 10,
+    "max_failed_logins": 5,
+    "lockout_minutes": 15,
+}
+
+
+@dataclass(frozen=True)
+class Operator:
+    id: int
+    username: str
+    display_name: str
+    role: str
+    must_change_password: bool = False
+
+    @property
+    def role_name(self) -> str:
+        return ROLE_NAMES.get(self.role, self.role)
+
+    def can(self, permission: str) -> bool:
+        return allowed(self.role, permission)
+
+    def require(self, permission: str) -> None:
+        if not self.can(permission):
+            action = ACTION_NAMES.get(permission, permission)
+            raise PermissionDenied(f"{self.role_name}{self.display_name}没有“{action}”的权限，请由有权限的人员办理。")
+
+
+@dataclass
+class Desk:
+    """The open application: one database, the loaded policy packs and a clock."""
+
+    db: sqlite_utils.Database
+    packs: PackRegistry
+    path: Path | None = None
+    clock: Callable[[], datetime] = field(default=datetime.now)
+
+    @classmethod
+    def open(cls, path: Path | str, *, clock: Callable[[], datetime] | None = None, packs_dir: Path | None = None) -> "Desk":
+        db = connect(path)
+        packs = PackRegistry.load_directory(packs_dir or resource_path("policies"))
+        desk = cls(db=db, packs=packs, path=Path(path) if str(path) != ":memory:" else None, clock=clock or datetime.now)
+        desk._ensure_installation()
+        return desk
+
+    def _ensure_installation(self) -> None:
+        """The per-installation secret for voucher codes, created once at the first start."""
+        if settings_store.get_setting(self.db, "voucher_secret") is None:
+            with write_transaction(self.db):
+                if settings_store.get_setting(self.db, "voucher_secret") is None:
+                    settings_store.put_setting(
+                        self.db, "voucher_secret", secrets.token_hex(32), at=self.timestamp(), operator_id=None
+                    )
+
+    def close(self) -> None:
+        self.db.conn.close()
+
+    # ---- time
+    def now(self) -> datetime:
+        return self.clock()
+
+    def today(self) -> date:
+        return self.clock().date()
+
+    def timestamp(self) -> str:
+        return self.clock().isoformat(timespec="seconds")
+
+    # ---- settings
+    def setting(self, key: str):
+        return settings_store.get_setting(self.db, key, DEFAULT_SETTINGS.get(key))
+
+    def settings(self) -> dict:
+        stored = settings_store.all_settings(self.db)
+        stored.pop("voucher_secret", None)
+        return {**DEFAULT_SETTINGS, **stored}
+
+    # ---- audit
+    def audit(self, operator: Operator | None, action: str, record_type: str | None, record_id, detail: dict) -> int:
+        """Append an audit entry; call inside the business transaction."""
+        return audit_store.append_entry(
+            self.db,
+            at=self.timestamp(),
+            operator_id=operator.id if operator else None,
+            operator_name=operator.display_name if operator else None,
+            window=self.setting("window"),
+            action=action,
+            record_type=record_type,
+            record_id=record_id,
+            detail=detail,
+        )
+
+    def transaction(self):
+        return write_transaction(self.db)

@@ -1,0 +1,325 @@
+"""Enrolment (参保登记): quote, enrol, cancel, and the enrolment certificate."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date
+
+from desk.core.dates import parse_date
+from desk.core.enrolment import Quote, QuoteRequest, quote_enrolment
+from desk.core.errors import NotFound, Problem, Refused, ValidationError
+from desk.core.idnumber import parse_id_number
+from desk.core.money import from_fen, to_fen
+from desk.core.packs import Pack, PackRegistry
+from desk.services import vouchers
+from desk.services.context import Desk, Operator
+from desk.store import enrolments as store
+from desk.store import persons as person_store
+
+SCHEME_NAMES = {"resident": "城乡居民基本医疗保险", "employee": "职工基本医疗保险"}
+PROVISIONAL_LABELS = {
+    "contribution": "个人缴费标准",
+    "subsidies": "资助参保标准",
+    "collection": "集中参保期",
+    "waiting_period": "待遇等待期规则",
+}
+
+
+@dataclass(frozen=True)
+class EnrolmentResult:
+    enrolment_id: int
+    quote: Quote
+    receipt: vouchers.IssuedVoucher
+
+
+def resident_pack(packs: PackRegistry, pack_id: str, year: int) -> Pack:
+    pack = packs.get(pack_id)
+    if pack.scheme != "resident":
+        raise ValidationError.single("pack", "scheme", f"政策包 {pack.id} 不是城乡居民医保政策包，不能办理居民参保登记。")
+    if not (pack.in_force_on(date(year, 1, 1)) or pack.in_force_on(date(year, 12, 31))):
+        raise ValidationError.single("year", "pack_not_in_force", f"政策包 {pack.id} 不适用于{year}年度，请选择该年度的政策包。")
+    return pack
+
+
+def _check_year(year) -> int:
+    if isinstance(year, bool) or not isinstance(year, int) or not 1990 <= year <= 2100:
+        raise ValidationError.single("year", "range", "待遇年度应为四位年份，例如 2026。")
+    return year
+
+
+def _check_arrears(value) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ValidationError.single("arrears_years", "range", "补缴年数应为不小于0的整数。")
+    return value
+
+
+def _person_groups(person: dict) -> tuple[str, ...]:
+    return tuple(item["code"] for item in json.loads(person["groups_json"]))
+
+
+def quote_for_person(
+    desk: Desk,
+    operator: Operator,
+    *,
+    person_id: int,
+    year: int,
+    paid_on: date,
+    pack_id: str | None = None,
+    newborn: bool = False,
+    employee_ended_on: date | None = None,
+    arrears_years: int = 0,
+) -> Quote:
+    """What the person pays and from when benefits apply; nothing is written."""
+    operator.require("person.search")
+    person = person_store.get_person(desk.db, person_id)
+    if person is None:
+        raise NotFound("没有找到这位参保人。")
+    year = _check_year(year)
+    pack = resident_pack(desk.packs, pack_id or desk.setting("default_pack"), year)
+    request = QuoteRequest(
+        year=year,
+        birth_date=date.fromisoformat(person["birth_date"]),
+        paid_on=paid_on,
+        groups=_person_groups(person),
+        last_enrolled_year=store.last_enrolled_year(desk.db, person_id, year),
+        newborn=newborn,
+        employee_ended_on=employee_ended_on,
+        arrears_years=_check_arrears(arrears_years),
+    )
+    return quote_enrolment(pack, request)
+
+
+def _refuse_double_enrolment(desk: Desk, person: dict, year: int) -> None:
+    employee = store.active_enrolment(desk.db, person["id"], "employee", year)
+    if employee:
+        raise Refused(
+            f"{person['name']}{year}年度已参加职工基本医疗保险（参保地 {employee['region_code']}），"
+            "一人一年只能参加一种基本医疗保险，不能再参加居民医保（避免重复参保）。",
+            field="year",
+        )
+    resident = store.active_enrolment(desk.db, person["id"], "resident", year)
+    if resident:
+        raise Refused(
+            f"{person['name']}已于{resident['created_at'][:10]}办理{year}年度城乡居民医保参保登记"
+            f"（登记序号 {resident['id']}，待遇自{resident['benefit_start']}起），不能重复登记；"
+            "如原登记有误，请审核员先作废原登记。",
+            field="year",
+        )
+
+
+def enrol(
+    desk: Desk,
+    operator: Operator,
+    *,
+    person_id: int,
+    year: int,
+    paid_on: date,
+    pack_id: str | None = None,
+    newborn: bool = False,
+    employee_ended_on: date | None = None,
+    arrears_years: int = 0,
+) -> EnrolmentResult:
+    """Record the enrolment and issue its receipt, in one transaction with its audit entry."""
+    operator.require("enrolment.create")
+    if paid_on > desk.today():
+        raise ValidationError.single("paid_on", "future", "缴费日期不能晚于今天，请核对。")
+    with desk.transaction():
+        person = person_store.get_person(desk.db, person_id)
+        if person is None:
+            raise NotFound("没有找到这位参保人。")
+        _refuse_double_enrolment(desk, person, _check_year(year))
+        quote = quote_for_person(
+            desk, operator, person_id=person_id, year=year, paid_on=paid_on, pack_id=pack_id,
+            newborn=newborn, employee_ended_on=employee_ended_on, arrears_years=arrears_years,
+        )
+        pack = desk.packs.get(quote.pack_id)
+        row = _enrolment_row(desk, operator, person, pack, quote, paid_on)
+        enrolment_id = store.insert_enrolment(desk.db, row)
+        receipt = vouchers.issue(
+            desk, operator, doc_type="enrolment_receipt", record_type="enrolment", record_id=enrolment_id,
+            payload=receipt_payload(person, pack, quote, paid_on),
+        )
+        desk.audit(operator, "enrolment.create", "enrolment", enrolment_id, {"enrolment": row, "receipt": receipt.number})
+    return EnrolmentResult(enrolment_id, quote, receipt)
+
+
+def _enrolment_row(desk: Desk, operator: Operator, person: dict, pack: Pack, quote: Quote, paid_on: date) -> dict:
+    applied = [
+        {"code": g.code, "name": g.name, "applicable": g.applicable, "amount": str(g.amount), "reason": g.reason}
+        for g in quote.groups
+    ]
+    return {
+        "person_id": person["id"],
+        "scheme": "resident",
+        "year": quote.year,
+        "region_code": pack.region_code,
+        "pack_id": pack.id,
+        "pack_version": pack.version,
+        "groups_json": json.dumps(applied, ensure_ascii=False),
+        "subsidy_group": quote.subsidy_group,
+        "individual_fen": to_fen(quote.individual),
+        "subsidy_fen": to_fen(quote.subsidy),
+        "payable_fen": to_fen(quote.payable),
+        "paid_on": paid_on.isoformat(),
+        "benefit_start": quote.benefit_start.isoformat(),
+        "benefit_end": date(quote.year, 12, 31).isoformat(),
+        "waiting_months": quote.waiting_months,
+        "start_reason": quote.reason,
+        "provisional_json": json.dumps(list(quote.provisional)),
+        "origin": "local",
+        "status": "active",
+        "operator_id": operator.id,
+        "window": desk.setting("window"),
+        "created_at": desk.timestamp(),
+    }
+
+
+def receipt_payload(person: dict, pack: Pack, quote: Quote, paid_on: date) -> dict:
+    documents = {item["code"]: item["document"] for item in json.loads(person["groups_json"])}
+    return {
+        "person": {"name": person["name"], "id_type": person["id_type"], "id_number": person["id_number"], "sex": person["sex"]},
+        "enrolment": {
+            "year": quote.year,
+            "scheme_name": SCHEME_NAMES["resident"],
+            "region_code": pack.region_code,
+            "region_name": pack.region_name,
+            "pack_id": pack.id,
+            "pack_version": pack.version,
+            "groups_applied": [
+                {"code": g.code, "name": g.name, "document": documents.get(g.code, "")}
+                for g in quote.groups if g.applicable and g.code == quote.subsidy_group
+            ],
+            "groups_not_applicable": [{"code": g.code, "name": g.name, "reason": g.reason} for g in quote.groups if not g.applicable],
+            "individual": str(quote.individual),
+            "subsidy": str(quote.subsidy),
+            "subsidy_group_name": quote.subsidy_group_name,
+            "payable": str(quote.payable),
+            "paid_on": paid_on.isoformat(),
+            "benefit_start": quote.benefit_start.isoformat(),
+            "waiting_months": quote.waiting_months,
+            "reason": quote.reason,
+            "provisional": [PROVISIONAL_LABELS[name] for name in quote.provisional],
+        },
+    }
+
+
+def cancel_enrolment(desk: Desk, operator: Operator, *, enrolment_id: int, reason: str) -> dict:
+    """A reviewer marks a mistaken enrolment cancelled, with the reason; the record stays."""
+    operator.require("enrolment.cancel")
+    reason = (reason or "").strip()
+    if len(reason) < 2:
+        raise ValidationError.single("reason", "required", "请填写作废原因（至少2个字）。")
+    with desk.transaction():
+        row = store.get_enrolment(desk.db, enrolment_id)
+        if row is None:
+            raise NotFound("没有找到这条参保登记。")
+        if row["status"] != "active":
+            raise Refused(f"这条参保登记已于{row['cancelled_at'][:10]}作废，不能重复作废。")
+        if row["origin"] != "local":
+            raise Refused("职工医保等外部导入的参保记录不能在本窗口作废。")
+        store.cancel_enrolment(desk.db, enrolment_id, at=desk.timestamp(), operator_id=operator.id, reason=reason)
+        desk.audit(operator, "enrolment.cancel", "enrolment", enrolment_id, {"reason": reason})
+        return store.get_enrolment(desk.db, enrolment_id)
+
+
+def certificate_payload(desk: Desk, person: dict) -> dict:
+    """The 参保凭证 from the enrolments held locally: active ones, oldest first; 12 months per paid year."""
+    rows = [row for row in reversed(store.enrolments_of(desk.db, person["id"])) if row["status"] == "active"]
+    periods = [
+        {
+            "year": row["year"],
+            "scheme_name": SCHEME_NAMES[row["scheme"]],
+            "from": row["benefit_start"],
+            "to": row["benefit_end"],
+            "months_paid": 12,
+            "status": "正常参保" if row["origin"] == "local" else "职工医保（外部记录）",
+        }
+        for row in rows
+    ]
+    latest = rows[-1] if rows else None
+    pack = desk.packs.get(desk.setting("default_pack"))
+    return {
+        "person": {
+            "name": person["name"], "sex": person["sex"], "id_type": person["id_type"],
+            "id_number": person["id_number"], "personal_number": person["personal_number"],
+        },
+        "scheme_name": SCHEME_NAMES[latest["scheme"]] if latest else SCHEME_NAMES["resident"],
+        "region_code": latest["region_code"] if latest else pack.region_code,
+        "region_name": pack.region_name,
+        "issuing_office": desk.setting("office_name"),
+        "periods": periods,
+        "as_of": desk.today().isoformat(),
+    }
+
+
+def issue_certificate(desk: Desk, operator: Operator, *, person_id: int) -> vouchers.IssuedVoucher:
+    operator.require("voucher.print")
+    with desk.transaction():
+        person = person_store.get_person(desk.db, person_id)
+        if person is None:
+            raise NotFound("没有找到这位参保人。")
+        issued = vouchers.issue(
+            desk, operator, doc_type="enrolment_certificate", record_type="person", record_id=person_id,
+            payload=certificate_payload(desk, person),
+        )
+        desk.audit(operator, "certificate.issue", "person", person_id, {"voucher": issued.number})
+    return issued
+
+
+def enrolment_amounts(row: dict) -> dict:
+    return {key: from_fen(row[f"{key}_fen"]) for key in ("individual", "subsidy", "payable")}
+
+
+# ------------------------------------------------------------ the headless contract (desk quote)
+
+
+def quote_from_json(packs: PackRegistry, data, today: date) -> Quote:
+    """`desk quote`: one JSON object in; the same core calculation the tab uses."""
+    if not isinstance(data, dict):
+        raise ValidationError.single("(input)", "type", "输入应为一个 JSON 对象。")
+    unknown = set(data) - {
+        "pack", "year", "id_number", "groups", "paid_on", "last_enrolled_year", "newborn", "employee_ended_on",
+        "arrears_years",
+    }
+    if unknown:
+        raise ValidationError.single(sorted(unknown)[0], "unknown_field", f"未知的字段 {sorted(unknown)[0]}。")
+    if not isinstance(data.get("pack"), str):
+        raise ValidationError.single("pack", "required", "缺少政策包编号 pack。")
+    year = _check_year(data.get("year"))
+    pack = resident_pack(packs, data["pack"], year)
+    info = parse_id_number(data.get("id_number") if isinstance(data.get("id_number"), str) else "", today)
+    request = QuoteRequest(
+        year=year,
+        birth_date=info.birth_date,
+        paid_on=parse_date(data.get("paid_on"), "paid_on", "缴费日期"),
+        groups=_json_groups(data.get("groups", [])),
+        last_enrolled_year=_optional_year(data.get("last_enrolled_year")),
+        newborn=_json_bool(data.get("newborn", False), "newborn"),
+        employee_ended_on=None if data.get("employee_ended_on") is None
+        else parse_date(data["employee_ended_on"], "employee_ended_on", "职工医保中断日期"),
+        arrears_years=_check_arrears(data.get("arrears_years", 0)),
+    )
+    return quote_enrolment(pack, request)
+
+
+def _json_groups(value) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise ValidationError([Problem("groups", "type", "groups 应为资助类别代码的列表，例如 [\"dibao\"]。")])
+    return tuple(value)
+
+
+def _optional_year(value) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or not 1950 <= value <= 2100:
+        raise ValidationError.single("last_enrolled_year", "range", "上次参保年度应为四位年份或 null。")
+    return value
+
+
+def _json_bool(value, field: str) -> bool:
+    if not isinstance(value, bool):
+        raise ValidationError.single(field, "type", f"{field} 应为 true 或 false。")
+    return value

@@ -1,0 +1,188 @@
+"""Vouchers: numbers assigned inside the business transaction, HMAC verification codes,
+rendering and reprinting (补打), and verification of a paper a citizen brings back."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+from dataclasses import dataclass
+from datetime import datetime
+
+from desk.core.errors import NotFound, ValidationError
+from desk.services.context import Desk, Operator
+from desk.store import settings as settings_store
+from desk.store import vouchers as store
+from desk.store.audit import canonical_json
+
+PREFIXES = {
+    "enrolment_receipt": "CB",
+    "enrolment_certificate": "PZ",
+}
+DOCUMENT_NAMES = {
+    "enrolment_receipt": "参保登记回执",
+    "enrolment_certificate": "基本医疗保险参保凭证",
+}
+
+
+@dataclass(frozen=True)
+class IssuedVoucher:
+    number: str
+    code: str
+    doc_type: str
+
+
+@dataclass(frozen=True)
+class Verification:
+    genuine: bool
+    number: str
+    message: str
+    doc_type: str | None = None
+    title: str | None = None
+    created_at: str | None = None
+    operator_name: str | None = None
+    payload: dict | None = None
+    prints: int = 0
+
+    def as_json(self) -> dict:
+        return {
+            "genuine": self.genuine,
+            "number": self.number,
+            "message": self.message,
+            "document": self.title,
+            "issued_at": self.created_at,
+            "operator": self.operator_name,
+            "prints": self.prints,
+            "content": self.payload,
+        }
+
+
+def verification_code(secret: str, number: str, doc_type: str, payload: dict) -> str:
+    """10 characters of base32 from HMAC-SHA256 over the number, type and essential fields, as XXXXX-XXXXX."""
+    material = canonical_json({"number": number, "doc_type": doc_type, "payload": payload}).encode("utf-8")
+    digest = hmac.new(secret.encode("utf-8"), material, hashlib.sha256).digest()
+    text = base64.b32encode(digest).decode("ascii")[:10]
+    return f"{text[:5]}-{text[5:]}"
+
+
+def _secret(desk: Desk) -> str:
+    return settings_store.get_setting(desk.db, "voucher_secret")
+
+
+def issue(desk: Desk, operator: Operator, *, doc_type: str, record_type: str, record_id: int, payload: dict) -> IssuedVoucher:
+    """Assign the number and code and keep the payload; call inside the business transaction."""
+    day = desk.today().strftime("%Y%m%d")
+    prefix = PREFIXES[doc_type]
+    sequence = store.next_sequence(desk.db, prefix, day)
+    number = f"{prefix}-{day}-{sequence:04d}"
+    code = verification_code(_secret(desk), number, doc_type, payload)
+    store.insert_voucher(
+        desk.db,
+        {
+            "number": number,
+            "doc_type": doc_type,
+            "record_type": record_type,
+            "record_id": record_id,
+            "payload_json": canonical_json(payload),
+            "code": code,
+            "operator_id": operator.id,
+            "operator_name": operator.display_name,
+            "window": desk.setting("window"),
+            "created_at": desk.timestamp(),
+        },
+    )
+    return IssuedVoucher(number, code, doc_type)
+
+
+def _voucher(desk: Desk, number: str) -> dict:
+    row = store.voucher_by_number(desk.db, (number or "").strip().upper())
+    if row is None:
+        raise NotFound(f"没有编号为 {number} 的凭证，请核对编号。", field="number")
+    return row
+
+
+def _meta(desk: Desk, row: dict, reprint: int, printed_at: datetime):
+    from desk.vouchers.model import VoucherMeta
+
+    return VoucherMeta(
+        number=row["number"],
+        code=row["code"],
+        office_name=desk.setting("office_name"),
+        window=row["window"] or desk.setting("window"),
+        operator_name=row["operator_name"],
+        printed_at=printed_at,
+        reprint=reprint,
+        paper=desk.setting("paper"),
+        office_phone=desk.setting("office_phone"),
+        office_hours=desk.setting("office_hours"),
+    )
+
+
+def render(desk: Desk, number: str, *, copy_no: int | None = None) -> bytes:
+    """The PDF of a voucher. copy_no 0 is the original; n > 0 prints as the n-th 补打.
+    Without copy_no, the copy the next print will be (preview before printing)."""
+    from desk.vouchers.documents import render_voucher
+
+    row = _voucher(desk, number)
+    if copy_no is None:
+        copy_no = store.print_count(desk.db, row["id"])
+    return render_voucher(row["doc_type"], json.loads(row["payload_json"]), _meta(desk, row, copy_no, desk.now()))
+
+
+def record_print(desk: Desk, operator: Operator, number: str) -> int:
+    """Count one print (the first is the original, every later one a reprint); returns its copy number."""
+    operator.require("voucher.print")
+    with desk.transaction():
+        row = _voucher(desk, number)
+        copy_no = store.record_print(desk.db, row["id"], at=desk.timestamp(), operator_id=operator.id)
+        action = "voucher.print" if copy_no == 0 else "voucher.reprint"
+        desk.audit(operator, action, "voucher", row["number"], {"copy_no": copy_no})
+    return copy_no
+
+
+def print_copy(desk: Desk, operator: Operator, number: str) -> tuple[int, bytes]:
+    """Record a print and render exactly that copy."""
+    copy_no = record_print(desk, operator, number)
+    return copy_no, render(desk, number, copy_no=copy_no)
+
+
+def vouchers_of(desk: Desk, record_type: str, record_id: int) -> list[dict]:
+    return [
+        {"number": row["number"], "doc_type": row["doc_type"], "title": DOCUMENT_NAMES.get(row["doc_type"], row["doc_type"]),
+         "created_at": row["created_at"], "prints": store.print_count(desk.db, row["id"])}
+        for row in store.vouchers_for(desk.db, record_type, record_id)
+    ]
+
+
+def parse_scan(text: str) -> tuple[str, str]:
+    """What a QR scanner types: 'NUMBER|CODE'."""
+    value = (text or "").strip()
+    if "|" not in value:
+        raise ValidationError.single("scan", "format", "扫描内容应为“凭证编号|核验码”，请重新扫描或手工输入。")
+    number, code = value.split("|", 1)
+    return number.strip(), code.strip()
+
+
+def verify(desk: Desk, number: str, code: str) -> Verification:
+    number = (number or "").strip().upper()
+    row = store.voucher_by_number(desk.db, number)
+    if row is None:
+        return Verification(False, number, f"本系统没有编号为 {number} 的凭证：此凭证不是本窗口出具的，或编号有误。")
+    payload = json.loads(row["payload_json"])
+    expected = verification_code(_secret(desk), row["number"], row["doc_type"], payload)
+    given = (code or "").strip().upper()
+    if not hmac.compare_digest(given, expected) or row["code"] != expected:
+        return Verification(False, number, "核验码不符：此凭证可能被涂改或伪造，请以系统记录为准。", row["doc_type"])
+    title = DOCUMENT_NAMES.get(row["doc_type"], row["doc_type"])
+    return Verification(
+        True,
+        number,
+        f"真实有效：{title}，{row['created_at'][:10]} 由{row['operator_name']}出具。",
+        row["doc_type"],
+        title,
+        row["created_at"],
+        row["operator_name"],
+        payload,
+        store.print_count(desk.db, row["id"]),
+    )

@@ -1,0 +1,88 @@
+"""The audit log: append-only, each entry's hash covering the previous entry's hash."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+
+import sqlite_utils
+
+GENESIS = "0" * 64
+_HASHED = ("id", "at", "operator_id", "operator_name", "window", "action", "record_type", "record_id", "detail_json")
+
+
+def canonical_json(value) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
+
+
+def entry_hash(prev_hash: str, entry: dict) -> str:
+    material = prev_hash + "\n" + canonical_json({key: entry.get(key) for key in _HASHED})
+    return hashlib.sha256(material.encode("utf-8")).hexdigest()
+
+
+def append_entry(
+    db: sqlite_utils.Database,
+    *,
+    at: str,
+    operator_id: int | None,
+    operator_name: str | None,
+    window: str | None,
+    action: str,
+    record_type: str | None,
+    record_id,
+    detail: dict,
+) -> int:
+    """Append one entry; call inside the business transaction so both land or neither does."""
+    last = db.execute("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1").fetchone()
+    prev_hash = last[1] if last else GENESIS
+    entry = {
+        "id": (last[0] + 1) if last else 1,
+        "at": at,
+        "operator_id": operator_id,
+        "operator_name": operator_name,
+        "window": window,
+        "action": action,
+        "record_type": record_type,
+        "record_id": None if record_id is None else str(record_id),
+        "detail_json": canonical_json(detail),
+    }
+    entry["prev_hash"] = prev_hash
+    entry["hash"] = entry_hash(prev_hash, entry)
+    db.execute(
+        "INSERT INTO audit_log (id, at, operator_id, operator_name, window, action, record_type, record_id,"
+        " detail_json, prev_hash, hash) VALUES (:id, :at, :operator_id, :operator_name, :window, :action,"
+        " :record_type, :record_id, :detail_json, :prev_hash, :hash)",
+        entry,
+    )
+    return entry["id"]
+
+
+@dataclass(frozen=True)
+class ChainBreak:
+    entry_id: int
+    problem: str
+
+
+def verify_chain(db: sqlite_utils.Database) -> tuple[int, ChainBreak | None]:
+    """(entries checked, first break or None). Detects altered, deleted and reordered entries."""
+    prev_hash = GENESIS
+    expected_id = 1
+    checked = 0
+    cursor = db.execute(
+        "SELECT id, at, operator_id, operator_name, window, action, record_type, record_id, detail_json,"
+        " prev_hash, hash FROM audit_log ORDER BY id"
+    )
+    columns = [c[0] for c in cursor.description]
+    for row in cursor:
+        entry = dict(zip(columns, row))
+        if entry["id"] != expected_id:
+            return checked, ChainBreak(entry["id"], f"第{expected_id}条记录缺失（编号不连续）")
+        if entry["prev_hash"] != prev_hash:
+            return checked, ChainBreak(entry["id"], "前一条记录的哈希不符（记录被删除、插入或调换了顺序）")
+        if entry_hash(prev_hash, entry) != entry["hash"]:
+            return checked, ChainBreak(entry["id"], "记录内容与其哈希不符（记录被改动）")
+        prev_hash = entry["hash"]
+        expected_id += 1
+        checked += 1
+    return checked, None

@@ -1,0 +1,57 @@
+"""Enrolments: one active row per person, scheme and year; cancelled rows stay."""
+
+from __future__ import annotations
+
+import sqlite_utils
+
+from desk.store.persons import _rows
+
+ENROLMENT_COLUMNS = (
+    "person_id", "scheme", "year", "region_code", "pack_id", "pack_version", "groups_json", "subsidy_group",
+    "individual_fen", "subsidy_fen", "payable_fen", "paid_on", "benefit_start", "benefit_end", "waiting_months",
+    "start_reason", "provisional_json", "origin", "status", "operator_id", "window", "created_at",
+)
+
+
+def insert_enrolment(db: sqlite_utils.Database, row: dict) -> int:
+    values = {key: row.get(key) for key in ENROLMENT_COLUMNS}
+    cursor = db.execute(
+        f"INSERT INTO enrolments ({', '.join(ENROLMENT_COLUMNS)}) VALUES ({', '.join(':' + k for k in ENROLMENT_COLUMNS)})",
+        values,
+    )
+    return cursor.lastrowid
+
+
+def get_enrolment(db: sqlite_utils.Database, enrolment_id: int) -> dict | None:
+    rows = _rows(db, "SELECT * FROM enrolments WHERE id = ?", [enrolment_id])
+    return rows[0] if rows else None
+
+
+def enrolments_of(db: sqlite_utils.Database, person_id: int) -> list[dict]:
+    return _rows(db, "SELECT * FROM enrolments WHERE person_id = ? ORDER BY year DESC, id DESC", [person_id])
+
+
+def active_enrolment(db: sqlite_utils.Database, person_id: int, scheme: str, year: int) -> dict | None:
+    rows = _rows(
+        db,
+        "SELECT * FROM enrolments WHERE person_id = ? AND scheme = ? AND year = ? AND status = 'active'",
+        [person_id, scheme, year],
+    )
+    return rows[0] if rows else None
+
+
+def last_enrolled_year(db: sqlite_utils.Database, person_id: int, before_year: int) -> int | None:
+    """The latest year before `before_year` with an active enrolment in any basic scheme."""
+    row = db.execute(
+        "SELECT MAX(year) FROM enrolments WHERE person_id = ? AND year < ? AND status = 'active'",
+        [person_id, before_year],
+    ).fetchone()
+    return row[0]
+
+
+def cancel_enrolment(db: sqlite_utils.Database, enrolment_id: int, *, at: str, operator_id: int, reason: str) -> None:
+    db.execute(
+        "UPDATE enrolments SET status = 'cancelled', cancelled_at = ?, cancelled_by = ?, cancel_reason = ?"
+        " WHERE id = ? AND status = 'active'",
+        [at, operator_id, reason, enrolment_id],
+    )

@@ -1,0 +1,171 @@
+"""Named migrations, applied at start-up, each in its own transaction.
+
+Never edit a migration that has landed: add a new one below it.
+Money columns end in `_fen` and hold integer fen.
+"""
+
+from __future__ import annotations
+
+import sqlite_utils
+from sqlite_utils import Migrations
+
+migrations = Migrations("desk")
+
+_APPEND_ONLY = ("audit_log", "person_versions", "vouchers", "voucher_prints")
+_NEVER_DELETED = ("persons", "enrolments", "operators")
+
+
+@migrations()
+def m001_initial_schema(db: sqlite_utils.Database) -> None:
+    db.executescript(
+        """
+        CREATE TABLE settings (
+            key TEXT PRIMARY KEY,
+            value TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            updated_by INTEGER
+        );
+        CREATE TABLE operators (
+            id INTEGER PRIMARY KEY,
+            username TEXT NOT NULL UNIQUE COLLATE NOCASE,
+            display_name TEXT NOT NULL,
+            role TEXT NOT NULL CHECK (role IN ('clerk', 'reviewer', 'admin')),
+            password_hash TEXT NOT NULL,
+            must_change_password INTEGER NOT NULL DEFAULT 1,
+            disabled INTEGER NOT NULL DEFAULT 0,
+            failed_attempts INTEGER NOT NULL DEFAULT 0,
+            locked_until TEXT,
+            created_at TEXT NOT NULL,
+            created_by INTEGER REFERENCES operators(id)
+        );
+        CREATE TABLE persons (
+            id INTEGER PRIMARY KEY,
+            id_type TEXT NOT NULL,
+            id_number TEXT NOT NULL UNIQUE,
+            personal_number TEXT UNIQUE,
+            name TEXT NOT NULL,
+            sex TEXT NOT NULL CHECK (sex IN ('男', '女')),
+            birth_date TEXT NOT NULL,
+            native_region TEXT,
+            ethnicity TEXT NOT NULL,
+            phone TEXT,
+            household_type TEXT,
+            address TEXT,
+            township TEXT,
+            village TEXT,
+            groups_json TEXT NOT NULL DEFAULT '[]',
+            version INTEGER NOT NULL DEFAULT 1,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+        CREATE INDEX persons_name ON persons(name);
+        CREATE INDEX persons_phone ON persons(phone) WHERE phone IS NOT NULL;
+        CREATE TABLE person_versions (
+            id INTEGER PRIMARY KEY,
+            person_id INTEGER NOT NULL REFERENCES persons(id),
+            version INTEGER NOT NULL,
+            data_json TEXT NOT NULL,
+            operator_id INTEGER REFERENCES operators(id),
+            changed_at TEXT NOT NULL,
+            UNIQUE (person_id, version)
+        );
+        CREATE TABLE enrolments (
+            id INTEGER PRIMARY KEY,
+            person_id INTEGER NOT NULL REFERENCES persons(id),
+            scheme TEXT NOT NULL CHECK (scheme IN ('resident', 'employee')),
+            year INTEGER NOT NULL,
+            region_code TEXT NOT NULL,
+            pack_id TEXT,
+            pack_version TEXT,
+            groups_json TEXT NOT NULL DEFAULT '[]',
+            subsidy_group TEXT,
+            individual_fen INTEGER NOT NULL CHECK (individual_fen >= 0),
+            subsidy_fen INTEGER NOT NULL CHECK (subsidy_fen >= 0),
+            payable_fen INTEGER NOT NULL CHECK (payable_fen >= 0),
+            paid_on TEXT,
+            benefit_start TEXT NOT NULL,
+            benefit_end TEXT NOT NULL,
+            waiting_months INTEGER NOT NULL DEFAULT 0,
+            start_reason TEXT NOT NULL DEFAULT '',
+            provisional_json TEXT NOT NULL DEFAULT '[]',
+            origin TEXT NOT NULL DEFAULT 'local' CHECK (origin IN ('local', 'imported')),
+            status TEXT NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'cancelled')),
+            operator_id INTEGER REFERENCES operators(id),
+            window TEXT,
+            created_at TEXT NOT NULL,
+            cancelled_at TEXT,
+            cancelled_by INTEGER REFERENCES operators(id),
+            cancel_reason TEXT
+        );
+        CREATE UNIQUE INDEX enrolments_one_active
+            ON enrolments(person_id, scheme, year) WHERE status = 'active';
+        CREATE INDEX enrolments_person_year ON enrolments(person_id, year);
+        CREATE TABLE audit_log (
+            id INTEGER PRIMARY KEY,
+            at TEXT NOT NULL,
+            operator_id INTEGER,
+            operator_name TEXT,
+            window TEXT,
+            action TEXT NOT NULL,
+            record_type TEXT,
+            record_id TEXT,
+            detail_json TEXT NOT NULL,
+            prev_hash TEXT NOT NULL,
+            hash TEXT NOT NULL UNIQUE
+        );
+        CREATE INDEX audit_log_record ON audit_log(record_type, record_id);
+        CREATE TABLE vouchers (
+            id INTEGER PRIMARY KEY,
+            number TEXT NOT NULL UNIQUE,
+            doc_type TEXT NOT NULL,
+            record_type TEXT NOT NULL,
+            record_id INTEGER NOT NULL,
+            payload_json TEXT NOT NULL,
+            code TEXT NOT NULL,
+            operator_id INTEGER REFERENCES operators(id),
+            operator_name TEXT NOT NULL,
+            window TEXT,
+            created_at TEXT NOT NULL
+        );
+        CREATE INDEX vouchers_record ON vouchers(record_type, record_id);
+        CREATE TABLE voucher_prints (
+            id INTEGER PRIMARY KEY,
+            voucher_id INTEGER NOT NULL REFERENCES vouchers(id),
+            copy_no INTEGER NOT NULL,
+            printed_at TEXT NOT NULL,
+            operator_id INTEGER REFERENCES operators(id),
+            UNIQUE (voucher_id, copy_no)
+        );
+        CREATE TABLE voucher_sequences (
+            prefix TEXT NOT NULL,
+            day TEXT NOT NULL,
+            last INTEGER NOT NULL,
+            PRIMARY KEY (prefix, day)
+        );
+        """
+    )
+    for table in _APPEND_ONLY:
+        db.execute(
+            f"CREATE TRIGGER {table}_no_update BEFORE UPDATE ON {table} "
+            f"BEGIN SELECT RAISE(ABORT, '{table} is append-only'); END"
+        )
+    for table in _APPEND_ONLY + _NEVER_DELETED:
+        db.execute(
+            f"CREATE TRIGGER {table}_no_delete BEFORE DELETE ON {table} "
+            f"BEGIN SELECT RAISE(ABORT, 'records in {table} are never deleted'); END"
+        )
+    db.execute(
+        """
+        CREATE TRIGGER enrolments_only_cancel BEFORE UPDATE ON enrolments
+        WHEN OLD.status = 'cancelled'
+          OR NEW.person_id IS NOT OLD.person_id OR NEW.scheme IS NOT OLD.scheme OR NEW.year IS NOT OLD.year
+          OR NEW.individual_fen IS NOT OLD.individual_fen OR NEW.subsidy_fen IS NOT OLD.subsidy_fen
+          OR NEW.payable_fen IS NOT OLD.payable_fen OR NEW.benefit_start IS NOT OLD.benefit_start
+          OR NEW.paid_on IS NOT OLD.paid_on OR NEW.created_at IS NOT OLD.created_at
+        BEGIN SELECT RAISE(ABORT, 'an enrolment is only ever cancelled, never changed'); END
+        """
+    )
+
+
+def apply_migrations(db: sqlite_utils.Database) -> None:
+    migrations.apply(db)

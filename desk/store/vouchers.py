@@ -1,0 +1,51 @@
+"""Vouchers: the payload of every printed document, its number and verification code, and each print."""
+
+from __future__ import annotations
+
+import sqlite_utils
+
+from desk.store.persons import _rows
+
+
+def next_sequence(db: sqlite_utils.Database, prefix: str, day: str) -> int:
+    """The next number of the day for a document type; inside the business transaction, never reused."""
+    db.execute(
+        "INSERT INTO voucher_sequences (prefix, day, last) VALUES (?, ?, 1)"
+        " ON CONFLICT(prefix, day) DO UPDATE SET last = last + 1",
+        [prefix, day],
+    )
+    return db.execute("SELECT last FROM voucher_sequences WHERE prefix = ? AND day = ?", [prefix, day]).fetchone()[0]
+
+
+def insert_voucher(db: sqlite_utils.Database, row: dict) -> int:
+    columns = (
+        "number", "doc_type", "record_type", "record_id", "payload_json", "code", "operator_id", "operator_name",
+        "window", "created_at",
+    )
+    cursor = db.execute(
+        f"INSERT INTO vouchers ({', '.join(columns)}) VALUES ({', '.join(':' + c for c in columns)})",
+        {c: row.get(c) for c in columns},
+    )
+    return cursor.lastrowid
+
+
+def voucher_by_number(db: sqlite_utils.Database, number: str) -> dict | None:
+    rows = _rows(db, "SELECT * FROM vouchers WHERE number = ?", [number])
+    return rows[0] if rows else None
+
+
+def vouchers_for(db: sqlite_utils.Database, record_type: str, record_id: int) -> list[dict]:
+    return _rows(db, "SELECT * FROM vouchers WHERE record_type = ? AND record_id = ? ORDER BY id", [record_type, record_id])
+
+
+def print_count(db: sqlite_utils.Database, voucher_id: int) -> int:
+    return db.execute("SELECT COUNT(*) FROM voucher_prints WHERE voucher_id = ?", [voucher_id]).fetchone()[0]
+
+
+def record_print(db: sqlite_utils.Database, voucher_id: int, *, at: str, operator_id: int | None) -> int:
+    copy_no = print_count(db, voucher_id)
+    db.execute(
+        "INSERT INTO voucher_prints (voucher_id, copy_no, printed_at, operator_id) VALUES (?, ?, ?, ?)",
+        [voucher_id, copy_no, at, operator_id],
+    )
+    return copy_no
