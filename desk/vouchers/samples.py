@@ -1,0 +1,105 @@
+"""Sample data for every document type, rendered by `desk print-samples DIR` for review.
+
+The person is fictional: a 祥云县 (大理州) resident with a valid-looking ID number.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime
+from pathlib import Path
+
+from desk.vouchers.documents import ENROLMENT_CERTIFICATE, ENROLMENT_RECEIPT, render_voucher
+from desk.vouchers.model import VoucherMeta
+
+OFFICE_NAME = "大理州医疗保障事业管理局 祥云县经办窗口"
+SAMPLE_PERSON = {
+    "name": "杨丽华",
+    "sex": "女",
+    "id_type": "居民身份证",
+    "id_number": "532923198806120446",
+    "personal_number": "53290000123456",
+}
+
+
+def sample_meta(number: str, code: str) -> VoucherMeta:
+    return VoucherMeta(
+        number=number,
+        code=code,
+        office_name=OFFICE_NAME,
+        window="3号窗口",
+        operator_name="李红梅",
+        printed_at=datetime(2026, 3, 10, 9, 42),
+        office_phone="0872-1234567",
+        office_hours="周一至周五 8:30—12:00，14:30—18:00",
+    )
+
+
+RECEIPT_PAYLOAD = {
+    "person": {key: SAMPLE_PERSON[key] for key in ("name", "id_type", "id_number", "sex")},
+    "enrolment": {
+        "year": 2026,
+        "scheme_name": "城乡居民基本医疗保险",
+        "region_code": "532900",
+        "region_name": "大理白族自治州",
+        "pack_id": "dali-resident-2025",
+        "pack_version": "2025.1",
+        "groups_applied": [{"code": "dibao", "name": "城乡低保对象", "document": "低保证 5329230012"}],
+        "groups_not_applicable": [
+            {"code": "low_income_minor", "name": "低收入家庭中未成年人", "reason": "缴费之日已满18周岁"},
+        ],
+        "individual": "400.00",
+        "subsidy": "120.00",
+        "subsidy_group_name": "城乡低保对象",
+        "payable": "280.00",
+        "paid_on": "2026-03-10",
+        "benefit_start": "2026-03-10",
+        "waiting_months": 0,
+        "reason": "城乡低保对象在集中参保期外参保，按规定不设待遇等待期，自缴费之日起享受当年度医保待遇。",
+        "provisional": ["个人缴费标准", "资助参保标准"],
+    },
+}
+
+CERTIFICATE_PAYLOAD = {
+    "person": dict(SAMPLE_PERSON),
+    "scheme_name": "城乡居民基本医疗保险",
+    "region_code": "532900",
+    "region_name": "大理白族自治州",
+    "issuing_office": "大理州医疗保障事业管理局",
+    "periods": [
+        {"year": year, "from": f"{year}-01-01", "to": f"{year}-12-31", "months_paid": 12, "status": "正常参保"}
+        for year in range(2019, 2026)
+    ] + [{"year": 2026, "from": "2026-01-01", "to": "2026-12-31", "months_paid": 12, "status": "参保缴费中"}],
+    "as_of": "2026-03-10",
+}
+
+SAMPLES: dict[str, tuple[dict, VoucherMeta]] = {
+    ENROLMENT_RECEIPT: (RECEIPT_PAYLOAD, sample_meta("CB-20260310-0007", "7KQ2-M9XD")),
+    ENROLMENT_CERTIFICATE: (CERTIFICATE_PAYLOAD, sample_meta("PZ-20260310-0003", "H4TN-2WQ8")),
+}
+
+# Document types that also print on A5 and get an extra A5 and a reprint sample.
+A5_AND_REPRINT_SAMPLES = (ENROLMENT_RECEIPT,)
+
+
+def sample_variants() -> list[tuple[str, str, dict, VoucherMeta]]:
+    """(file stem, doc_type, payload, meta) for every sample file."""
+    variants = [(doc_type, doc_type, payload, meta) for doc_type, (payload, meta) in SAMPLES.items()]
+    for doc_type in A5_AND_REPRINT_SAMPLES:
+        payload, meta = SAMPLES[doc_type]
+        variants.append((f"{doc_type}-a5", doc_type, payload, replace(meta, paper="A5")))
+        reprint_meta = replace(meta, reprint=2, printed_at=datetime(2026, 3, 12, 15, 5))
+        variants.append((f"{doc_type}-reprint", doc_type, payload, reprint_meta))
+    return variants
+
+
+def write_samples(directory: Path) -> list[Path]:
+    """Render every sample into `directory` (created if missing); return the files written."""
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    written = []
+    for stem, doc_type, payload, meta in sample_variants():
+        path = directory / f"{stem}.pdf"
+        path.write_bytes(render_voucher(doc_type, payload, meta))
+        written.append(path)
+    return written
