@@ -182,7 +182,7 @@ def build_enrolment_certificate(payload: dict, meta: VoucherMeta) -> VoucherDoc:
         ),
         closing=(
             f"出具机构：{payload['issuing_office']}",
-            f"出具日期：{meta.printed_at:%Y-%m-%d}",
+            f"出具日期：{payload['as_of']}",  # the issue date, so a 补打 says the same
             SEAL_PLACEHOLDER,
         ),
     )

@@ -235,6 +235,13 @@ def test_certificate_with_thirty_periods_spans_two_pages(meta, certificate_paylo
     assert "累计缴费月数：360个月" in compact(pages[1])
 
 
+def test_certificate_reprint_keeps_the_issue_date(meta, certificate_payload):
+    later = replace(meta, reprint=1, printed_at=datetime(2026, 4, 2, 10, 0))
+    flat = compact(pdf_text(render_voucher("enrolment_certificate", certificate_payload, later)))
+    assert "出具日期：2026-03-10" in flat
+    assert "打印时间：2026-04-0210:00" in flat
+
+
 def test_certificate_always_prints_on_a4(meta, certificate_payload):
     pdf = render_voucher("enrolment_certificate", certificate_payload, replace(meta, paper="A5"))
     assert page_size(pdf) == pytest.approx(A4_POINTS, abs=1)
