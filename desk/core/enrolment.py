@@ -147,7 +147,10 @@ class _Start:
 def _waiting_start(request: QuoteRequest, months: int, why: str) -> _Start:
     begin = max(request.paid_on, date(request.year, 1, 1))
     start = add_months(begin, months)
-    return _Start(start, months, f"{why}，等待期{months}个月，自{begin.isoformat()}起算，{start.isoformat()}起享受待遇。")
+    reason = f"{why}，等待期{months}个月，自{begin.isoformat()}起算，{start.isoformat()}起享受待遇。"
+    if start.year > request.year:
+        reason += f"待遇开始日期已超出{request.year}年度，本待遇年度内不能享受待遇。"
+    return _Start(start, months, reason)
 
 
 def _no_wait(request: QuoteRequest, in_period: bool, why: str) -> _Start:
@@ -203,7 +206,9 @@ def _continuity_start(rules, request: QuoteRequest, in_period: bool) -> _Start:
         formula += f"-{request.arrears_years}（补缴{request.arrears_years}年）"
     computed = months
     months = max(months, floor)
-    why = f"上次参保为{last}年，中断{missed}年，等待期 {formula} = {computed}个月，{floor_note}"
+    why = f"上次参保为{last}年，中断{missed}年，按 {formula} 计 {computed}个月"
+    if months != computed:
+        why += f"，{floor_note}"
     return _waiting_start(request, months, why)
 
 

@@ -267,6 +267,31 @@ def issue_certificate(desk: Desk, operator: Operator, *, person_id: int) -> vouc
     return issued
 
 
+def record_external_enrolment(
+    desk: Desk, operator: Operator, *, person_id: int, scheme: str, year: int, region_code: str
+) -> int:
+    """An enrolment held elsewhere (an employee insurance, a year before this desk), entered so the
+    double-enrolment check and the certificate know of it. No amounts: they were not paid here."""
+    operator.require("enrolment.create")
+    if scheme not in SCHEME_NAMES:
+        raise ValidationError.single("scheme", "unknown", "险种只能是城乡居民医保或职工医保。")
+    with desk.transaction():
+        person = person_store.get_person(desk.db, person_id)
+        if person is None:
+            raise NotFound("没有找到这位参保人。")
+        _refuse_double_enrolment(desk, person, _check_year(year))
+        row = {
+            "person_id": person_id, "scheme": scheme, "year": year, "region_code": region_code,
+            "groups_json": "[]", "individual_fen": 0, "subsidy_fen": 0, "payable_fen": 0,
+            "benefit_start": date(year, 1, 1).isoformat(), "benefit_end": date(year, 12, 31).isoformat(),
+            "start_reason": "外部参保记录", "origin": "imported", "status": "active",
+            "operator_id": operator.id, "window": desk.setting("window"), "created_at": desk.timestamp(),
+        }
+        enrolment_id = store.insert_enrolment(desk.db, row)
+        desk.audit(operator, "enrolment.record_external", "enrolment", enrolment_id, {"enrolment": row})
+    return enrolment_id
+
+
 def enrolment_amounts(row: dict) -> dict:
     return {key: from_fen(row[f"{key}_fen"]) for key in ("individual", "subsidy", "payable")}
 

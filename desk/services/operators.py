@@ -91,8 +91,16 @@ def create_first_administrator(desk: Desk, *, username: str, display_name: str, 
 
 
 def create_operator(
-    desk: Desk, admin: Operator, *, username: str, display_name: str, role: str, temporary_password: str
+    desk: Desk,
+    admin: Operator,
+    *,
+    username: str,
+    display_name: str,
+    role: str,
+    temporary_password: str,
+    require_change: bool = True,
 ) -> Operator:
+    """A new account; the person must choose their own password at first login (require_change)."""
     admin.require("admin.operators")
     _check_new_account(username, display_name, role, temporary_password)
     with desk.transaction():
@@ -103,7 +111,7 @@ def create_operator(
             "display_name": display_name.strip(),
             "role": role,
             "password_hash": hash_password(temporary_password),
-            "must_change_password": 1,
+            "must_change_password": 1 if require_change else 0,
             "created_at": desk.timestamp(),
             "created_by": admin.id,
         }

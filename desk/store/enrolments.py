@@ -14,10 +14,10 @@ ENROLMENT_COLUMNS = (
 
 
 def insert_enrolment(db: sqlite_utils.Database, row: dict) -> int:
-    values = {key: row.get(key) for key in ENROLMENT_COLUMNS}
+    columns = [key for key in ENROLMENT_COLUMNS if key in row]
     cursor = db.execute(
-        f"INSERT INTO enrolments ({', '.join(ENROLMENT_COLUMNS)}) VALUES ({', '.join(':' + k for k in ENROLMENT_COLUMNS)})",
-        values,
+        f"INSERT INTO enrolments ({', '.join(columns)}) VALUES ({', '.join(':' + k for k in columns)})",
+        {key: row[key] for key in columns},
     )
     return cursor.lastrowid
 

@@ -1,0 +1,203 @@
+"""The `desk` command: the GUI by default, plus headless subcommands that call the same services.
+
+Exit statuses: 0 done; 1 a negative answer (invalid ID number, a voucher not genuine, a check
+that failed); 2 bad input (one line on stderr naming the field, nothing on stdout).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import date
+from pathlib import Path
+
+from desk.core.errors import DeskError, ValidationError
+
+
+def default_data_dir() -> Path:
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("desk", appauthor=False))
+
+
+def default_db_path() -> Path:
+    return default_data_dir() / "desk.db"
+
+
+def _print_json(value) -> None:
+    sys.stdout.write(json.dumps(value, ensure_ascii=False, indent=None) + "\n")
+
+
+def _fail_input(message: str) -> int:
+    sys.stderr.write(message.replace("\n", " ") + "\n")
+    return 2
+
+
+def _error_line(error: DeskError) -> str:
+    if isinstance(error, ValidationError) and error.problems:
+        problem = error.problems[0]
+        return f"{problem.field}: {problem.message}"
+    return f"{error.field}: {error.message}" if error.field else error.message
+
+
+# ------------------------------------------------------------ subcommands
+
+
+def cmd_idcard(args) -> int:
+    from desk.core.idnumber import IdNumberError, parse_id_number
+
+    try:
+        info = parse_id_number(args.number)
+    except IdNumberError as error:
+        _print_json({"valid": False, "reason": error.message})
+        return 1
+    _print_json(info.as_json())
+    return 0
+
+
+def _read_json_input(source: str):
+    text = sys.stdin.read() if source == "-" else Path(source).read_text(encoding="utf-8")
+    return json.loads(text)
+
+
+def cmd_quote(args) -> int:
+    from desk.core.packs import PackRegistry
+    from desk.resources import resource_path
+    from desk.services.enrolment import quote_from_json
+
+    try:
+        data = _read_json_input(args.file)
+    except FileNotFoundError:
+        return _fail_input(f"(input): 找不到输入文件 {args.file}")
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        return _fail_input(f"(input): 输入不是有效的 JSON：{error}")
+    packs = PackRegistry.load_directory(resource_path("policies"))
+    try:
+        quote = quote_from_json(packs, data, date.today())
+    except DeskError as error:
+        return _fail_input(_error_line(error))
+    _print_json(quote.as_json())
+    return 0
+
+
+def cmd_print_samples(args) -> int:
+    from desk.vouchers.samples import write_samples
+
+    directory = Path(args.dir)
+    directory.mkdir(parents=True, exist_ok=True)
+    for path in write_samples(directory):
+        sys.stdout.write(f"{path}\n")
+    return 0
+
+
+def _open_desk(db: str | None):
+    from desk.services.context import Desk
+
+    path = Path(db) if db else default_db_path()
+    if not path.exists():
+        raise DeskError(f"数据库 {path} 不存在。")
+    return Desk.open(path)
+
+
+def cmd_verify(args) -> int:
+    from desk.services import vouchers
+
+    try:
+        desk = _open_desk(args.db)
+    except DeskError as error:
+        return _fail_input(_error_line(error))
+    result = vouchers.verify(desk, args.number, args.code)
+    _print_json(result.as_json())
+    return 0 if result.genuine else 1
+
+
+def cmd_check(args) -> int:
+    from desk.services.integrity import check_database
+
+    try:
+        desk = _open_desk(args.db)
+    except DeskError as error:
+        return _fail_input(_error_line(error))
+    report = check_database(desk)
+    _print_json(report.as_json())
+    return 0 if report.sound else 1
+
+
+def cmd_demo(args) -> int:
+    from desk.demo import DEMO_OPERATORS, create_demo_database
+
+    path = Path(args.db) if args.db else default_data_dir() / "demo.db"
+    if path.exists():
+        sys.stdout.write(f"使用已有的演示数据库：{path}（要重新生成，请先移走这个文件）\n")
+    else:
+        summary = create_demo_database(path, persons=args.persons)
+        sys.stdout.write(f"演示数据库：{path}\n{summary}\n")
+    for username, display_name, role, password in DEMO_OPERATORS:
+        sys.stdout.write(f"  {role:9s} {username:10s} 密码 {password}  （{display_name}）\n")
+    if args.no_gui:
+        return 0
+    return _run_gui(path)
+
+
+def _run_gui(path: Path) -> int:
+    from desk.ui.app import run_gui
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return run_gui(path)
+
+
+# ------------------------------------------------------------ parser
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="desk", description="医保经办窗口离线桌面应用。不带子命令时打开图形界面。")
+    parser.add_argument("--db", help="数据库文件（默认在用户数据目录下）")
+    sub = parser.add_subparsers(dest="command")
+
+    idcard = sub.add_parser("idcard", help="校验公民身份号码，输出 JSON")
+    idcard.add_argument("number")
+    idcard.set_defaults(handler=cmd_idcard)
+
+    quote = sub.add_parser("quote", help="参保缴费测算：读一个 JSON 对象（文件或 - 表示标准输入），输出 JSON")
+    quote.add_argument("file")
+    quote.set_defaults(handler=cmd_quote)
+
+    samples = sub.add_parser("print-samples", help="把每种凭证的样张渲染到目录")
+    samples.add_argument("dir")
+    samples.set_defaults(handler=cmd_print_samples)
+
+    verify = sub.add_parser("verify", help="核验一张凭证的编号和核验码")
+    verify.add_argument("number")
+    verify.add_argument("code")
+    verify.add_argument("--db", dest="db_sub")
+    verify.set_defaults(handler=cmd_verify)
+
+    check = sub.add_parser("check", help="检查数据库完整性和审计链")
+    check.add_argument("--db", dest="db_sub")
+    check.set_defaults(handler=cmd_check)
+
+    demo = sub.add_parser("demo", help="建立演示数据库并打开")
+    demo.add_argument("--no-gui", action="store_true", help="只建库，不打开界面")
+    demo.add_argument("--db", dest="db_sub")
+    demo.add_argument("--persons", type=int, default=300, help="演示参保人数（默认300）")
+    demo.set_defaults(handler=cmd_demo)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if getattr(args, "db_sub", None):
+        args.db = args.db_sub
+    handler = getattr(args, "handler", None)
+    if handler is None:
+        return _run_gui(Path(args.db) if args.db else default_db_path())
+    try:
+        return handler(args)
+    except DeskError as error:
+        return _fail_input(_error_line(error))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,77 @@
+"""Shared fixtures: a fresh temporary database per test, a fixed clock, the three roles."""
+
+from __future__ import annotations
+
+import os
+from datetime import date, datetime
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("DESK_NO_PRINTER", "1")
+
+from desk.core.idnumber import make_id_number  # noqa: E402
+from desk.services import operators  # noqa: E402
+from desk.services.context import Desk  # noqa: E402
+
+TODAY = datetime(2026, 3, 10, 9, 30)
+
+
+class Clock:
+    def __init__(self, moment: datetime = TODAY):
+        self.moment = moment
+
+    def __call__(self) -> datetime:
+        return self.moment
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def desk(tmp_path, clock) -> Desk:
+    opened = Desk.open(tmp_path / "desk.db", clock=clock)
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def staff(desk):
+    admin = operators.create_first_administrator(desk, username="admin", display_name="赵管理", password="Admin2026")
+    clerk = operators.create_operator(
+        desk, admin, username="clerk01", display_name="李娜", role="clerk", temporary_password="Clerk2026", require_change=False
+    )
+    reviewer = operators.create_operator(
+        desk, admin, username="review01", display_name="杨慧", role="reviewer", temporary_password="Review2026",
+        require_change=False,
+    )
+    return {"admin": admin, "clerk": clerk, "reviewer": reviewer}
+
+
+@pytest.fixture
+def clerk(staff):
+    return staff["clerk"]
+
+
+@pytest.fixture
+def reviewer(staff):
+    return staff["reviewer"]
+
+
+def person_form(id_number: str | None = None, **overrides) -> dict:
+    form = {
+        "id_type": "居民身份证",
+        "id_number": id_number or make_id_number("532923", date(1985, 6, 1), 452),
+        "name": "杨丽华",
+        "ethnicity": "白族",
+        "phone": "13908721234",
+        "household_type": "农村",
+        "township": "祥城镇",
+        "village": "东村村委会",
+        "address": "祥云县祥城镇东村12号",
+        "groups": [],
+    }
+    form.update(overrides)
+    return form
