@@ -1,0 +1,116 @@
+"""The command-line contracts, run as a real process where stdout/stderr/exit status matter."""
+
+import json
+import subprocess
+import sys
+from datetime import date
+
+import pytest
+
+from desk.core.idnumber import make_id_number
+
+
+def run(*args, stdin: str | None = None):
+    return subprocess.run(
+        [sys.executable, "-m", "desk", *args], input=stdin, capture_output=True, text=True, timeout=120
+    )
+
+
+def test_idcard_valid():
+    done = run("idcard", "11010519491231002x")
+    assert done.returncode == 0
+    assert json.loads(done.stdout) == {
+        "valid": True,
+        "id_number": "11010519491231002X",
+        "birth_date": "1949-12-31",
+        "sex": "女",
+        "region_code": "110105",
+        "region_name": "北京市朝阳区",
+    }
+
+
+def test_idcard_invalid_says_why():
+    done = run("idcard", "532901199001011231")
+    assert done.returncode == 1
+    result = json.loads(done.stdout)
+    assert result["valid"] is False and "校验位" in result["reason"]
+    assert "Traceback" not in done.stderr
+
+
+QUOTE_INPUT = {
+    "pack": "dali-resident-2025", "year": 2026, "id_number": make_id_number("532901", date(1990, 1, 1), 123),
+    "groups": ["dibao"], "paid_on": "2026-03-10", "last_enrolled_year": 2025, "newborn": False,
+    "employee_ended_on": None, "arrears_years": 0,
+}
+
+
+def test_quote_contract_from_stdin():
+    done = run("quote", "-", stdin=json.dumps(QUOTE_INPUT))
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout)
+    assert set(result) == {"individual", "subsidy", "subsidy_group", "payable", "benefit_start", "waiting_months", "reason", "provisional"}
+    assert (result["individual"], result["subsidy"], result["subsidy_group"], result["payable"]) == ("400.00", "120.00", "dibao", "280.00")
+    assert (result["benefit_start"], result["waiting_months"]) == ("2026-03-10", 0)
+    assert result["provisional"] == ["contribution", "subsidies"]
+
+
+def test_quote_from_a_file_without_groups(tmp_path):
+    data = dict(QUOTE_INPUT, groups=[], paid_on="2026-03-10")
+    path = tmp_path / "in.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    result = json.loads(run("quote", str(path)).stdout)
+    assert (result["subsidy"], result["subsidy_group"], result["payable"]) == ("0.00", None, "400.00")
+    assert (result["benefit_start"], result["waiting_months"]) == ("2026-06-10", 3)
+
+
+@pytest.mark.parametrize(
+    "change, field",
+    [
+        ({"id_number": "532901199001011231"}, "id_number"),
+        ({"pack": "nowhere-2025"}, "pack"),
+        ({"groups": ["martian"]}, "groups"),
+        ({"year": 2030, "paid_on": "2029-10-01"}, "year"),
+        ({"paid_on": "2026-02-30"}, "paid_on"),
+        ({"arrears_years": -1}, "arrears_years"),
+    ],
+)
+def test_quote_bad_input_exit_2_one_line_on_stderr(change, field):
+    done = run("quote", "-", stdin=json.dumps(dict(QUOTE_INPUT, **change)))
+    assert done.returncode == 2 and done.stdout == ""
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(field) and "Traceback" not in done.stderr
+
+
+def test_quote_malformed_json():
+    done = run("quote", "-", stdin='{"pack": ')
+    assert done.returncode == 2 and done.stdout == "" and len(done.stderr.strip().splitlines()) == 1
+
+
+def test_demo_then_verify_and_check(tmp_path):
+    db = tmp_path / "demo.db"
+    done = run("demo", "--no-gui", "--db", str(db), "--persons", "30")
+    assert done.returncode == 0, done.stderr
+    assert "clerk01" in done.stdout
+    check = run("check", "--db", str(db))
+    assert check.returncode == 0 and json.loads(check.stdout)["sound"] is True
+    import sqlite3
+
+    with sqlite3.connect(db) as connection:
+        number, code = connection.execute("SELECT number, code FROM vouchers ORDER BY id LIMIT 1").fetchone()
+        residents = connection.execute("SELECT COUNT(*) FROM persons").fetchone()[0]
+    assert residents >= 25
+    genuine = run("verify", number, code, "--db", str(db))
+    assert genuine.returncode == 0 and json.loads(genuine.stdout)["genuine"] is True
+    forged = run("verify", number, "AAAAA-BBBBB", "--db", str(db))
+    assert forged.returncode == 1 and json.loads(forged.stdout)["genuine"] is False
+
+
+def test_print_samples_writes_every_document(tmp_path):
+    done = run("print-samples", str(tmp_path))
+    assert done.returncode == 0, done.stderr
+    names = {path.name for path in tmp_path.glob("*.pdf")}
+    assert {"enrolment_receipt.pdf", "enrolment_certificate.pdf"} <= names
+    from pypdf import PdfReader
+
+    text = PdfReader(tmp_path / "enrolment_receipt.pdf").pages[0].extract_text()
+    assert "参保登记回执" in text
