@@ -211,6 +211,23 @@ SPECIAL_GROUPS = table_of(
     {"groups": text_list, "threshold": amount, "rate_bonus": rate, "uncapped": boolean, "annual_cap": amount},
     required=("groups",),
 )
+MATERIAL = table_of({"key": text, "name": text, "kinds": text_list}, required=("key", "name", "kinds"))
+DISEASE_KINDS = ("chronic", "special", "two_diseases")
+
+
+def materials(file, key, raw, error_type):
+    items = list_of(MATERIAL)(file, key, raw, error_type)
+    seen = set()
+    for index, item in enumerate(items):
+        if item["key"] in seen:
+            raise _fail(error_type, file, f"{key}[{index}].key", f"材料编号 {item['key']} 重复")
+        seen.add(item["key"])
+        for kind in item["kinds"]:
+            if kind not in DISEASE_KINDS:
+                raise _fail(error_type, file, f"{key}[{index}].kinds", f"未知的病种类别 {kind}")
+    return items
+
+
 PREFECTURE_SHARE = table_of({"share": rate, "counties": text_list}, required=("share", "counties"))
 
 
@@ -281,6 +298,8 @@ SCHEMA: dict[str, dict[str, Converter]] = {
     },
     "disease_defaults": {"validity_months": integer, "materials": text_list},
     "diseases": {"chronic": diseases, "special": diseases, "two_diseases": diseases},
+    "materials": {"items": materials},
+    "filing": {"appeal_working_days": integer},
 }
 
 

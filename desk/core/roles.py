@@ -11,9 +11,10 @@ _CLERK = frozenset(
         "enrolment.create",
         "voucher.print",
         "voucher.verify",
+        "filing.accept",
     }
 )
-_REVIEWER = _CLERK | {"enrolment.cancel"}
+_REVIEWER = _CLERK | {"enrolment.cancel", "filing.review"}
 _ADMIN = frozenset(
     {
         "admin.operators",
@@ -33,6 +34,8 @@ ACTION_NAMES = {
     "enrolment.create": "办理参保登记",
     "enrolment.cancel": "作废参保登记",
     "voucher.print": "打印凭证",
+    "filing.accept": "受理门诊慢特病申请",
+    "filing.review": "审核门诊慢特病（认定、不予认定、终止）",
     "voucher.verify": "核验凭证",
     "admin.operators": "管理操作员",
     "admin.settings": "修改设置",

@@ -19,10 +19,16 @@ from desk.store.audit import canonical_json
 PREFIXES = {
     "enrolment_receipt": "CB",
     "enrolment_certificate": "PZ",
+    "one_time_notice": "GZ",
+    "filing_approval": "RD",
+    "filing_rejection": "BY",
 }
 DOCUMENT_NAMES = {
     "enrolment_receipt": "参保登记回执",
     "enrolment_certificate": "基本医疗保险参保凭证",
+    "one_time_notice": "一次性告知书",
+    "filing_approval": "门诊慢特病待遇认定通知书",
+    "filing_rejection": "门诊慢特病待遇不予认定通知书",
 }
 
 

@@ -167,5 +167,62 @@ def m001_initial_schema(db: sqlite_utils.Database) -> None:
     )
 
 
+@migrations()
+def m002_filings(db: sqlite_utils.Database) -> None:
+    """门诊慢特病 filings: the current state per filing, and every step kept in filing_events."""
+    db.executescript(
+        """
+        CREATE TABLE filings (
+            id INTEGER PRIMARY KEY,
+            person_id INTEGER NOT NULL REFERENCES persons(id),
+            disease_code TEXT NOT NULL,
+            disease_name TEXT NOT NULL,
+            kind TEXT NOT NULL CHECK (kind IN ('chronic', 'special', 'two_diseases')),
+            pack_id TEXT NOT NULL,
+            pack_version TEXT NOT NULL,
+            state TEXT NOT NULL
+                CHECK (state IN ('accepted', 'awaiting_materials', 'approved', 'rejected', 'terminated')),
+            application_date TEXT NOT NULL,
+            materials_json TEXT NOT NULL DEFAULT '[]',
+            agent_json TEXT,
+            accepted_by INTEGER NOT NULL REFERENCES operators(id),
+            accepted_at TEXT NOT NULL,
+            decided_by INTEGER REFERENCES operators(id),
+            decided_at TEXT,
+            effective_from TEXT,
+            effective_to TEXT,
+            reason TEXT,
+            terminated_on TEXT,
+            window TEXT,
+            updated_at TEXT NOT NULL
+        );
+        CREATE INDEX filings_person ON filings(person_id, disease_code);
+        CREATE INDEX filings_due ON filings(state, effective_to);
+        CREATE TABLE filing_events (
+            id INTEGER PRIMARY KEY,
+            filing_id INTEGER NOT NULL REFERENCES filings(id),
+            action TEXT NOT NULL,
+            from_state TEXT,
+            to_state TEXT NOT NULL,
+            operator_id INTEGER NOT NULL REFERENCES operators(id),
+            at TEXT NOT NULL,
+            detail_json TEXT NOT NULL DEFAULT '{}'
+        );
+        CREATE INDEX filing_events_filing ON filing_events(filing_id);
+        CREATE TRIGGER filings_no_delete BEFORE DELETE ON filings
+        BEGIN SELECT RAISE(ABORT, 'records in filings are never deleted'); END;
+        CREATE TRIGGER filing_events_no_update BEFORE UPDATE ON filing_events
+        BEGIN SELECT RAISE(ABORT, 'filing_events is append-only'); END;
+        CREATE TRIGGER filing_events_no_delete BEFORE DELETE ON filing_events
+        BEGIN SELECT RAISE(ABORT, 'records in filing_events are never deleted'); END;
+        CREATE TRIGGER filings_final_states BEFORE UPDATE ON filings
+        WHEN OLD.state IN ('rejected', 'terminated')
+          OR NEW.person_id IS NOT OLD.person_id OR NEW.disease_code IS NOT OLD.disease_code
+          OR NEW.kind IS NOT OLD.kind OR NEW.accepted_by IS NOT OLD.accepted_by
+        BEGIN SELECT RAISE(ABORT, 'a decided filing is never changed'); END;
+        """
+    )
+
+
 def apply_migrations(db: sqlite_utils.Database) -> None:
     migrations.apply(db)

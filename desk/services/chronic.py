@@ -1,0 +1,448 @@
+"""门诊慢特病 filing: accept with the materials checklist, one-time notice, four-eyes review,
+termination, reminders, and the query the reimbursement needs (chronic.md)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from desk.core.diseases import Catalogue, Disease
+from desk.core.errors import NotFound, Problem, Refused, ValidationError
+from desk.core.filing import (
+    STATE_NAMES,
+    FilingFacts,
+    blocks_new_filing,
+    missing_materials,
+    reminder_status,
+    target_state,
+    valid_on,
+    validity_end,
+)
+from desk.core.idnumber import IdNumberError, parse_id_number
+from desk.core.packs import Pack
+from desk.core.person import check_name, check_phone
+from desk.services import vouchers
+from desk.services.context import Desk, Operator
+from desk.store import filings as store
+from desk.store import persons as person_store
+
+AGENT_RELATIONS = ("配偶", "父母", "子女", "兄弟姐妹", "其他亲属", "村（社区）工作人员", "其他")
+DEFAULT_REMINDER_DAYS = 30
+
+
+@dataclass(frozen=True)
+class FilingResult:
+    filing: dict
+    voucher: vouchers.IssuedVoucher | None
+
+
+# ------------------------------------------------------------ catalogue
+
+
+_CATALOGUES: dict[tuple[str, str], Catalogue] = {}
+
+
+def _catalogue(pack: Pack) -> Catalogue:
+    key = (pack.id, pack.version)
+    if key not in _CATALOGUES:
+        _CATALOGUES[key] = Catalogue.from_pack(pack)
+    return _CATALOGUES[key]
+
+
+def office_pack(desk: Desk) -> Pack:
+    return desk.packs.get(desk.setting("default_pack"))
+
+
+def catalogue(desk: Desk) -> Catalogue:
+    return _catalogue(office_pack(desk))
+
+
+def find_diseases(desk: Desk, query: str, kind: str | None = None) -> list[Disease]:
+    return catalogue(desk).find(query, kind)
+
+
+def disease(desk: Desk, code: str, kind: str) -> Disease:
+    found = catalogue(desk).get(code, kind)
+    if found is None:
+        kinds = catalogue(desk).kinds_of(code)
+        if kinds:
+            names = "、".join(catalogue(desk).get(code, k).kind_name for k in kinds)
+            raise ValidationError.single("disease", "wrong_kind", f"病种 {code} 在本统筹区目录中属于{names}，不属于所选类别。")
+        raise ValidationError.single("disease", "unknown", f"病种代码“{code}”不在本统筹区门诊慢特病目录中，请重新查找。")
+    return found
+
+
+# ------------------------------------------------------------ helpers
+
+
+def _facts(row: dict) -> FilingFacts:
+    end = row["effective_to"]
+    if row["terminated_on"] and (end is None or row["terminated_on"] < end):
+        end = row["terminated_on"]
+    return FilingFacts(
+        row["disease_code"],
+        row["kind"],
+        row["state"],
+        date.fromisoformat(row["effective_from"]) if row["effective_from"] else None,
+        date.fromisoformat(end) if end else None,
+    )
+
+
+def describe(row: dict, today: date) -> dict:
+    """A filing as the tab shows it: its state in words, and whether it is valid today."""
+    facts = _facts(row)
+    view = dict(row)
+    view["state_name"] = STATE_NAMES[row["state"]]
+    view["materials"] = json.loads(row["materials_json"])
+    view["agent"] = json.loads(row["agent_json"]) if row["agent_json"] else None
+    view["valid_today"] = valid_on(facts, today)
+    view["lapsed"] = row["state"] == "approved" and facts.effective_to is not None and facts.effective_to < today
+    if view["lapsed"]:
+        view["state_name"] = "已认定（已过期）"
+    return view
+
+
+def _check_agent(agent: dict | None, today: date) -> dict | None:
+    if not agent or not any(str(v or "").strip() for v in agent.values()):
+        return None
+    problems = []
+    name_problem = check_name(agent.get("name"))
+    if name_problem:
+        problems.append(Problem("agent_name", "name", "代办人" + name_problem))
+    try:
+        number = parse_id_number(str(agent.get("id_number") or ""), today).id_number
+    except IdNumberError as error:
+        problems.append(Problem("agent_id_number", error.reason_code, "代办人" + error.message))
+        number = None
+    phone = str(agent.get("phone") or "").strip()
+    if not phone or check_phone(phone):
+        problems.append(Problem("agent_phone", "phone", "请填写代办人的联系电话（11位手机号或带区号的固定电话）。"))
+    relationship = str(agent.get("relationship") or "").strip()
+    if relationship not in AGENT_RELATIONS:
+        problems.append(Problem("agent_relationship", "required", "请选择代办人与申请人的关系。"))
+    if problems:
+        raise ValidationError(problems)
+    return {"name": agent["name"].strip(), "id_number": number, "phone": phone, "relationship": relationship}
+
+
+def _received(disease_: Disease, materials: list[str] | tuple[str, ...]) -> list[str]:
+    known = {m.key for m in disease_.materials}
+    unknown = [key for key in materials if key not in known]
+    if unknown:
+        raise ValidationError.single("materials", "unknown", f"材料“{unknown[0]}”不属于该病种的申请材料清单。")
+    return [m.key for m in disease_.materials if m.key in set(materials)]
+
+
+def _covering_enrolment(desk: Desk, person_id: int, day: date) -> dict | None:
+    row = desk.db.execute(
+        "SELECT id FROM enrolments WHERE person_id = ? AND status = 'active' AND benefit_start <= ? AND benefit_end >= ?",
+        [person_id, day.isoformat(), day.isoformat()],
+    ).fetchone()
+    return row
+
+
+def _refuse_conflicts(desk: Desk, person: dict, disease_: Disease, today: date) -> None:
+    for row in store.filings_for_disease(desk.db, person["id"], disease_.code):
+        if not blocks_new_filing(_facts(row), today):
+            continue
+        if row["kind"] == disease_.kind:
+            raise Refused(
+                f"{person['name']}已有{disease_.name}的{STATE_NAMES[row['state']]}申请（受理号 {row['id']}，"
+                f"{row['accepted_at'][:10]}受理），同一病种不能同时有两个有效申请。",
+                field="disease",
+            )
+        if {row["kind"], disease_.kind} == {"chronic", "two_diseases"}:
+            other = "门诊慢性病" if row["kind"] == "chronic" else "两病门诊用药保障"
+            raise Refused(
+                f"{person['name']}的{disease_.name}已有{other}的{STATE_NAMES[row['state']]}申请（受理号 {row['id']}），"
+                "门诊慢性病与两病保障不能同时享受同一病种，请先终止原申请。",
+                field="disease",
+            )
+
+
+# ------------------------------------------------------------ the workflow
+
+
+def accept_filing(
+    desk: Desk,
+    operator: Operator,
+    *,
+    person_id: int,
+    disease_code: str,
+    kind: str,
+    materials: list[str] | tuple[str, ...],
+    agent: dict | None = None,
+) -> FilingResult:
+    """Record an application per disease. With every required material it is 已受理; otherwise 待补正,
+    and the one-time notice lists everything missing at once."""
+    operator.require("filing.accept")
+    today = desk.today()
+    disease_ = disease(desk, disease_code, kind)
+    agent_ = _check_agent(agent, today)
+    received = _received(disease_, materials)
+    with desk.transaction():
+        person = person_store.get_person(desk.db, person_id)
+        if person is None:
+            raise NotFound("没有找到这位参保人。")
+        if not _covering_enrolment(desk, person_id, today):
+            raise Refused(
+                f"{person['name']}在申请日{today.isoformat()}没有有效的基本医疗保险参保登记（或尚在待遇等待期），"
+                "不能申请门诊慢特病待遇；请先办理参保登记。",
+                field="person",
+            )
+        _refuse_conflicts(desk, person, disease_, today)
+        missing = missing_materials(disease_, set(received))
+        state = "awaiting_materials" if missing else "accepted"
+        pack = office_pack(desk)
+        row = {
+            "person_id": person_id, "disease_code": disease_.code, "disease_name": disease_.name, "kind": disease_.kind,
+            "pack_id": pack.id, "pack_version": pack.version, "state": state, "application_date": today.isoformat(),
+            "materials_json": json.dumps(received), "agent_json": json.dumps(agent_, ensure_ascii=False) if agent_ else None,
+            "accepted_by": operator.id, "accepted_at": desk.timestamp(), "window": desk.setting("window"),
+            "updated_at": desk.timestamp(),
+        }
+        filing_id = store.insert_filing(desk.db, row)
+        store.insert_event(desk.db, filing_id=filing_id, action="accept", from_state=None, to_state=state,
+                           operator_id=operator.id, at=desk.timestamp(), detail={"materials": received, "agent": agent_})
+        notice = _issue_notice(desk, operator, filing_id, person, disease_, received, agent_) if missing else None
+        desk.audit(operator, "filing.accept", "filing", filing_id,
+                   {"filing": row, "missing": [m.key for m in missing], "notice": notice.number if notice else None})
+    return FilingResult(describe(store.get_filing(desk.db, filing_id), today), notice)
+
+
+def receive_materials(desk: Desk, operator: Operator, *, filing_id: int, materials: list[str] | tuple[str, ...]) -> FilingResult:
+    """Materials brought later. All there: back to 已受理. Still some missing: a new notice lists what is left."""
+    operator.require("filing.accept")
+    today = desk.today()
+    with desk.transaction():
+        row = _filing(desk, filing_id)
+        target_state(row["state"], "receive_materials")
+        disease_ = disease(desk, row["disease_code"], row["kind"])
+        received = _received(disease_, sorted(set(json.loads(row["materials_json"])) | set(materials)))
+        missing = missing_materials(disease_, set(received))
+        state = "awaiting_materials" if missing else "accepted"
+        store.update_filing(desk.db, filing_id, state=state, materials_json=json.dumps(received), updated_at=desk.timestamp())
+        store.insert_event(desk.db, filing_id=filing_id, action="receive_materials", from_state=row["state"],
+                           to_state=state, operator_id=operator.id, at=desk.timestamp(), detail={"materials": received})
+        notice = None
+        if missing:
+            person = person_store.get_person(desk.db, row["person_id"])
+            agent_ = json.loads(row["agent_json"]) if row["agent_json"] else None
+            notice = _issue_notice(desk, operator, filing_id, person, disease_, received, agent_)
+        desk.audit(operator, "filing.receive_materials", "filing", filing_id,
+                   {"materials": received, "state": state, "notice": notice.number if notice else None})
+    return FilingResult(describe(store.get_filing(desk.db, filing_id), today), notice)
+
+
+def _filing(desk: Desk, filing_id: int) -> dict:
+    row = store.get_filing(desk.db, filing_id)
+    if row is None:
+        raise NotFound(f"没有受理号为 {filing_id} 的门诊慢特病申请。")
+    return row
+
+
+def _four_eyes(operator: Operator, row: dict, action: str) -> None:
+    if row["accepted_by"] == operator.id:
+        raise Refused(
+            f"这笔申请由您（{operator.display_name}）受理，按规定须由另一位审核员{action}（审核与受理不能是同一人）。",
+            field="operator",
+        )
+
+
+def approve_filing(desk: Desk, reviewer: Operator, *, filing_id: int) -> FilingResult:
+    """Approve: effective from today, ending after the disease's validity; prints the approval notice."""
+    reviewer.require("filing.review")
+    today = desk.today()
+    with desk.transaction():
+        row = _filing(desk, filing_id)
+        _four_eyes(reviewer, row, "认定")
+        target_state(row["state"], "approve")
+        disease_ = disease(desk, row["disease_code"], row["kind"])
+        missing = missing_materials(disease_, set(json.loads(row["materials_json"])))
+        if missing:
+            raise Refused("申请材料不全，不能认定：缺少" + "、".join(m.name for m in missing) + "。", field="materials")
+        end = validity_end(disease_, today)
+        store.update_filing(desk.db, filing_id, state="approved", decided_by=reviewer.id, decided_at=desk.timestamp(),
+                            effective_from=today.isoformat(), effective_to=end.isoformat() if end else None,
+                            updated_at=desk.timestamp())
+        store.insert_event(desk.db, filing_id=filing_id, action="approve", from_state=row["state"], to_state="approved",
+                           operator_id=reviewer.id, at=desk.timestamp(),
+                           detail={"effective_from": today.isoformat(), "effective_to": end.isoformat() if end else None})
+        notice = _issue_decision(desk, reviewer, store.get_filing(desk.db, filing_id), disease_, "filing_approval")
+        desk.audit(reviewer, "filing.approve", "filing", filing_id, {"effective_to": end.isoformat() if end else None,
+                                                                     "notice": notice.number})
+    return FilingResult(describe(store.get_filing(desk.db, filing_id), today), notice)
+
+
+def reject_filing(desk: Desk, reviewer: Operator, *, filing_id: int, reason: str) -> FilingResult:
+    reviewer.require("filing.review")
+    reason = (reason or "").strip()
+    if len(reason) < 4:
+        raise ValidationError.single("reason", "required", "请选择或填写不予认定的理由（至少4个字），理由会印在通知书上。")
+    today = desk.today()
+    with desk.transaction():
+        row = _filing(desk, filing_id)
+        _four_eyes(reviewer, row, "作出不予认定决定")
+        target_state(row["state"], "reject")
+        disease_ = disease(desk, row["disease_code"], row["kind"])
+        store.update_filing(desk.db, filing_id, state="rejected", decided_by=reviewer.id, decided_at=desk.timestamp(),
+                            reason=reason, updated_at=desk.timestamp())
+        store.insert_event(desk.db, filing_id=filing_id, action="reject", from_state=row["state"], to_state="rejected",
+                           operator_id=reviewer.id, at=desk.timestamp(), detail={"reason": reason})
+        notice = _issue_decision(desk, reviewer, store.get_filing(desk.db, filing_id), disease_, "filing_rejection")
+        desk.audit(reviewer, "filing.reject", "filing", filing_id, {"reason": reason, "notice": notice.number})
+    return FilingResult(describe(store.get_filing(desk.db, filing_id), today), notice)
+
+
+def terminate_filing(desk: Desk, reviewer: Operator, *, filing_id: int, reason: str, on: date) -> FilingResult:
+    """End an approval (death, moving away, no longer applies). `on` is the last day it pays."""
+    reviewer.require("filing.review")
+    reason = (reason or "").strip()
+    if len(reason) < 2:
+        raise ValidationError.single("reason", "required", "请选择或填写终止原因。")
+    today = desk.today()
+    with desk.transaction():
+        row = _filing(desk, filing_id)
+        target_state(row["state"], "terminate")
+        if on < date.fromisoformat(row["effective_from"]):
+            raise ValidationError.single("terminated_on", "before_start", f"终止日期不能早于认定生效日期{row['effective_from']}。")
+        if on > today + timedelta(days=366):
+            raise ValidationError.single("terminated_on", "too_late", "终止日期不能晚于一年以后，请核对。")
+        store.update_filing(desk.db, filing_id, state="terminated", reason=reason, terminated_on=on.isoformat(),
+                            updated_at=desk.timestamp())
+        store.insert_event(desk.db, filing_id=filing_id, action="terminate", from_state="approved", to_state="terminated",
+                           operator_id=reviewer.id, at=desk.timestamp(), detail={"reason": reason, "on": on.isoformat()})
+        desk.audit(reviewer, "filing.terminate", "filing", filing_id, {"reason": reason, "on": on.isoformat()})
+    return FilingResult(describe(store.get_filing(desk.db, filing_id), today), None)
+
+
+# ------------------------------------------------------------ documents
+
+
+def _person_block(person: dict) -> dict:
+    return {"name": person["name"], "id_type": person["id_type"], "id_number": person["id_number"], "sex": person["sex"]}
+
+
+def _where(desk: Desk) -> str:
+    address = desk.setting("office_address")
+    place = f"{desk.setting('office_name')} {desk.setting('window')}"
+    return f"{place}（{address}）" if address else place
+
+
+def _issue_notice(desk, operator, filing_id, person, disease_: Disease, received, agent_) -> vouchers.IssuedVoucher:
+    names = {m.key: m.name for m in disease_.materials}
+    payload = {
+        "business": f"门诊慢特病待遇认定申请：{disease_.code} {disease_.name}（{disease_.kind_name}）",
+        "person": _person_block(person),
+        "agent": agent_,
+        "application_date": desk.today().isoformat(),
+        "received": [names[key] for key in received],
+        "missing": [m.name for m in missing_materials(disease_, set(received))],
+        "where": _where(desk),
+        "office_phone": desk.setting("office_phone"),
+        "office_hours": desk.setting("office_hours"),
+        "note": "请在材料补齐后携带本告知书到上述窗口办理，补齐后即时受理，已收材料不需重复提交。",
+    }
+    return vouchers.issue(desk, operator, doc_type="one_time_notice", record_type="filing", record_id=filing_id, payload=payload)
+
+
+def _rate_note(pack: Pack, disease_: Disease) -> str:
+    if disease_.kind == "chronic" and pack.has("chronic_outpatient"):
+        section = pack.section("chronic_outpatient")
+        return f"政策范围内费用报销{section['rate'] * 100:.0f}%，全部慢性病合计年度限额{section['total_annual_cap']}元"
+    if disease_.kind == "special" and pack.has("special_outpatient"):
+        section = pack.section("special_outpatient")
+        rate = disease_.rate if disease_.rate is not None else section["rate"]
+        return f"年度起付线{section['annual_deductible']}元，政策范围内费用报销{rate * 100:.0f}%，与住院共用年度支付限额"
+    if disease_.kind == "two_diseases" and pack.has("two_diseases"):
+        return f"门诊用药政策范围内费用报销{pack.section('two_diseases')['rate'] * 100:.0f}%起，使用集采药品按机构等级提高"
+    return "按本统筹区政策规定报销"
+
+
+def _issue_decision(desk: Desk, reviewer: Operator, row: dict, disease_: Disease, doc_type: str) -> vouchers.IssuedVoucher:
+    person = person_store.get_person(desk.db, row["person_id"])
+    pack = desk.packs.get(row["pack_id"])
+    payload = {
+        "person": _person_block(person),
+        "personal_number": person["personal_number"],
+        "disease": {"code": disease_.code, "name": disease_.name, "kind": disease_.kind, "kind_name": disease_.kind_name},
+        "filing_id": row["id"],
+        "application_date": row["application_date"],
+        "pack_id": pack.id,
+        "pack_version": pack.version,
+    }
+    if doc_type == "filing_approval":
+        payload.update(
+            approved_on=row["effective_from"], effective_from=row["effective_from"], effective_to=row["effective_to"],
+            annual_cap=str(disease_.annual_cap) if disease_.annual_cap is not None else None,
+            rate_note=_rate_note(pack, disease_),
+            review_note="认定有效期届满前30日内，请携带相关材料到窗口办理年审。" if row["effective_to"] else "",
+            provisional=_provisional_labels(pack, disease_),
+        )
+    else:
+        payload.update(
+            decided_on=desk.today().isoformat(), reason=row["reason"],
+            appeal={"working_days": pack.section("filing")["appeal_working_days"] if pack.has("filing") else None,
+                    "where": _where(desk), "phone": desk.setting("office_phone")},
+        )
+    return vouchers.issue(desk, reviewer, doc_type=doc_type, record_type="filing", record_id=row["id"], payload=payload)
+
+
+def _provisional_labels(pack: Pack, disease_: Disease) -> list[str]:
+    labels = []
+    if disease_.kind == "chronic" and pack.has("chronic_outpatient") and pack.section("chronic_outpatient").is_provisional("disease_annual_cap"):
+        labels.append("单病种年度限额")
+    if disease_.validity_months and pack.has("disease_defaults") and pack.section("disease_defaults").is_provisional():
+        labels.append("认定有效期")
+    return labels
+
+
+# ------------------------------------------------------------ queries
+
+
+def filings_of(desk: Desk, operator: Operator, person_id: int) -> list[dict]:
+    operator.require("person.search")
+    today = desk.today()
+    return [describe(row, today) for row in store.filings_of(desk.db, person_id)]
+
+
+def filing_history(desk: Desk, operator: Operator, filing_id: int) -> list[dict]:
+    operator.require("person.search")
+    return store.events_of(desk.db, filing_id)
+
+
+def approved_filing(desk: Desk, *, person_id: int, disease_code: str, kind: str, on: date) -> dict | None:
+    """For the reimbursement: the approval of this disease and kind valid on that date, or None."""
+    for row in store.filings_for_disease(desk.db, person_id, (disease_code or "").upper()):
+        if row["kind"] == kind and valid_on(_facts(row), on):
+            return describe(row, on)
+    return None
+
+
+def filing_caps(desk: Desk, *, person_id: int, on: date) -> list[dict]:
+    """The annual caps of the person's approvals valid on a date (per disease, from the pack)."""
+    result = []
+    for row in store.filings_of(desk.db, person_id):
+        if not valid_on(_facts(row), on):
+            continue
+        disease_ = catalogue(desk).get(row["disease_code"], row["kind"])
+        result.append({"disease_code": row["disease_code"], "disease_name": row["disease_name"], "kind": row["kind"],
+                       "annual_cap": disease_.annual_cap if disease_ else None})
+    return result
+
+
+def reminders(desk: Desk, operator: Operator, *, within_days: int = DEFAULT_REMINDER_DAYS) -> dict[str, list[dict]]:
+    """Approvals ending within the next N days ('due', day N included) and those already lapsed."""
+    operator.require("person.search")
+    if isinstance(within_days, bool) or not isinstance(within_days, int) or not 0 <= within_days <= 366:
+        raise ValidationError.single("within_days", "range", "提醒天数应为0到366之间的整数。")
+    today = desk.today()
+    result: dict[str, list[dict]] = {"due": [], "lapsed": []}
+    for row in store.approved_ending_by(desk.db, (today + timedelta(days=within_days)).isoformat()):
+        status = reminder_status(_facts(row), today, within_days)
+        if status:
+            view = describe(row, today)
+            view["days_left"] = (date.fromisoformat(row["effective_to"]) - today).days
+            result[status].append(view)
+    return result

@@ -1,0 +1,170 @@
+from datetime import date, datetime, timedelta
+
+import pytest
+
+from desk.core.errors import PermissionDenied, Refused, ValidationError
+from desk.core.idnumber import make_id_number
+from desk.services import chronic, enrolment, persons
+from tests.conftest import person_form
+
+ALL_CHRONIC = ["id_document", "application_form", "diagnosis", "examinations"]
+
+
+def count(desk, table):
+    return desk.db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
+
+
+@pytest.fixture
+def insured(desk, clerk):
+    record = persons.register_person(desk, clerk, person_form())
+    enrolment.enrol(desk, clerk, person_id=record.id, year=2026, paid_on=date(2026, 1, 10))  # benefits from 2026-01-01
+    return record
+
+
+def accept(desk, operator, person, code="M03900", kind="chronic", materials=ALL_CHRONIC, **kwargs):
+    return chronic.accept_filing(desk, operator, person_id=person.id, disease_code=code, kind=kind, materials=materials, **kwargs)
+
+
+def test_complete_application_is_accepted_without_a_notice(desk, clerk, insured):
+    result = accept(desk, clerk, insured)
+    assert result.filing["state"] == "accepted" and result.voucher is None
+
+
+def test_missing_material_gives_awaiting_and_a_notice_listing_everything(desk, clerk, insured):
+    result = accept(desk, clerk, insured, materials=["id_document"])
+    assert result.filing["state"] == "awaiting_materials"
+    assert result.voucher.number.startswith("GZ-20260310-")
+    payload = desk.db.execute("SELECT payload_json FROM vouchers WHERE number = ?", [result.voucher.number]).fetchone()[0]
+    for missing in ("申请表", "诊断证明", "检查检验报告"):
+        assert missing in payload
+    completed = chronic.receive_materials(desk, clerk, filing_id=result.filing["id"], materials=ALL_CHRONIC[1:])
+    assert completed.filing["state"] == "accepted" and completed.voucher is None
+
+
+def test_partial_materials_keep_it_waiting_with_a_new_notice(desk, clerk, insured):
+    first = accept(desk, clerk, insured, materials=["id_document"])
+    again = chronic.receive_materials(desk, clerk, filing_id=first.filing["id"], materials=["diagnosis"])
+    assert again.filing["state"] == "awaiting_materials" and again.voucher.number != first.voucher.number
+    assert again.filing["materials"] == ["id_document", "diagnosis"]
+
+
+def test_four_eyes_and_approval_dates(desk, clerk, reviewer, insured, staff):
+    filing = accept(desk, reviewer, insured).filing  # a reviewer may accept too…
+    with pytest.raises(Refused, match="审核与受理不能是同一人"):
+        chronic.approve_filing(desk, reviewer, filing_id=filing["id"])  # …but not approve their own
+    with pytest.raises(PermissionDenied):
+        chronic.approve_filing(desk, clerk, filing_id=filing["id"])
+    other = _second_reviewer(desk, staff)
+    approved = chronic.approve_filing(desk, other, filing_id=filing["id"])
+    assert approved.filing["state"] == "approved"
+    assert (approved.filing["effective_from"], approved.filing["effective_to"]) == ("2026-03-10", "2027-03-09")
+    assert approved.voucher.number.startswith("RD-")
+
+
+def _second_reviewer(desk, staff):
+    from desk.services import operators
+
+    return operators.create_operator(desk, staff["admin"], username="review02", display_name="王审", role="reviewer",
+                                     temporary_password="Review2026", require_change=False)
+
+
+def test_approval_with_a_missing_material_is_refused(desk, clerk, reviewer, insured):
+    filing = accept(desk, clerk, insured, materials=["id_document"]).filing
+    with pytest.raises(Refused, match="待补正"):
+        chronic.approve_filing(desk, reviewer, filing_id=filing["id"])
+
+
+def test_reject_with_reason_and_appeal(desk, clerk, reviewer, insured):
+    filing = accept(desk, clerk, insured, materials=["id_document"]).filing
+    with pytest.raises(ValidationError):
+        chronic.reject_filing(desk, reviewer, filing_id=filing["id"], reason="")
+    result = chronic.reject_filing(desk, reviewer, filing_id=filing["id"], reason="诊断依据不足，不符合该病种认定标准")
+    assert result.filing["state"] == "rejected" and result.voucher.number.startswith("BY-")
+    payload = desk.db.execute("SELECT payload_json FROM vouchers WHERE number = ?", [result.voucher.number]).fetchone()[0]
+    assert '"working_days":5' in payload
+    with pytest.raises(Refused):
+        chronic.approve_filing(desk, reviewer, filing_id=filing["id"])
+    accept(desk, clerk, insured)  # a rejected filing does not block a new application
+
+
+def test_terminate_stops_payment_after_the_date(desk, clerk, reviewer, insured):
+    filing = accept(desk, clerk, insured).filing
+    chronic.approve_filing(desk, reviewer, filing_id=filing["id"])
+    chronic.terminate_filing(desk, reviewer, filing_id=filing["id"], reason="迁出本统筹区", on=date(2026, 6, 30))
+    query = dict(person_id=insured.id, disease_code="M03900", kind="chronic")
+    assert chronic.approved_filing(desk, on=date(2026, 6, 30), **query) is not None  # the last day it pays
+    assert chronic.approved_filing(desk, on=date(2026, 7, 1), **query) is None
+    with pytest.raises(Refused, match="已终止"):
+        chronic.terminate_filing(desk, reviewer, filing_id=filing["id"], reason="再次", on=date(2026, 7, 1))
+
+
+def test_the_query_for_reimbursement(desk, clerk, reviewer, insured):
+    filing = accept(desk, clerk, insured).filing
+    query = dict(person_id=insured.id, disease_code="M03900", kind="chronic")
+    assert chronic.approved_filing(desk, on=date(2026, 3, 10), **query) is None  # not yet approved
+    chronic.approve_filing(desk, reviewer, filing_id=filing["id"])
+    assert chronic.approved_filing(desk, on=date(2026, 3, 9), **query) is None
+    assert chronic.approved_filing(desk, on=date(2026, 3, 10), **query)["id"] == filing["id"]
+    assert chronic.approved_filing(desk, on=date(2027, 3, 9), **query) is not None
+    assert chronic.approved_filing(desk, on=date(2027, 3, 10), **query) is None
+    assert chronic.approved_filing(desk, on=date(2026, 5, 1), person_id=insured.id, disease_code="M03900", kind="two_diseases") is None
+    [cap] = chronic.filing_caps(desk, person_id=insured.id, on=date(2026, 5, 1))
+    assert (cap["disease_code"], str(cap["annual_cap"])) == ("M03900", "1200.00")
+
+
+def test_refusals_write_nothing(desk, clerk, insured):
+    accept(desk, clerk, insured)
+    before = [count(desk, t) for t in ("filings", "filing_events", "vouchers", "audit_log")]
+    with pytest.raises(Refused, match="同一病种不能同时有两个有效申请"):
+        accept(desk, clerk, insured)
+    with pytest.raises(Refused, match="不能同时享受同一病种"):
+        accept(desk, clerk, insured, kind="two_diseases", materials=["id_document"])
+    with pytest.raises(ValidationError, match="不在本统筹区门诊慢特病目录中"):
+        accept(desk, clerk, insured, code="M99999")
+    with pytest.raises(ValidationError, match="属于门诊慢性病"):
+        accept(desk, clerk, insured, code="M04600", kind="special")
+    with pytest.raises(ValidationError):
+        accept(desk, clerk, insured, code="M01600", materials=["passport"])
+    assert [count(desk, t) for t in ("filings", "filing_events", "vouchers", "audit_log")] == before
+
+
+def test_no_enrolment_covering_the_application_date(desk, clerk):
+    record = persons.register_person(desk, clerk, person_form(make_id_number("532901", date(1960, 1, 1), 5), name="段一"))
+    with pytest.raises(Refused, match="没有有效的基本医疗保险参保登记"):
+        accept(desk, clerk, record)
+    enrolment.enrol(desk, clerk, person_id=record.id, year=2026, paid_on=date(2026, 3, 10))  # waits until 2026-06-10
+    with pytest.raises(Refused, match="待遇等待期"):
+        accept(desk, clerk, record)
+
+
+def test_agent_fields_are_checked(desk, clerk, insured):
+    with pytest.raises(ValidationError) as caught:
+        accept(desk, clerk, insured, agent={"name": "杨建国", "id_number": "123", "phone": "", "relationship": ""})
+    assert {p.field for p in caught.value.problems} == {"agent_id_number", "agent_phone", "agent_relationship"}
+    agent = {"name": "杨建国", "id_number": make_id_number("532923", date(1960, 1, 1), 11), "phone": "13908720000", "relationship": "子女"}
+    assert accept(desk, clerk, insured, agent=agent).filing["agent"]["name"] == "杨建国"
+
+
+def test_reminders_around_the_boundary(desk, clerk, reviewer, insured, clock):
+    filing = accept(desk, clerk, insured).filing
+    chronic.approve_filing(desk, reviewer, filing_id=filing["id"])  # ends 2027-03-09
+    for today, due, lapsed in [
+        (datetime(2027, 2, 6, 9), 0, 0),  # 31 days left
+        (datetime(2027, 2, 7, 9), 1, 0),  # 30 days left
+        (datetime(2027, 3, 9, 9), 1, 0),  # last day
+        (datetime(2027, 3, 10, 9), 0, 1),  # lapsed
+    ]:
+        clock.moment = today
+        found = chronic.reminders(desk, clerk, within_days=30)
+        assert (len(found["due"]), len(found["lapsed"])) == (due, lapsed), today
+    assert found["lapsed"][0]["state_name"] == "已认定（已过期）"
+
+
+def test_every_step_is_kept(desk, clerk, reviewer, insured):
+    filing = accept(desk, clerk, insured, materials=["id_document"]).filing
+    chronic.receive_materials(desk, clerk, filing_id=filing["id"], materials=ALL_CHRONIC)
+    chronic.approve_filing(desk, reviewer, filing_id=filing["id"])
+    history = chronic.filing_history(desk, clerk, filing["id"])
+    assert [(e["action"], e["to_state"], e["operator_name"]) for e in history] == [
+        ("accept", "awaiting_materials", "李娜"), ("receive_materials", "accepted", "李娜"), ("approve", "approved", "杨慧"),
+    ]
