@@ -13,7 +13,8 @@ from pathlib import Path
 
 from desk.core.errors import DeskError
 from desk.core.idnumber import make_id_number
-from desk.services import enrolment, operators, persons
+from desk.core.filing import REJECTION_REASONS
+from desk.services import chronic, enrolment, operators, persons
 from desk.services.context import Desk, Operator
 from desk.services.settings import update_settings
 
@@ -125,6 +126,44 @@ def _enrol_years(desk: Desk, clerk: Operator, person_id: int, rng: random.Random
     return done
 
 
+# (days before today the application was accepted, what happens next)
+FILING_PLANS = (
+    (2, "accepted"), (1, "awaiting"), (5, "awaiting"), (20, "approved"), (60, "approved"), (150, "approved"),
+    (345, "approved_due"), (355, "approved_due"), (400, "approved_lapsed"), (30, "rejected"), (200, "terminated"),
+)
+DEMO_DISEASES = (("M03900", "chronic"), ("M01600", "chronic"), ("M04600", "chronic"), ("M03900", "two_diseases"),
+                 ("M01600", "two_diseases"), ("M07803", "special"), ("M02101", "special"), ("M05300", "chronic"))
+
+
+def _filing_for(desk: Desk, staff: dict, person_id: int, plan: tuple[int, str], rng: random.Random, clock: DemoClock) -> bool:
+    days_ago, outcome = plan
+    code, kind = rng.choice(DEMO_DISEASES)
+    disease = chronic.disease(desk, code, kind)
+    everything = [m.key for m in disease.materials]
+    materials = everything[:1] if outcome == "awaiting" else everything
+    clock.moment = _at(date.today() - timedelta(days=days_ago), rng)
+    clerk, reviewer = staff["clerk01"], staff["review01"]
+    try:
+        filing = chronic.accept_filing(desk, clerk, person_id=person_id, disease_code=code, kind=kind, materials=materials)
+        filing_id = filing.filing["id"]
+        if outcome.startswith("approved") or outcome == "terminated":
+            chronic.approve_filing(desk, reviewer, filing_id=filing_id)
+        if outcome == "rejected":
+            chronic.reject_filing(desk, reviewer, filing_id=filing_id, reason=rng.choice(REJECTION_REASONS))
+        if outcome == "terminated":
+            chronic.terminate_filing(desk, reviewer, filing_id=filing_id, reason="迁出本统筹区", on=clock.moment.date() + timedelta(days=90))
+    except DeskError:
+        return False
+    return True
+
+
+def _filings(desk: Desk, staff: dict, person_ids: list[int], rng: random.Random, clock: DemoClock) -> int:
+    made = 0
+    for index, person_id in enumerate(rng.sample(person_ids, min(len(person_ids), 60))):
+        made += _filing_for(desk, staff, person_id, FILING_PLANS[index % len(FILING_PLANS)], rng, clock)
+    return made
+
+
 def _operators(desk: Desk) -> dict[str, Operator]:
     username, display_name, _, password = DEMO_OPERATORS[0]
     admin = operators.create_first_administrator(desk, username=username, display_name=display_name, password=password)
@@ -156,6 +195,7 @@ def _fill(desk: Desk, rng: random.Random, clock: DemoClock, count: int) -> str:
     staff = _operators(desk)
     clerks = [staff["clerk01"], staff["clerk02"]]
     registered = enrolled = employees = 0
+    person_ids = []
     for index in range(count):
         clerk = rng.choice(clerks)
         clock.moment = datetime(2024, 9, 1, 9, 0)
@@ -164,10 +204,12 @@ def _fill(desk: Desk, rng: random.Random, clock: DemoClock, count: int) -> str:
         except DeskError:
             continue
         registered += 1
+        person_ids.append(record.id)
         if rng.random() < 0.05:
             enrolment.record_external_enrolment(desk, clerk, person_id=record.id, scheme="employee", year=2026, region_code="532901")
             employees += 1
         enrolled += _enrol_years(desk, clerk, record.id, rng, clock)
+    filings = _filings(desk, staff, person_ids, rng, clock)
     clock.moment = datetime.now()
     desk.clock = datetime.now
-    return f"参保人 {registered} 人，参保记录 {enrolled} 条，职工医保记录 {employees} 条。"
+    return f"参保人 {registered} 人，参保记录 {enrolled} 条，职工医保记录 {employees} 条，门诊慢特病申请 {filings} 件。"
