@@ -18,14 +18,23 @@ from desk.vouchers.render import render_pdf
 
 ENROLMENT_RECEIPT = "enrolment_receipt"
 ENROLMENT_CERTIFICATE = "enrolment_certificate"
+ONE_TIME_NOTICE = "one_time_notice"
+FILING_APPROVAL = "filing_approval"
+FILING_REJECTION = "filing_rejection"
 
 DOCUMENT_TITLES: dict[str, str] = {
     ENROLMENT_RECEIPT: "城乡居民基本医疗保险参保登记回执",
     ENROLMENT_CERTIFICATE: "基本医疗保险参保凭证",
+    ONE_TIME_NOTICE: "一次性告知书",
+    FILING_APPROVAL: "门诊慢特病待遇认定通知书",
+    FILING_REJECTION: "门诊慢特病待遇不予认定通知书",
 }
 
 NO_LOCAL_PERIODS = "无本地参保记录"
 SEAL_PLACEHOLDER = "（经办机构章）"
+NOTHING = "无"
+OPEN_ENDED = "长期有效（至终止之日）"
+NO_DISEASE_CAP = "按政策规定（无单病种限额）"
 PERIOD_COLUMNS = ("年度", "起始日期", "终止日期", "缴费月数", "状态")
 CENT = Decimal("0.01")
 
@@ -222,11 +231,222 @@ def periods_section(periods: list[dict]) -> Section:
     )
 
 
+# --------------------------------------------------------------------------- shared by the notices
+
+
+def numbered(items: list[str]) -> tuple[str, ...]:
+    """One paragraph per item, "1．…", so every item stands on its own ruled line."""
+    return tuple(f"{index}．{item}" for index, item in enumerate(items, start=1))
+
+
+def addressee(person: dict) -> str:
+    """Who a notice speaks to: the name and the masked ID, e.g. 杨丽华（居民身份证 532923********4529）."""
+    id_type = person.get("id_type") or "居民身份证"
+    return f"{person['name']}（{id_type} {mask_id_number(person['id_number'])}）"
+
+
+def masked_person_fields(person: dict, personal_number: str | None = None) -> tuple[Field, ...]:
+    fields = receipt_person_fields(person)
+    return fields + (Field("个人编号", personal_number),) if personal_number else fields
+
+
+def pack_note(payload: dict) -> str:
+    return f"本决定按政策包 {payload['pack_id']}（版本 {payload['pack_version']}）的病种目录及认定标准作出。"
+
+
+def disease_text(disease: dict) -> str:
+    return f"{disease['name']}（{disease['code']}）"
+
+
+# --------------------------------------------------------------------------- 一次性告知书
+
+
+def build_one_time_notice(payload: dict, meta: VoucherMeta) -> VoucherDoc:
+    meta = a4_only(meta)
+    missing = list(payload.get("missing") or [])
+    return VoucherDoc(
+        doc_type=ONE_TIME_NOTICE,
+        title=DOCUMENT_TITLES[ONE_TIME_NOTICE],
+        meta=meta,
+        sections=(
+            Section("申请信息", notice_application_fields(payload)),
+            # the opening sentence leads straight into the list: one box, one heading
+            Section(f"需补齐的材料（共{len(missing)}项）",
+                    paragraphs=(notice_opening(payload),) + (numbered(missing) or (NOTHING,))),
+            Section("办理须知", notice_where_fields(payload, meta)),
+        ),
+        notes=tuple(note for note in (payload.get("note"), verification_note(meta)) if note),
+        signature_lines=("代办人（签字）" if payload.get("agent") else "申请人（签字）", "经办人（签字）"),
+        closing=(f"告知日期：{payload['application_date']}", SEAL_PLACEHOLDER),
+    )
+
+
+def notice_application_fields(payload: dict) -> tuple[Field, ...]:
+    fields = receipt_person_fields(payload["person"]) + (
+        Field("办理事项", payload["business"]),
+        Field("申请日期", payload["application_date"]),
+        Field("申请方式", "代办" if payload.get("agent") else "本人申请"),
+    )
+    agent = payload.get("agent")
+    if agent:
+        fields += (
+            Field("代办人", agent["name"]),
+            Field("与申请人关系", agent.get("relationship") or ""),
+            Field("代办人证件号码", mask_id_number(agent.get("id_number") or "")),
+            Field("代办人电话", agent.get("phone") or ""),
+        )
+    return fields
+
+
+def notice_opening(payload: dict) -> str:
+    agent = payload.get("agent")
+    by_agent = f"（由代办人{agent['name']}代为申请）" if agent else ""
+    return (f"{addressee(payload['person'])}：您于{payload['application_date']}申请办理的"
+            f"“{payload['business']}”{by_agent}，经核对，申请材料尚不齐全。"
+            "现将需要补齐的全部材料一次性告知如下，请一次补齐后到本告知书所列地点办理：")
+
+
+def received_text(payload: dict) -> str:
+    received = payload.get("received") or []
+    return f"{'；'.join(received)}（补齐时无需重复提交）" if received else NOTHING
+
+
+def notice_where_fields(payload: dict, meta: VoucherMeta) -> tuple[Field, ...]:
+    return (
+        Field("已收材料", received_text(payload)),
+        Field("办理地点", payload["where"]),
+        Field("咨询电话", payload.get("office_phone") or meta.office_phone),
+        Field("办公时间", payload.get("office_hours") or meta.office_hours),
+    )
+
+
+# --------------------------------------------------------------------------- 认定通知书
+
+# Which approval fields each provisional label (from the filing service) makes provisional;
+# a label naming a field directly flags that field. The start date is the approval date,
+# so only the end of the validity can be provisional.
+APPROVAL_PROVISIONAL_FIELDS = {
+    "单病种年度限额": ("单病种年度限额",),
+    "认定有效期": ("有效期至",),
+}
+APPROVAL_FIELD_LABELS = {"病种编码", "病种名称", "病种类别", "认定登记号", "申请日期", "认定日期",
+                         "有效期自", "有效期至", "单病种年度限额", "报销待遇"}
+
+
+def build_filing_approval(payload: dict, meta: VoucherMeta) -> VoucherDoc:
+    meta = a4_only(meta)
+    person = payload["person"]
+    return VoucherDoc(
+        doc_type=FILING_APPROVAL,
+        title=DOCUMENT_TITLES[FILING_APPROVAL],
+        meta=meta,
+        sections=(
+            Section("参保人信息", masked_person_fields(person, personal_number_of(payload))),
+            Section("认定决定", paragraphs=(approval_opening(payload),)),
+            Section("认定信息", approval_fields(payload)),
+            *review_sections(payload),
+        ),
+        notes=approval_notes(payload, meta),
+        closing=(f"认定日期：{payload['approved_on']}", SEAL_PLACEHOLDER),
+    )
+
+
+def personal_number_of(payload: dict) -> str | None:
+    return payload.get("personal_number") or payload["person"].get("personal_number")
+
+
+def approval_opening(payload: dict) -> str:
+    disease = payload["disease"]
+    return (f"{payload['person']['name']}：您于{payload['application_date']}提出的门诊慢特病待遇认定申请，"
+            f"经审核，符合{disease_text(disease)}的认定标准，准予认定。"
+            f"自{payload['effective_from']}起按规定享受{disease['kind_name']}待遇。")
+
+
+def approval_provisional(payload: dict) -> set[str]:
+    labels = payload.get("provisional") or ()
+    return {field for label in labels for field in APPROVAL_PROVISIONAL_FIELDS.get(label, (label,))}
+
+
+def approval_fields(payload: dict) -> tuple[Field, ...]:
+    disease, flagged = payload["disease"], approval_provisional(payload)
+    values = (
+        ("病种编码", disease["code"]), ("病种名称", disease["name"]),
+        ("病种类别", disease["kind_name"]), ("认定登记号", f"{payload['filing_id']}"),
+        ("申请日期", payload["application_date"]), ("认定日期", payload["approved_on"]),
+        ("有效期自", payload["effective_from"]), ("有效期至", payload.get("effective_to") or OPEN_ENDED),
+        ("单病种年度限额", yuan(payload["annual_cap"]) if payload.get("annual_cap") else NO_DISEASE_CAP),
+        ("报销待遇", payload.get("rate_note") or "按政策规定"),
+    )
+    return tuple(Field(label, value, label in flagged) for label, value in values)
+
+
+def review_sections(payload: dict) -> tuple[Section, ...]:
+    """The 年审 reminder stands in its own box, not among the small-print notes."""
+    note = payload.get("review_note")
+    return (Section("年审提示", paragraphs=(note,)),) if note else ()
+
+
+def approval_notes(payload: dict, meta: VoucherMeta) -> tuple[str, ...]:
+    notes = [pack_note(payload), verification_note(meta), "请妥善保管本通知书。"]
+    unknown = [label for label in payload.get("provisional") or ()
+               if label not in APPROVAL_PROVISIONAL_FIELDS and label not in APPROVAL_FIELD_LABELS]
+    if unknown:  # a standard with no field of its own: still say it is provisional
+        notes.append(f"以下标准为暂定：{'、'.join(unknown)}。")
+    return tuple(notes)
+
+
+# --------------------------------------------------------------------------- 不予认定通知书
+
+
+def build_filing_rejection(payload: dict, meta: VoucherMeta) -> VoucherDoc:
+    meta = a4_only(meta)
+    return VoucherDoc(
+        doc_type=FILING_REJECTION,
+        title=DOCUMENT_TITLES[FILING_REJECTION],
+        meta=meta,
+        sections=(
+            Section("参保人信息", masked_person_fields(payload["person"], personal_number_of(payload))),
+            Section("认定决定", paragraphs=(rejection_opening(payload),)),
+            Section("申请信息", rejection_fields(payload)),
+            Section("不予认定理由", paragraphs=(payload["reason"],)),
+            Section("复核途径", paragraphs=(appeal_sentence(payload["appeal"]),)),
+        ),
+        notes=(pack_note(payload), verification_note(meta)),
+        closing=(f"决定日期：{payload['decided_on']}", SEAL_PLACEHOLDER),
+    )
+
+
+def rejection_opening(payload: dict) -> str:
+    disease = payload["disease"]
+    return (f"{payload['person']['name']}：您于{payload['application_date']}提出的"
+            f"{disease_text(disease)}{disease['kind_name']}待遇认定申请，经审核，决定不予认定。")
+
+
+def rejection_fields(payload: dict) -> tuple[Field, ...]:
+    disease = payload["disease"]
+    return (
+        Field("申请病种", disease_text(disease)),
+        Field("病种类别", disease["kind_name"]),
+        Field("申请日期", payload["application_date"]),
+        Field("决定日期", payload["decided_on"]),
+        Field("认定登记号", f"{payload['filing_id']}"),
+    )
+
+
+def appeal_sentence(appeal: dict) -> str:
+    phone = f"（咨询电话：{appeal['phone']}）" if appeal.get("phone") else ""
+    return (f"如对本决定有异议，可自收到本通知书之日起，携带本通知书及相关材料向{appeal['where']}申请复核{phone}，"
+            f"经办机构在收到复核申请之日起{appeal['working_days']}个工作日内答复。")
+
+
 # --------------------------------------------------------------------------- registry
 
 BUILDERS: dict[str, Callable[[dict, VoucherMeta], VoucherDoc]] = {
     ENROLMENT_RECEIPT: build_enrolment_receipt,
     ENROLMENT_CERTIFICATE: build_enrolment_certificate,
+    ONE_TIME_NOTICE: build_one_time_notice,
+    FILING_APPROVAL: build_filing_approval,
+    FILING_REJECTION: build_filing_rejection,
 }
 
 

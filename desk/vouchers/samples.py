@@ -9,7 +9,9 @@ from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
-from desk.vouchers.documents import ENROLMENT_CERTIFICATE, ENROLMENT_RECEIPT, render_voucher
+from desk.vouchers.documents import (
+    ENROLMENT_CERTIFICATE, ENROLMENT_RECEIPT, FILING_APPROVAL, FILING_REJECTION, ONE_TIME_NOTICE, render_voucher,
+)
 from desk.vouchers.model import VoucherMeta
 
 OFFICE_NAME = "大理州医疗保障事业管理局 祥云县经办窗口"
@@ -73,9 +75,64 @@ CERTIFICATE_PAYLOAD = {
     "as_of": "2026-03-10",
 }
 
+SAMPLE_OFFICE_PLACE = "大理州医疗保障事业管理局 祥云县经办窗口 3号窗口（祥云县祥城镇政务服务中心一楼）"
+NOTICE_PERSON = {key: SAMPLE_PERSON[key] for key in ("name", "id_type", "id_number", "sex")}
+HYPERTENSION = {"code": "M03900", "name": "高血压病", "kind": "chronic", "kind_name": "门诊慢性病"}
+DIABETES = {"code": "M01600", "name": "糖尿病", "kind": "chronic", "kind_name": "门诊慢性病"}
+
+NOTICE_PAYLOAD = {
+    "business": "门诊慢特病待遇认定申请：M03900 高血压病（门诊慢性病）",
+    "person": NOTICE_PERSON,
+    "agent": {"name": "杨建国", "id_number": "532923196001010419", "phone": "13908720000", "relationship": "父亲"},
+    "application_date": "2026-03-10",
+    "received": ["申请人身份证件", "代办人身份证件"],
+    "missing": [
+        "《门诊慢特病待遇认定申请表》（二级及以上定点医院主治及以上医师填写并盖章）",
+        "近6个月内出具的诊断证明",
+        "相关检查检验报告及病历资料（近一年内至少3次非同日血压测量记录）",
+    ],
+    "where": SAMPLE_OFFICE_PLACE,
+    "office_phone": "0872-1234567",
+    "office_hours": "周一至周五 8:30—12:00，14:30—18:00（法定节假日除外）",
+    "note": "请在材料补齐后携带本告知书到上述窗口办理，补齐后即时受理，不需重复提交已收材料。",
+}
+
+APPROVAL_PAYLOAD = {
+    "person": NOTICE_PERSON,
+    "personal_number": SAMPLE_PERSON["personal_number"],
+    "disease": HYPERTENSION,
+    "filing_id": 17,
+    "application_date": "2026-03-02",
+    "approved_on": "2026-03-10",
+    "effective_from": "2026-03-10",
+    "effective_to": "2027-03-09",
+    "annual_cap": "1200.00",
+    "rate_note": "政策范围内费用报销60%，全部慢性病合计年度限额3600.00元",
+    "review_note": "认定有效期届满前30日内请携带相关材料到窗口办理年审。",
+    "provisional": ["单病种年度限额", "认定有效期"],
+    "pack_id": "dali-resident-2025",
+    "pack_version": "2025.1",
+}
+
+REJECTION_PAYLOAD = {
+    "person": NOTICE_PERSON,
+    "personal_number": SAMPLE_PERSON["personal_number"],
+    "disease": DIABETES,
+    "filing_id": 18,
+    "application_date": "2026-03-02",
+    "decided_on": "2026-03-10",
+    "reason": "诊断依据不足，不符合该病种认定标准：所附检验报告未见空腹血糖或糖化血红蛋白达到诊断标准的记录。",
+    "appeal": {"working_days": 5, "where": "大理州医疗保障事业管理局 祥云县经办窗口 3号窗口", "phone": "0872-1234567"},
+    "pack_id": "dali-resident-2025",
+    "pack_version": "2025.1",
+}
+
 SAMPLES: dict[str, tuple[dict, VoucherMeta]] = {
     ENROLMENT_RECEIPT: (RECEIPT_PAYLOAD, sample_meta("CB-20260310-0007", "7KQ2-M9XD")),
     ENROLMENT_CERTIFICATE: (CERTIFICATE_PAYLOAD, sample_meta("PZ-20260310-0003", "H4TN-2WQ8")),
+    ONE_TIME_NOTICE: (NOTICE_PAYLOAD, sample_meta("GZ-20260310-0002", "Q8RM-3VXK")),
+    FILING_APPROVAL: (APPROVAL_PAYLOAD, sample_meta("RD-20260310-0005", "N2FW-7HJC")),
+    FILING_REJECTION: (REJECTION_PAYLOAD, sample_meta("BRD-20260310-0001", "T5KD-9PLZ")),
 }
 
 # Document types that also print on A5 and get an extra A5 and a reprint sample.
