@@ -338,7 +338,11 @@ def test_write_samples(tmp_path):
     written = write_samples(tmp_path)
     names = sorted(path.name for path in written)
     assert names == ["enrolment_certificate.pdf", "enrolment_receipt-a5.pdf",
-                     "enrolment_receipt-reprint.pdf", "enrolment_receipt.pdf"]
+                     "enrolment_receipt-reprint.pdf", "enrolment_receipt.pdf",
+                     "filing_approval.pdf", "filing_rejection.pdf", "one_time_notice.pdf"]
+    from desk.vouchers.documents import BUILDERS
+
+    assert set(BUILDERS) <= {name.removesuffix(".pdf") for name in names}  # every document type has a sample
     assert page_size((tmp_path / "enrolment_receipt-a5.pdf").read_bytes()) == pytest.approx(A5_POINTS, abs=1)
     assert "补打" in pdf_text((tmp_path / "enrolment_receipt-reprint.pdf").read_bytes())
     assert "补打" not in pdf_text((tmp_path / "enrolment_receipt.pdf").read_bytes())
