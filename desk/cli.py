@@ -81,6 +81,30 @@ def cmd_quote(args) -> int:
     return 0
 
 
+def cmd_calc(args) -> int:
+    from desk.services.reimbursement import calculate_json
+
+    try:
+        data = _read_json_input(args.file)
+    except FileNotFoundError:
+        return _fail_input(f"(input): 找不到输入文件 {args.file}")
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        return _fail_input(f"(input): 输入不是有效的 JSON：{error}")
+    try:
+        results = calculate_json(_packs(), data)
+    except DeskError as error:
+        return _fail_input(_error_line(error))
+    _print_json(results)
+    return 0
+
+
+def _packs():
+    from desk.core.packs import PackRegistry
+    from desk.resources import resource_path
+
+    return PackRegistry.load_directory(resource_path("policies"))
+
+
 def cmd_print_samples(args) -> int:
     from desk.vouchers.samples import write_samples
 
@@ -162,6 +186,10 @@ def build_parser() -> argparse.ArgumentParser:
     quote = sub.add_parser("quote", help="参保缴费测算：读一个 JSON 对象（文件或 - 表示标准输入），输出 JSON")
     quote.add_argument("file")
     quote.set_defaults(handler=cmd_quote)
+
+    calc = sub.add_parser("calc", help="报销计算：读一个 JSON 对象（文件或 - 表示标准输入），输出每笔费用的结果数组")
+    calc.add_argument("file")
+    calc.set_defaults(handler=cmd_calc)
 
     samples = sub.add_parser("print-samples", help="把每种凭证的样张渲染到目录")
     samples.add_argument("dir")
