@@ -288,7 +288,7 @@ SCHEMA: dict[str, dict[str, Converter]] = {
         "segments": segments,
         "special_groups": SPECIAL_GROUPS,
     },
-    "medical_assistance": {"rates": mapping_of(rate), "annual_cap": amount, "base": text},
+    "medical_assistance": {"rates": mapping_of(rate), "annual_cap": amount, "benefits": text_list},
     "transfer": {"working_days": integer},
     "family_mutual_aid": {
         "relations": text_list,
