@@ -446,3 +446,48 @@ def calculate_sequence(pack: Pack, catalogue: Catalogue, person: PersonFacts, cl
         by_year[year] = acc.plus(result.delta)
         results.append(result)
     return results, by_year
+
+
+# ------------------------------------------------------------ what is left of each cap
+
+
+@dataclass(frozen=True)
+class CapLeft:
+    name: str
+    cap: Decimal | None  # None: no cap ("不设封顶")
+    used: Decimal
+    provisional: bool = False
+
+    @property
+    def left(self) -> Decimal | None:
+        return None if self.cap is None else max(self.cap - self.used, ZERO)
+
+
+def caps_left(pack: Pack, catalogue: Catalogue, person: PersonFacts, acc: Accumulators, chronic_codes=()) -> list[CapLeft]:
+    """Every annual cap of the pack with what the year's ledger has used of it."""
+    rows: list[CapLeft] = []
+    if pack.has("general_outpatient"):
+        section = pack.section("general_outpatient")
+        cap = section["retiree_annual_cap"] if person.retired and "retiree_annual_cap" in section else section["annual_cap"]
+        rows.append(CapLeft("普通门诊（门诊统筹）年度限额", cap, acc.general_fund, section.is_provisional("annual_cap")))
+        if pack.scheme == "employee":
+            rows.append(CapLeft("门诊统筹已累计起付", None, acc.employee_deductible))
+    if pack.has("inpatient") and "annual_cap" in pack.section("inpatient"):
+        rows.append(CapLeft("住院与门诊特殊病年度限额", pack.section("inpatient")["annual_cap"], acc.inpatient_special_fund))
+    if pack.has("special_outpatient"):
+        rows.append(CapLeft("门诊特殊病年度起付线", pack.section("special_outpatient")["annual_deductible"], acc.special_deductible))
+    if pack.has("chronic_outpatient"):
+        section = pack.section("chronic_outpatient")
+        for code in sorted(set(chronic_codes) | {c for c, _ in acc.chronic_fund}):
+            disease = catalogue.get(code, "chronic")
+            if disease and disease.annual_cap is not None:
+                rows.append(CapLeft(f"慢性病 {disease.name} 年度限额", disease.annual_cap, acc.chronic_of(code), disease.provisional))
+        if "total_annual_cap" in section:
+            rows.append(CapLeft("慢性病合计年度限额", section["total_annual_cap"], acc.chronic_total))
+    if pack.has("critical_illness"):
+        _, _, cap, _ = _critical_terms(pack, person)
+        rows.append(CapLeft("大病保险年度限额", cap, acc.critical_fund))
+        rows.append(CapLeft("大病保险累计计算基数", None, acc.critical_base))
+    if pack.has("medical_assistance") and "annual_cap" in pack.section("medical_assistance"):
+        rows.append(CapLeft("医疗救助年度限额", pack.section("medical_assistance")["annual_cap"], acc.assistance_fund))
+    return rows

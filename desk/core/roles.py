@@ -12,9 +12,10 @@ _CLERK = frozenset(
         "voucher.print",
         "voucher.verify",
         "filing.accept",
+        "settlement.record",
     }
 )
-_REVIEWER = _CLERK | {"enrolment.cancel", "filing.review"}
+_REVIEWER = _CLERK | {"enrolment.cancel", "filing.review", "settlement.reverse"}
 _ADMIN = frozenset(
     {
         "admin.operators",
@@ -36,6 +37,8 @@ ACTION_NAMES = {
     "voucher.print": "打印凭证",
     "filing.accept": "受理门诊慢特病申请",
     "filing.review": "审核门诊慢特病（认定、不予认定、终止）",
+    "settlement.record": "记录报销结算",
+    "settlement.reverse": "冲正报销结算",
     "voucher.verify": "核验凭证",
     "admin.operators": "管理操作员",
     "admin.settings": "修改设置",

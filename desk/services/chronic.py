@@ -23,6 +23,7 @@ from desk.core.idnumber import IdNumberError, parse_id_number
 from desk.core.packs import Pack
 from desk.core.person import check_name, check_phone
 from desk.services import vouchers
+from desk.services.catalogues import catalogue_of
 from desk.services.context import Desk, Operator
 from desk.store import filings as store
 from desk.store import persons as person_store
@@ -40,14 +41,6 @@ class FilingResult:
 # ------------------------------------------------------------ catalogue
 
 
-_CATALOGUES: dict[tuple[str, str], Catalogue] = {}
-
-
-def _catalogue(pack: Pack) -> Catalogue:
-    key = (pack.id, pack.version)
-    if key not in _CATALOGUES:
-        _CATALOGUES[key] = Catalogue.from_pack(pack)
-    return _CATALOGUES[key]
 
 
 def office_pack(desk: Desk) -> Pack:
@@ -55,7 +48,7 @@ def office_pack(desk: Desk) -> Pack:
 
 
 def catalogue(desk: Desk) -> Catalogue:
-    return _catalogue(office_pack(desk))
+    return catalogue_of(office_pack(desk))
 
 
 def find_diseases(desk: Desk, query: str, kind: str | None = None) -> list[Disease]:
@@ -403,6 +396,11 @@ def _provisional_labels(pack: Pack, disease_: Disease) -> list[str]:
 
 def filings_of(desk: Desk, operator: Operator, person_id: int) -> list[dict]:
     operator.require("person.search")
+    return person_filings(desk, person_id)
+
+
+def person_filings(desk: Desk, person_id: int) -> list[dict]:
+    """For other services that have checked their own permission."""
     today = desk.today()
     return [describe(row, today) for row in store.filings_of(desk.db, person_id)]
 

@@ -1,20 +1,27 @@
-"""报销计算 services: the headless calculation (`desk calc`) and, with the ledger, the tab's."""
+"""报销计算 services: the headless calculation (`desk calc`), and for the tab: eligibility, the
+ledger (record, reverse), the year's usage and the statement."""
 
 from __future__ import annotations
 
-from desk.core.claims import parse_calc_input
-from desk.core.diseases import Catalogue
+import json
+from dataclasses import dataclass
+from datetime import date
+
+from desk.core.claims import parse_calc_input, parse_claim
+from desk.core.errors import NotFound, Refused, ValidationError
+from desk.core.money import format_amount, from_fen, to_fen
 from desk.core.packs import Pack, PackRegistry
-from desk.core.reimbursement import calculate_sequence
+from desk.core.reimbursement import (
+    BENEFIT_NAMES, DISEASE_KIND_OF, LEVEL_NAMES, RESULT_KEYS, STATUS_TEXT, Accumulators, CapLeft, Claim, PersonFacts,
+    Result, calculate, calculate_sequence, caps_left,
+)
+from desk.services import chronic, vouchers
+from desk.services.catalogues import catalogue_of
+from desk.services.context import Desk, Operator
+from desk.store import persons as person_store
+from desk.store import settlements as store
+from desk.store.migrations import AMOUNT_COLUMNS
 
-_CATALOGUES: dict[tuple[str, str], Catalogue] = {}
-
-
-def catalogue_of(pack: Pack) -> Catalogue:
-    key = (pack.id, pack.version)
-    if key not in _CATALOGUES:
-        _CATALOGUES[key] = Catalogue.from_pack(pack)
-    return _CATALOGUES[key]
 
 
 def calculate_json(packs: PackRegistry, data) -> list[dict]:
@@ -22,3 +29,267 @@ def calculate_json(packs: PackRegistry, data) -> list[dict]:
     pack, person, claims = parse_calc_input(data, packs)
     results, _ = calculate_sequence(pack, catalogue_of(pack), person, claims)
     return [result.as_json() for result in results]
+
+
+# ------------------------------------------------------------ the tab: eligibility, ledger, statement
+
+RESULT_LABELS = {
+    "medfee_sumamt": "医疗费用总额", "fulamt_ownpay_amt": "全自费金额", "preselfpay_amt": "乙类先行自付",
+    "inscp_scp_amt": "政策范围内费用", "act_pay_dedc": "本次起付线", "hifp_pay": "基本医疗保险统筹基金支付",
+    "hifmi_pay": "大病保险支付", "maf_pay": "医疗救助支付", "fund_pay_sumamt": "基金支付合计", "psn_part_amt": "个人负担",
+}
+PROVISIONAL_LABELS = {"disease_annual_cap": "单病种年度限额", "segments": "大病保险分段标准"}
+
+
+@dataclass(frozen=True)
+class Eligibility:
+    pack: Pack
+    enrolment: dict
+    filing: dict | None
+    person: PersonFacts
+
+
+@dataclass(frozen=True)
+class Preview:
+    result: Result
+    eligibility: Eligibility
+    before: Accumulators
+    caps: list[CapLeft]
+
+
+@dataclass(frozen=True)
+class Recorded:
+    settlement_id: int
+    result: Result
+    voucher: vouchers.IssuedVoucher
+
+
+def _enrolment_on(desk: Desk, person_id: int, day: date) -> dict:
+    rows = desk.db.execute(
+        "SELECT * FROM enrolments WHERE person_id = ? AND status = 'active' ORDER BY year DESC, id DESC", [person_id]
+    )
+    columns = [c[0] for c in rows.description]
+    enrolments = [dict(zip(columns, row)) for row in rows.fetchall()]
+    for row in enrolments:
+        if row["benefit_start"] <= day.isoformat() <= row["benefit_end"]:
+            return row
+    same_year = [row for row in enrolments if row["year"] == day.year]
+    if same_year:
+        raise Refused(f"就诊日期 {day.isoformat()} 尚在待遇等待期：{day.year}年度的待遇自 {same_year[0]['benefit_start']} 起享受。",
+                      field="date")
+    latest = f"最近一次参保为{enrolments[0]['year']}年度（待遇至 {enrolments[0]['benefit_end']}）" if enrolments else "没有任何参保记录"
+    raise Refused(f"就诊日期 {day.isoformat()} 没有有效的参保登记：{latest}，不能报销。", field="date")
+
+
+def _groups(person: dict) -> tuple[str, ...]:
+    return tuple(item["code"] for item in json.loads(person["groups_json"]))
+
+
+def check_eligibility(desk: Desk, person: dict, claim: Claim, retired: bool = False) -> Eligibility:
+    """Refused before calculation when no enrolment covers the date, or (chronic, special, two diseases)
+    no approved filing of that disease is valid on that date. The refusal says which and since when."""
+    enrolment = _enrolment_on(desk, person["id"], claim.date)
+    pack = desk.packs.for_region(enrolment["region_code"], enrolment["scheme"], claim.date)
+    if pack is None:
+        raise Refused(f"没有适用于 {enrolment['region_code']} {enrolment['scheme']} 在 {claim.date.isoformat()} 的政策包。", field="date")
+    filing = None
+    kind = DISEASE_KIND_OF.get(claim.benefit)
+    if kind and claim.disease:
+        filing = chronic.approved_filing(desk, person_id=person["id"], disease_code=claim.disease, kind=kind, on=claim.date)
+        if filing is None:
+            raise Refused(_no_filing_reason(desk, person["id"], claim, kind), field="disease")
+    facts = PersonFacts(enrolment["scheme"], retired, _groups(person))
+    return Eligibility(pack, enrolment, filing, facts)
+
+
+def _no_filing_reason(desk: Desk, person_id: int, claim: Claim, kind: str) -> str:
+    rows = [r for r in chronic.person_filings(desk, person_id) if r["disease_code"] == claim.disease and r["kind"] == kind]
+    base = f"病种 {claim.disease} 在 {claim.date.isoformat()} 没有有效的门诊慢特病认定"
+    if not rows:
+        return base + "：该参保人未申请此病种，请先办理认定。"
+    latest = rows[0]
+    if latest["effective_from"] and claim.date.isoformat() < latest["effective_from"]:
+        return base + f"：认定自 {latest['effective_from']} 起生效。"
+    if latest["effective_to"] and claim.date.isoformat() > latest["effective_to"]:
+        return base + f"：认定已于 {latest['effective_to']} 到期，请办理年审。"
+    return base + f"：申请状态为“{latest['state_name']}”。"
+
+
+def accumulators(desk: Desk, person_id: int, year: int) -> Accumulators:
+    """The year's accumulators, summed from the ledger every time (never from a cache)."""
+    total = Accumulators()
+    for delta in store.deltas_of_year(desk.db, person_id, year):
+        total = total.plus(Accumulators.from_json(json.loads(delta)))
+    return total
+
+
+def _person(desk: Desk, person_id: int) -> dict:
+    person = person_store.get_person(desk.db, person_id)
+    if person is None:
+        raise NotFound("没有找到这位参保人。")
+    return person
+
+
+def _chronic_codes(desk: Desk, person_id: int, day: date) -> list[str]:
+    return [c["disease_code"] for c in chronic.filing_caps(desk, person_id=person_id, on=day) if c["kind"] == "chronic"]
+
+
+def preview(desk: Desk, operator: Operator, *, person_id: int, claim_form: dict, retired: bool = False) -> Preview:
+    """What recording this claim now would pay; nothing is written. Used as the clerk types."""
+    operator.require("settlement.record")
+    person = _person(desk, person_id)
+    pack_guess = desk.packs.get(desk.setting("default_pack"))
+    claim = parse_claim(claim_form, pack_guess)
+    eligibility = check_eligibility(desk, person, claim, retired)
+    if eligibility.pack.id != pack_guess.id:
+        claim = parse_claim(claim_form, eligibility.pack)
+    before = accumulators(desk, person_id, claim.date.year)
+    catalogue = catalogue_of(eligibility.pack)
+    result = calculate(eligibility.pack, catalogue, eligibility.person, claim, before)
+    caps = caps_left(eligibility.pack, catalogue, eligibility.person, before.plus(result.delta),
+                     _chronic_codes(desk, person_id, claim.date))
+    return Preview(result, eligibility, before, caps)
+
+
+def year_usage(desk: Desk, operator: Operator, *, person_id: int, year: int, retired: bool = False) -> list[CapLeft]:
+    operator.require("person.search")
+    person = _person(desk, person_id)
+    day = date(year, 12, 31) if year < desk.today().year else desk.today()
+    try:
+        enrolment = _enrolment_on(desk, person_id, day)
+        pack = desk.packs.for_region(enrolment["region_code"], enrolment["scheme"], day) or desk.packs.get(desk.setting("default_pack"))
+        scheme = enrolment["scheme"]
+    except Refused:
+        pack, scheme = desk.packs.get(desk.setting("default_pack")), "resident"
+    facts = PersonFacts(scheme, retired, _groups(person))
+    return caps_left(pack, catalogue_of(pack), facts, accumulators(desk, person_id, year), _chronic_codes(desk, person_id, day))
+
+
+def _amount_fen(result: Result, sign: int = 1) -> dict:
+    return {f"{key}_fen": sign * to_fen(value) for key, value in result.amounts().items()}
+
+
+def _inputs(claim: Claim, retired: bool) -> dict:
+    return {"date": claim.date.isoformat(), "benefit": claim.benefit, "level": claim.level, "in_region": claim.in_region,
+            "disease": claim.disease, "procurement": claim.procurement, "total": format_amount(claim.total),
+            "fulamt_ownpay": format_amount(claim.fulamt_ownpay), "preselfpay": format_amount(claim.preselfpay),
+            "retired": retired}
+
+
+def record_settlement(desk: Desk, operator: Operator, *, person_id: int, claim_form: dict, retired: bool = False) -> Recorded:
+    """Record the settlement and issue its statement in one transaction. The accumulators are read
+    inside the write transaction, so two windows can never count the same cap twice."""
+    operator.require("settlement.record")
+    with desk.transaction():
+        seen = preview(desk, operator, person_id=person_id, claim_form=claim_form, retired=retired)
+        result, eligibility = seen.result, seen.eligibility
+        if result.claim.date > desk.today():
+            raise ValidationError.single("date", "future", "就诊日期不能晚于今天，请核对。")
+        row = {
+            "entry": "settlement", "person_id": person_id, "enrolment_id": eligibility.enrolment["id"],
+            "filing_id": eligibility.filing["id"] if eligibility.filing else None, "year": result.claim.date.year,
+            "service_date": result.claim.date.isoformat(), "benefit": result.claim.benefit, "level": result.claim.level,
+            "disease_code": result.claim.disease, "status": result.status, "pack_id": eligibility.pack.id,
+            "pack_version": eligibility.pack.version, **_amount_fen(result),
+            "inputs_json": json.dumps(_inputs(result.claim, retired), ensure_ascii=False),
+            "steps_json": json.dumps(list(result.steps), ensure_ascii=False),
+            "delta_json": json.dumps(result.delta.as_json()), "provisional_json": json.dumps(list(result.provisional)),
+            "operator_id": operator.id, "window": desk.setting("window"), "created_at": desk.timestamp(),
+        }
+        settlement_id = store.insert_settlement(desk.db, row)
+        payload = statement_payload(desk, _person(desk, person_id), eligibility, result, seen.caps, settlement_id)
+        voucher = vouchers.issue(desk, operator, doc_type="settlement_statement", record_type="settlement",
+                                 record_id=settlement_id, payload=payload)
+        desk.audit(operator, "settlement.record", "settlement", settlement_id,
+                   {"amounts": result.as_json() | {"steps": len(result.steps)}, "statement": voucher.number})
+    return Recorded(settlement_id, result, voucher)
+
+
+def statement_payload(desk: Desk, person: dict, eligibility: Eligibility, result: Result, caps, settlement_id: int) -> dict:
+    claim = result.claim
+    disease = catalogue_of(eligibility.pack).get(claim.disease, DISEASE_KIND_OF[claim.benefit]) if claim.disease and claim.benefit in DISEASE_KIND_OF else None
+    return {
+        "settlement_id": settlement_id,
+        "person": {"name": person["name"], "id_type": person["id_type"], "id_number": person["id_number"], "sex": person["sex"]},
+        "personal_number": person["personal_number"],
+        "scheme_name": "职工基本医疗保险" if eligibility.pack.scheme == "employee" else "城乡居民基本医疗保险",
+        "region_name": eligibility.pack.region_name,
+        "pack_id": eligibility.pack.id, "pack_version": eligibility.pack.version,
+        "claim": {"date": claim.date.isoformat(), "benefit": claim.benefit, "benefit_name": BENEFIT_NAMES[claim.benefit],
+                  "level": claim.level, "level_name": LEVEL_NAMES[claim.level], "in_region": claim.in_region,
+                  "disease_code": claim.disease, "disease_name": disease.name if disease else None,
+                  "procurement": claim.procurement},
+        "amounts": {key: format_amount(value) for key, value in result.amounts().items()},
+        "labels": RESULT_LABELS,
+        "status": result.status, "status_text": STATUS_TEXT.get(result.status, "正常结算"),
+        "steps": list(result.steps),
+        "caps_left": [{"name": c.name, "cap": format_amount(c.cap) if c.cap is not None else None, "used": format_amount(c.used),
+                       "left": format_amount(c.left) if c.left is not None else None, "provisional": c.provisional} for c in caps],
+        "provisional": [PROVISIONAL_LABELS.get(p, p) for p in result.provisional],
+    }
+
+
+def reverse_settlement(desk: Desk, reviewer: Operator, *, settlement_id: int, reason: str) -> Recorded:
+    """A reviewer (never the one who recorded it) reverses a wrong settlement: a mirror entry with
+    negative amounts and the reason. The original stays; later settlements keep their amounts."""
+    reviewer.require("settlement.reverse")
+    reason = (reason or "").strip()
+    if len(reason) < 4:
+        raise ValidationError.single("reason", "required", "请填写冲正原因（至少4个字），原因会印在冲正凭证上。")
+    with desk.transaction():
+        original = store.get_settlement(desk.db, settlement_id)
+        if original is None:
+            raise NotFound(f"没有编号为 {settlement_id} 的结算记录。")
+        if original["entry"] != "settlement":
+            raise Refused("冲正记录本身不能再冲正。")
+        if original["reversed_by_id"]:
+            raise Refused(f"这笔结算已被冲正（冲正记录 {original['reversed_by_id']}），不能重复冲正。")
+        if original["operator_id"] == reviewer.id:
+            raise Refused(f"这笔结算由您（{reviewer.display_name}）记录，按规定须由另一位审核员冲正。", field="operator")
+        mirror = _mirror(original, reviewer, reason, desk)
+        reversal_id = store.insert_settlement(desk.db, mirror)
+        voucher = vouchers.issue(desk, reviewer, doc_type="reversal_notice", record_type="settlement", record_id=reversal_id,
+                                 payload=_reversal_payload(desk, original, mirror, reason))
+        desk.audit(reviewer, "settlement.reverse", "settlement", reversal_id, {"reverses": settlement_id, "reason": reason,
+                                                                            "notice": voucher.number})
+    return Recorded(reversal_id, None, voucher)
+
+
+def _mirror(original: dict, reviewer: Operator, reason: str, desk: Desk) -> dict:
+    delta = Accumulators().plus(Accumulators.from_json(json.loads(original["delta_json"])), sign=-1)
+    row = {key: original[key] for key in store.COLUMNS if key in original}
+    row.update({f"{name}_fen": -original[f"{name}_fen"] for name in AMOUNT_COLUMNS})
+    row.update(entry="reversal", reverses_id=original["id"], delta_json=json.dumps(delta.as_json()), reason=reason,
+               operator_id=reviewer.id, window=desk.setting("window"), created_at=desk.timestamp())
+    return row
+
+
+def _original_number(desk: Desk, settlement_id: int) -> str | None:
+    found = vouchers.vouchers_of(desk, "settlement", settlement_id)
+    return found[0]["number"] if found else None
+
+
+def _reversal_payload(desk: Desk, original: dict, mirror: dict, reason: str) -> dict:
+    person = _person(desk, original["person_id"])
+    return {
+        "person": {"name": person["name"], "id_type": person["id_type"], "id_number": person["id_number"], "sex": person["sex"]},
+        "original_number": _original_number(desk, original["id"]), "original_id": original["id"],
+        "original_recorded_at": original["created_at"], "original_operator": original["operator_name"],
+        "service_date": original["service_date"], "benefit_name": BENEFIT_NAMES[original["benefit"]],
+        "amounts_reversed": {name: format_amount(from_fen(mirror[f"{name}_fen"])) for name in AMOUNT_COLUMNS},
+        "labels": RESULT_LABELS, "reason": reason, "reversed_on": desk.today().isoformat(),
+        "pack_id": original["pack_id"], "pack_version": original["pack_version"],
+    }
+
+
+def settlements_of(desk: Desk, operator: Operator, *, person_id: int, year: int) -> list[dict]:
+    operator.require("person.search")
+    rows = store.settlements_of_year(desk.db, person_id, year)
+    for row in rows:
+        row["amounts"] = {name: from_fen(row[f"{name}_fen"]) for name in AMOUNT_COLUMNS}
+        row["benefit_name"] = BENEFIT_NAMES[row["benefit"]]
+        row["vouchers"] = vouchers.vouchers_of(desk, "settlement", row["id"])
+    return rows
+
+
+assert set(RESULT_KEYS) == set(AMOUNT_COLUMNS)

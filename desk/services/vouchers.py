@@ -22,6 +22,8 @@ PREFIXES = {
     "one_time_notice": "GZ",
     "filing_approval": "RD",
     "filing_rejection": "BY",
+    "settlement_statement": "JS",
+    "reversal_notice": "CZ",
 }
 DOCUMENT_NAMES = {
     "enrolment_receipt": "参保登记回执",
@@ -29,6 +31,8 @@ DOCUMENT_NAMES = {
     "one_time_notice": "一次性告知书",
     "filing_approval": "门诊慢特病待遇认定通知书",
     "filing_rejection": "门诊慢特病待遇不予认定通知书",
+    "settlement_statement": "医疗费用结算单",
+    "reversal_notice": "结算冲正凭证",
 }
 
 

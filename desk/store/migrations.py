@@ -224,5 +224,54 @@ def m002_filings(db: sqlite_utils.Database) -> None:
     )
 
 
+AMOUNT_COLUMNS = (
+    "medfee_sumamt", "fulamt_ownpay_amt", "preselfpay_amt", "inscp_scp_amt", "act_pay_dedc", "hifp_pay", "hifmi_pay",
+    "maf_pay", "fund_pay_sumamt", "psn_part_amt",
+)
+
+
+@migrations()
+def m003_settlements(db: sqlite_utils.Database) -> None:
+    """The reimbursement ledger: the only source of a year's accumulators. Append-only; a wrong
+    settlement is reversed by a mirror entry with negative amounts."""
+    amounts = ",\n".join(f"            {name}_fen INTEGER NOT NULL" for name in AMOUNT_COLUMNS)
+    db.executescript(
+        f"""
+        CREATE TABLE settlements (
+            id INTEGER PRIMARY KEY,
+            entry TEXT NOT NULL CHECK (entry IN ('settlement', 'reversal')),
+            reverses_id INTEGER UNIQUE REFERENCES settlements(id),
+            person_id INTEGER NOT NULL REFERENCES persons(id),
+            enrolment_id INTEGER REFERENCES enrolments(id),
+            filing_id INTEGER REFERENCES filings(id),
+            year INTEGER NOT NULL,
+            service_date TEXT NOT NULL,
+            benefit TEXT NOT NULL,
+            level TEXT NOT NULL,
+            disease_code TEXT,
+            status TEXT NOT NULL,
+            pack_id TEXT NOT NULL,
+            pack_version TEXT NOT NULL,
+{amounts},
+            inputs_json TEXT NOT NULL,
+            steps_json TEXT NOT NULL,
+            delta_json TEXT NOT NULL,
+            provisional_json TEXT NOT NULL DEFAULT '[]',
+            reason TEXT,
+            operator_id INTEGER NOT NULL REFERENCES operators(id),
+            window TEXT,
+            created_at TEXT NOT NULL,
+            CHECK ((entry = 'reversal') = (reverses_id IS NOT NULL))
+        );
+        CREATE INDEX settlements_person_year ON settlements(person_id, year);
+        CREATE INDEX settlements_day ON settlements(created_at);
+        CREATE TRIGGER settlements_no_update BEFORE UPDATE ON settlements
+        BEGIN SELECT RAISE(ABORT, 'settlements is append-only'); END;
+        CREATE TRIGGER settlements_no_delete BEFORE DELETE ON settlements
+        BEGIN SELECT RAISE(ABORT, 'records in settlements are never deleted'); END;
+        """
+    )
+
+
 def apply_migrations(db: sqlite_utils.Database) -> None:
     migrations.apply(db)

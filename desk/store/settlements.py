@@ -1,0 +1,41 @@
+"""The settlement ledger (append-only)."""
+
+from __future__ import annotations
+
+import sqlite_utils
+
+from desk.store.migrations import AMOUNT_COLUMNS
+from desk.store.persons import _rows
+
+COLUMNS = (
+    "entry", "reverses_id", "person_id", "enrolment_id", "filing_id", "year", "service_date", "benefit", "level",
+    "disease_code", "status", "pack_id", "pack_version", *(f"{name}_fen" for name in AMOUNT_COLUMNS),
+    "inputs_json", "steps_json", "delta_json", "provisional_json", "reason", "operator_id", "window", "created_at",
+)
+_SELECT = (
+    "SELECT s.*, o.display_name AS operator_name, r.id AS reversed_by_id FROM settlements s"
+    " JOIN operators o ON o.id = s.operator_id LEFT JOIN settlements r ON r.reverses_id = s.id"
+)
+
+
+def insert_settlement(db: sqlite_utils.Database, row: dict) -> int:
+    cursor = db.execute(
+        f"INSERT INTO settlements ({', '.join(COLUMNS)}) VALUES ({', '.join(':' + c for c in COLUMNS)})",
+        {c: row.get(c) for c in COLUMNS},
+    )
+    return cursor.lastrowid
+
+
+def get_settlement(db: sqlite_utils.Database, settlement_id: int) -> dict | None:
+    rows = _rows(db, f"{_SELECT} WHERE s.id = ?", [settlement_id])
+    return rows[0] if rows else None
+
+
+def deltas_of_year(db: sqlite_utils.Database, person_id: int, year: int) -> list[str]:
+    """Every accumulator change of the person's year, settlements and reversals alike, in order."""
+    return [row[0] for row in db.execute(
+        "SELECT delta_json FROM settlements WHERE person_id = ? AND year = ? ORDER BY id", [person_id, year])]
+
+
+def settlements_of_year(db: sqlite_utils.Database, person_id: int, year: int) -> list[dict]:
+    return _rows(db, f"{_SELECT} WHERE s.person_id = ? AND s.year = ? ORDER BY s.id", [person_id, year])

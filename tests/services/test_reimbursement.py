@@ -1,0 +1,160 @@
+import json
+from datetime import date, datetime
+from decimal import Decimal as D
+
+import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+from desk.core.errors import PermissionDenied, Refused, ValidationError
+from desk.core.reimbursement import Accumulators
+from desk.services import chronic, enrolment, operators, persons, reimbursement, vouchers
+from tests.conftest import person_form
+
+INPATIENT = {"date": "2026-03-01", "benefit": "inpatient", "level": "level2", "in_region": True,
+             "total": "30000.00", "fulamt_ownpay": "1000.00", "preselfpay": "2000.00"}
+
+
+def count(desk, table):
+    return desk.db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
+
+
+@pytest.fixture
+def insured(desk, clerk):
+    record = persons.register_person(desk, clerk, person_form())
+    enrolment.enrol(desk, clerk, person_id=record.id, year=2026, paid_on=date(2026, 1, 10))  # from 2026-01-01
+    return record
+
+
+def test_record_matches_the_worked_example_and_the_ledger_holds_fen(desk, clerk, insured):
+    recorded = reimbursement.record_settlement(desk, clerk, person_id=insured.id, claim_form=INPATIENT)
+    assert (recorded.result.hifp_pay, recorded.result.psn_part_amt) == (D("19950.00"), D("10050.00"))
+    row = desk.db.execute("SELECT hifp_pay_fen, psn_part_amt_fen, pack_id, pack_version FROM settlements").fetchone()
+    assert row == (1995000, 1005000, "dali-resident-2025", "2025.1")
+    assert recorded.voucher.number == "JS-20260310-0001"
+    acc = reimbursement.accumulators(desk, insured.id, 2026)
+    assert (acc.inpatient_special_fund, acc.critical_base) == (D("19950.00"), D("7050.00"))
+
+
+def test_the_tab_and_desk_calc_agree(desk, clerk, insured):
+    second = dict(INPATIENT, date="2026-03-05", level="level3", in_region=False, total="80000.00", fulamt_ownpay="5000.00",
+                  preselfpay="3000.00")
+    reimbursement.record_settlement(desk, clerk, person_id=insured.id, claim_form=INPATIENT)
+    tab = reimbursement.record_settlement(desk, clerk, person_id=insured.id, claim_form=second).result.as_json()
+    headless = reimbursement.calculate_json(desk.packs, {"pack": "dali-resident-2025", "claims": [INPATIENT, second]})[1]
+    assert tab == headless
+
+
+@pytest.mark.parametrize(
+    "change, words",
+    [
+        ({"date": "2025-12-31"}, "没有有效的参保登记"),
+        ({"benefit": "chronic_outpatient", "disease": "M03900"}, "未申请此病种"),
+        ({"total": "-1"}, "不能为负数"),
+        ({"total": "1.234"}, "格式不正确"),
+        ({"fulamt_ownpay": "40000.00"}, "不能大于总费用"),
+        ({"benefit": "dental"}, "待遇类别"),
+        ({"level": "level9"}, "医疗机构等级"),
+        ({"date": "2026-02-30"}, "不是有效日期"),
+        ({"date": "2024-06-01"}, "不适用"),
+    ],
+)
+def test_refused_before_calculation_nothing_written(desk, clerk, insured, change, words):
+    before = [count(desk, t) for t in ("settlements", "vouchers", "audit_log")]
+    with pytest.raises((Refused, ValidationError), match=words):
+        reimbursement.record_settlement(desk, clerk, person_id=insured.id, claim_form=dict(INPATIENT, **change))
+    assert [count(desk, t) for t in ("settlements", "vouchers", "audit_log")] == before
+
+
+def test_waiting_period_refusal_says_since_when(desk, clerk):
+    record = persons.register_person(desk, clerk, person_form("532901199001011230", name="段二"))
+    enrolment.enrol(desk, clerk, person_id=record.id, year=2026, paid_on=date(2026, 3, 10))  # from 2026-06-10
+    with pytest.raises(Refused, match="待遇自 2026-06-10 起"):
+        reimbursement.preview(desk, clerk, person_id=record.id, claim_form=dict(INPATIENT, date="2026-03-10"))
+
+
+def test_chronic_needs_an_approval_valid_on_the_date(desk, clerk, reviewer, insured, clock):
+    filing = chronic.accept_filing(desk, clerk, person_id=insured.id, disease_code="M03900", kind="chronic",
+                                   materials=["id_document", "application_form", "diagnosis", "examinations"]).filing
+    form = {"date": "2026-03-10", "benefit": "chronic_outpatient", "level": "level2", "disease": "M03900", "total": "2500.00"}
+    with pytest.raises(Refused, match="已受理"):
+        reimbursement.preview(desk, clerk, person_id=insured.id, claim_form=form)
+    chronic.approve_filing(desk, reviewer, filing_id=filing["id"])
+    with pytest.raises(Refused, match="认定自 2026-03-10 起生效"):
+        reimbursement.preview(desk, clerk, person_id=insured.id, claim_form=dict(form, date="2026-03-09"))
+    recorded = reimbursement.record_settlement(desk, clerk, person_id=insured.id, claim_form=form)
+    assert recorded.result.hifp_pay == D("1200.00")
+    assert desk.db.execute("SELECT filing_id FROM settlements").fetchone()[0] == filing["id"]
+
+
+def test_reversal_four_eyes_mirror_and_later_amounts_kept(desk, clerk, reviewer, staff, insured, clock):
+    first = reimbursement.record_settlement(desk, clerk, person_id=insured.id, claim_form=INPATIENT)
+    second = reimbursement.record_settlement(desk, clerk, person_id=insured.id, claim_form=dict(INPATIENT, date="2026-03-02"))
+    with pytest.raises(PermissionDenied):
+        reimbursement.reverse_settlement(desk, clerk, settlement_id=first.settlement_id, reason="金额录入错误")
+    own = reimbursement.record_settlement(desk, reviewer, person_id=insured.id, claim_form=dict(INPATIENT, date="2026-03-03"))
+    with pytest.raises(Refused, match="须由另一位审核员冲正"):
+        reimbursement.reverse_settlement(desk, reviewer, settlement_id=own.settlement_id, reason="金额录入错误")
+    reversal = reimbursement.reverse_settlement(desk, reviewer, settlement_id=first.settlement_id, reason="发票重复报销")
+    assert reversal.voucher.number.startswith("CZ-")
+    rows = {r["id"]: r for r in reimbursement.settlements_of(desk, clerk, person_id=insured.id, year=2026)}
+    assert rows[reversal.settlement_id]["hifp_pay_fen"] == -1995000 and rows[reversal.settlement_id]["reverses_id"] == first.settlement_id
+    assert rows[first.settlement_id]["hifp_pay_fen"] == 1995000  # the original stays
+    assert rows[second.settlement_id]["hifp_pay_fen"] == second.result.hifp_pay * 100  # later ones keep their amounts
+    with pytest.raises(Refused, match="不能重复冲正"):
+        reimbursement.reverse_settlement(desk, reviewer, settlement_id=first.settlement_id, reason="再冲一次")
+    with pytest.raises(Refused, match="冲正记录本身"):
+        reimbursement.reverse_settlement(desk, reviewer, settlement_id=reversal.settlement_id, reason="再冲一次")
+
+
+def test_year_usage_shows_what_is_left(desk, clerk, insured):
+    reimbursement.record_settlement(desk, clerk, person_id=insured.id, claim_form=INPATIENT)
+    usage = {c.name: c for c in reimbursement.year_usage(desk, clerk, person_id=insured.id, year=2026)}
+    assert usage["住院与门诊特殊病年度限额"].left == D("80050.00")
+    assert usage["普通门诊（门诊统筹）年度限额"].left == D("500.00")
+    assert usage["大病保险年度限额"].left == D("300000.00")
+
+
+def test_statement_pdf_explains_every_amount(desk, clerk, insured):
+    recorded = reimbursement.record_settlement(desk, clerk, person_id=insured.id, claim_form=INPATIENT)
+    payload = json.loads(desk.db.execute("SELECT payload_json FROM vouchers WHERE number = ?", [recorded.voucher.number]).fetchone()[0])
+    assert payload["amounts"]["hifp_pay"] == "19950.00" and payload["pack_id"] == "dali-resident-2025"
+    assert any("26600.00 × 75% = 19950.00" in step for step in payload["steps"])
+    assert vouchers.verify(desk, recorded.voucher.number, recorded.voucher.code).genuine
+
+
+CLAIMS = st.fixed_dictionaries({
+    "benefit": st.sampled_from(["inpatient", "general_outpatient", "special_outpatient"]),
+    "level": st.sampled_from(["township", "level2", "level3", "village"]),
+    "total": st.integers(1, 8_000_000).map(lambda fen: f"{fen / 100:.2f}"),
+    "day": st.integers(1, 60),
+})
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(CLAIMS, min_size=1, max_size=8), st.data())
+def test_a_reversal_restores_exactly_the_accumulators_without_that_claim(tmp_path_factory, sequence, data):
+    from desk.services.context import Desk
+
+    clock = lambda: datetime(2026, 3, 10, 9, 0)  # noqa: E731
+    desk = Desk.open(tmp_path_factory.mktemp("ledger") / "desk.db", clock=clock)
+    admin = operators.create_first_administrator(desk, username="admin", display_name="管", password="Admin2026")
+    clerk = operators.create_operator(desk, admin, username="c1", display_name="甲", role="clerk", temporary_password="Clerk2026")
+    reviewer = operators.create_operator(desk, admin, username="r1", display_name="乙", role="reviewer", temporary_password="Review2026")
+    person = persons.register_person(desk, clerk, person_form())
+    enrolment.enrol(desk, clerk, person_id=person.id, year=2026, paid_on=date(2026, 1, 10))
+    chronic_free = [dict(item) for item in sequence if item["benefit"] != "special_outpatient"] or [dict(sequence[0], benefit="inpatient")]
+    ids, deltas = [], []
+    for item in chronic_free:
+        form = {"date": date(2026, 1, item["day"] % 28 + 1).isoformat(), "benefit": item["benefit"], "level": item["level"],
+                "total": item["total"]}
+        recorded = reimbursement.record_settlement(desk, clerk, person_id=person.id, claim_form=form)
+        ids.append(recorded.settlement_id)
+        deltas.append(recorded.result.delta)
+    victim = data.draw(st.integers(0, len(ids) - 1))
+    reimbursement.reverse_settlement(desk, reviewer, settlement_id=ids[victim], reason="测试冲正")
+    expected = Accumulators()
+    for index, delta in enumerate(deltas):
+        if index != victim:
+            expected = expected.plus(delta)
+    assert reimbursement.accumulators(desk, person.id, 2026) == expected
+    desk.close()
