@@ -114,3 +114,73 @@ def test_print_samples_writes_every_document(tmp_path):
 
     text = PdfReader(tmp_path / "enrolment_receipt.pdf").pages[0].extract_text()
     assert "参保登记回执" in text
+
+
+WORKED_EXAMPLE = {
+    "pack": "dali-resident-2025",
+    "person": {"scheme": "resident", "retired": False, "groups": []},
+    "claims": [
+        {"date": "2025-03-01", "benefit": "inpatient", "level": "level2", "in_region": True, "total": "30000.00",
+         "fulamt_ownpay": "1000.00", "preselfpay": "2000.00"},
+        {"date": "2025-06-01", "benefit": "inpatient", "level": "level3", "in_region": False, "total": "80000.00",
+         "fulamt_ownpay": "5000.00", "preselfpay": "3000.00"},
+        {"date": "2025-07-01", "benefit": "general_outpatient", "level": "township", "total": "300.00"},
+        {"date": "2025-07-02", "benefit": "general_outpatient", "level": "level2", "total": "2000.00"},
+        {"date": "2025-07-03", "benefit": "chronic_outpatient", "level": "level2", "disease": "M03900", "total": "2500.00"},
+        {"date": "2025-08-03", "benefit": "special_outpatient", "level": "level3", "disease": "M07803", "total": "5000.00"},
+    ],
+}
+RESULT_KEYS = {"medfee_sumamt", "fulamt_ownpay_amt", "preselfpay_amt", "inscp_scp_amt", "act_pay_dedc", "hifp_pay",
+               "hifmi_pay", "maf_pay", "fund_pay_sumamt", "psn_part_amt", "steps", "status"}
+
+
+def test_calc_worked_example():
+    done = run("calc", "-", stdin=json.dumps(WORKED_EXAMPLE))
+    assert done.returncode == 0, done.stderr
+    results = json.loads(done.stdout)
+    assert all(set(r) == RESULT_KEYS for r in results)
+    assert [(r["inscp_scp_amt"], r["act_pay_dedc"], r["hifp_pay"], r["hifmi_pay"], r["psn_part_amt"]) for r in results] == [
+        ("27000.00", "400.00", "19950.00", "0.00", "10050.00"),
+        ("72000.00", "700.00", "35650.00", "20040.00", "24310.00"),
+        ("300.00", "0.00", "150.00", "0.00", "150.00"),
+        ("2000.00", "0.00", "350.00", "0.00", "1650.00"),
+        ("2500.00", "0.00", "1200.00", "0.00", "1300.00"),
+        ("5000.00", "1200.00", "3420.00", "948.00", "632.00"),
+    ]
+    assert results[0]["fund_pay_sumamt"] == "19950.00" and results[0]["maf_pay"] == "0.00"
+    assert all(isinstance(step, str) for r in results for step in r["steps"])
+
+
+@pytest.mark.parametrize(
+    "index, change, field",
+    [
+        (0, {"total": 30000}, "claims[0].total"),  # a JSON number
+        (1, {"total": "-5.00"}, "claims[1].total"),
+        (2, {"total": "300.001"}, "claims[2].total"),
+        (3, {"fulamt_ownpay": "3000.00"}, "claims[3].preselfpay"),  # parts larger than the total
+        (4, {"benefit": "massage"}, "claims[4].benefit"),
+        (5, {"level": "clinic"}, "claims[5].level"),
+        (0, {"date": "2025-13-01"}, "claims[0].date"),
+        (0, {"date": "2024-12-31"}, "claims[0].date"),  # the pack is not in force
+    ],
+)
+def test_calc_bad_input_exit_2_naming_claim_and_field(index, change, field):
+    data = json.loads(json.dumps(WORKED_EXAMPLE))
+    data["claims"][index].update(change)
+    done = run("calc", "-", stdin=json.dumps(data))
+    assert done.returncode == 2 and done.stdout == ""
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(field + ":"), done.stderr
+
+
+def test_calc_unknown_pack_and_malformed_json():
+    assert run("calc", "-", stdin=json.dumps(dict(WORKED_EXAMPLE, pack="nowhere"))).stderr.startswith("pack:")
+    done = run("calc", "-", stdin="[1, 2")
+    assert done.returncode == 2 and done.stdout == ""
+
+
+def test_calc_statuses_do_not_touch_accumulators():
+    data = {"pack": "huaibei-employee-2025", "person": {"scheme": "resident"},
+            "claims": [{"date": "2025-03-01", "benefit": "general_outpatient", "level": "level1", "total": "100.00"}]}
+    [result] = json.loads(run("calc", "-", stdin=json.dumps(data)).stdout)
+    assert result["status"] == "scheme_mismatch" and result["psn_part_amt"] == "100.00" and result["hifp_pay"] == "0.00"
