@@ -86,6 +86,9 @@ class Catalogue:
     def __init__(self, diseases: tuple[Disease, ...]):
         self.diseases = diseases
         self._by_key = {(d.code, d.kind): d for d in diseases}
+        self._kinds: dict[str, tuple[str, ...]] = {}
+        for d in diseases:
+            self._kinds[d.code] = self._kinds.get(d.code, ()) + (d.kind,)
 
     @classmethod
     def from_pack(cls, pack: Pack) -> "Catalogue":
@@ -98,7 +101,7 @@ class Catalogue:
         return self._by_key.get(((code or "").strip().upper(), kind))
 
     def kinds_of(self, code: str) -> tuple[str, ...]:
-        return tuple(kind for (c, kind) in self._by_key if c == (code or "").strip().upper())
+        return self._kinds.get((code or "").strip().upper(), ())
 
     def find(self, query: str, kind: str | None = None, limit: int = 20) -> list[Disease]:
         """Best matches first: code, code prefix, name, initials prefix, initials anywhere."""
