@@ -1,20 +1,30 @@
-"""Builders: a stored JSON-able payload plus its `VoucherMeta` → a `VoucherDoc`.
+"""Builders: a stored JSON-able payload plus its `VoucherMeta` → a `VoucherDoc`, and the registry.
 
 The service stores the payload with the voucher, so a reprint rebuilds the same document
 from the same payload (only the meta's print time and reprint count change).
 Amounts arrive as strings already formatted with two decimals; nothing here does arithmetic
 on money.
+
+The enrolment and filing papers are built here; the settlement papers (结算单, 冲正凭证) in
+`settlement_documents`; the helpers both use live in `common` and stay importable from here.
+`BUILDERS` and `DOCUMENT_TITLES` cover every document type.
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
-from decimal import Decimal, InvalidOperation
 from typing import Callable
 
 from desk.core.idnumber import mask_id_number
+from desk.vouchers.common import (  # noqa: F401 (CENT, NOTHING, region_text, ... re-exported)
+    CENT, NOTHING, SEAL_PLACEHOLDER, a4_only, addressee, disease_text, masked_person_fields, numbered,
+    receipt_person_fields, region_text, verification_note, yuan,
+)
 from desk.vouchers.model import Field, Section, Table, VoucherDoc, VoucherMeta
 from desk.vouchers.render import render_pdf
+from desk.vouchers.settlement_documents import (  # noqa: F401 (re-exported)
+    REVERSAL_NOTICE, SETTLEMENT_BUILDERS, SETTLEMENT_RENDERERS, SETTLEMENT_STATEMENT, SETTLEMENT_TITLES,
+    build_reversal_notice, build_settlement_statement,
+)
 
 ENROLMENT_RECEIPT = "enrolment_receipt"
 ENROLMENT_CERTIFICATE = "enrolment_certificate"
@@ -28,44 +38,13 @@ DOCUMENT_TITLES: dict[str, str] = {
     ONE_TIME_NOTICE: "一次性告知书",
     FILING_APPROVAL: "门诊慢特病待遇认定通知书",
     FILING_REJECTION: "门诊慢特病待遇不予认定通知书",
+    **SETTLEMENT_TITLES,
 }
 
 NO_LOCAL_PERIODS = "无本地参保记录"
-SEAL_PLACEHOLDER = "（经办机构章）"
-NOTHING = "无"
 OPEN_ENDED = "长期有效（至终止之日）"
 NO_DISEASE_CAP = "按政策规定（无单病种限额）"
 PERIOD_COLUMNS = ("年度", "起始日期", "终止日期", "缴费月数", "状态")
-CENT = Decimal("0.01")
-
-
-def yuan(amount: str | None) -> str:
-    """"400.00" → "400.00 元"; "400" → "400.00 元"; a missing amount prints as 0.00 元.
-
-    Never rounds: an amount with more than two decimals prints as given.
-    """
-    text = (amount or "0.00").strip()
-    try:
-        value = Decimal(text)
-    except InvalidOperation:
-        return f"{text} 元"
-    exponent = value.as_tuple().exponent
-    if isinstance(exponent, int) and exponent >= -2:
-        text = f"{value.quantize(CENT):f}"
-    return f"{text} 元"
-
-
-def region_text(name: str, code: str) -> str:
-    return f"{name}（{code}）" if code else name
-
-
-def a4_only(meta: VoucherMeta) -> VoucherMeta:
-    """Documents other than receipts and settlements always print on A4 (vouchers.md)."""
-    return meta if meta.paper.upper() == "A4" else replace(meta, paper="A4")
-
-
-def verification_note(meta: VoucherMeta) -> str:
-    return f"可凭编号 {meta.number} 及校验码 {meta.code}（或扫描右上角二维码）在经办窗口核验本凭证真伪。"
 
 
 # --------------------------------------------------------------------------- 参保登记回执
@@ -84,15 +63,6 @@ def build_enrolment_receipt(payload: dict, meta: VoucherMeta) -> VoucherDoc:
         ),
         notes=receipt_notes(enrolment, meta),
         signature_lines=("参保人（签字）", "经办人（签字）"),
-    )
-
-
-def receipt_person_fields(person: dict) -> tuple[Field, ...]:
-    return (
-        Field("姓名", person["name"]),
-        Field("性别", person.get("sex") or ""),
-        Field("证件类型", person.get("id_type") or "居民身份证"),
-        Field("证件号码", mask_id_number(person["id_number"])),
     )
 
 
@@ -234,28 +204,8 @@ def periods_section(periods: list[dict]) -> Section:
 # --------------------------------------------------------------------------- shared by the notices
 
 
-def numbered(items: list[str]) -> tuple[str, ...]:
-    """One paragraph per item, "1．…", so every item stands on its own ruled line."""
-    return tuple(f"{index}．{item}" for index, item in enumerate(items, start=1))
-
-
-def addressee(person: dict) -> str:
-    """Who a notice speaks to: the name and the masked ID, e.g. 杨丽华（居民身份证 532923********4529）."""
-    id_type = person.get("id_type") or "居民身份证"
-    return f"{person['name']}（{id_type} {mask_id_number(person['id_number'])}）"
-
-
-def masked_person_fields(person: dict, personal_number: str | None = None) -> tuple[Field, ...]:
-    fields = receipt_person_fields(person)
-    return fields + (Field("个人编号", personal_number),) if personal_number else fields
-
-
 def pack_note(payload: dict) -> str:
     return f"本决定按政策包 {payload['pack_id']}（版本 {payload['pack_version']}）的病种目录及认定标准作出。"
-
-
-def disease_text(disease: dict) -> str:
-    return f"{disease['name']}（{disease['code']}）"
 
 
 # --------------------------------------------------------------------------- 一次性告知书
@@ -447,6 +397,13 @@ BUILDERS: dict[str, Callable[[dict, VoucherMeta], VoucherDoc]] = {
     ONE_TIME_NOTICE: build_one_time_notice,
     FILING_APPROVAL: build_filing_approval,
     FILING_REJECTION: build_filing_rejection,
+    **SETTLEMENT_BUILDERS,
+}
+
+
+# Document types with a renderer of their own; every other one is drawn by `render_pdf`.
+RENDERERS: dict[str, Callable[[VoucherDoc], bytes]] = {
+    **SETTLEMENT_RENDERERS,
 }
 
 
@@ -460,4 +417,4 @@ def build_voucher(doc_type: str, payload: dict, meta: VoucherMeta) -> VoucherDoc
 
 def render_voucher(doc_type: str, payload: dict, meta: VoucherMeta) -> bytes:
     """Build the document of `doc_type` from its stored payload and render it to PDF bytes."""
-    return render_pdf(build_voucher(doc_type, payload, meta))
+    return RENDERERS.get(doc_type, render_pdf)(build_voucher(doc_type, payload, meta))

@@ -10,7 +10,8 @@ from datetime import datetime
 from pathlib import Path
 
 from desk.vouchers.documents import (
-    ENROLMENT_CERTIFICATE, ENROLMENT_RECEIPT, FILING_APPROVAL, FILING_REJECTION, ONE_TIME_NOTICE, render_voucher,
+    ENROLMENT_CERTIFICATE, ENROLMENT_RECEIPT, FILING_APPROVAL, FILING_REJECTION, ONE_TIME_NOTICE, REVERSAL_NOTICE,
+    SETTLEMENT_STATEMENT, render_voucher,
 )
 from desk.vouchers.model import VoucherMeta
 
@@ -127,24 +128,101 @@ REJECTION_PAYLOAD = {
     "pack_version": "2025.1",
 }
 
+# The national fields' Chinese names, as the reimbursement service sends them with every payload.
+NATIONAL_LABELS = {
+    "medfee_sumamt": "医疗费用总额", "fulamt_ownpay_amt": "全自费金额", "preselfpay_amt": "乙类先行自付",
+    "inscp_scp_amt": "政策范围内费用", "act_pay_dedc": "本次起付线", "hifp_pay": "基本医疗保险统筹基金支付",
+    "hifmi_pay": "大病保险支付", "maf_pay": "医疗救助支付", "fund_pay_sumamt": "基金支付合计",
+    "psn_part_amt": "个人负担",
+}
+STATEMENT_AMOUNTS = {
+    "medfee_sumamt": "80000.00", "fulamt_ownpay_amt": "5000.00", "preselfpay_amt": "3000.00",
+    "inscp_scp_amt": "72000.00", "act_pay_dedc": "700.00", "hifp_pay": "35650.00", "hifmi_pay": "15810.00",
+    "maf_pay": "0.00", "fund_pay_sumamt": "51460.00", "psn_part_amt": "28540.00",
+}
+STATEMENT_NUMBER = "JS-20260310-0007"
+
+# A Dali resident discharged from a level-3 hospital outside the pooling region (the worked
+# example's second claim, first of the year): 50% after the 700.00 deductible, then 大病保险.
+STATEMENT_PAYLOAD = {
+    "settlement_id": 41,
+    "person": NOTICE_PERSON,
+    "personal_number": SAMPLE_PERSON["personal_number"],
+    "scheme_name": "城乡居民基本医疗保险",
+    "region_name": "大理白族自治州",
+    "pack_id": "dali-resident-2025",
+    "pack_version": "2025.1",
+    "claim": {"date": "2026-03-01", "benefit": "inpatient", "benefit_name": "住院", "level": "level3",
+              "level_name": "三级", "in_region": False, "disease_code": None, "disease_name": None,
+              "procurement": False},
+    "amounts": STATEMENT_AMOUNTS,
+    "labels": NATIONAL_LABELS,
+    "status": "ok",
+    "status_text": "正常结算",
+    "steps": [
+        "政策范围内费用 = 总费用 80000.00 − 全自费 5000.00 − 乙类先行自付 3000.00 = 72000.00",
+        "住院（三级医疗机构，统筹区外，比例降低10%）：起付线 700.00，报销比例 50%",
+        "统筹基金：政策范围内费用 72000.00 − 起付线 700.00 = 71300.00 × 50% = 35650.00",
+        "住院与门诊特殊病共用年度限额 100000.00，本年已用 0.00，剩余 100000.00",
+        "基本医疗保险统筹基金支付 35650.00",
+        "大病保险：本次政策范围内个人负担 36350.00 计入年度累计，累计 0.00 → 36350.00",
+        "大病保险：分段计算 10000.00–36350.00 × 60%，合计 15810.00",
+        "大病保险年度限额 300000.00，本年已用 0.00，剩余 300000.00",
+        "个人负担 = 总费用 80000.00 − 基金支付合计 51460.00 = 28540.00",
+    ],
+    "caps_left": [
+        {"name": "普通门诊（门诊统筹）年度限额", "cap": "500.00", "used": "0.00", "left": "500.00", "provisional": False},
+        {"name": "住院与门诊特殊病年度限额", "cap": "100000.00", "used": "35650.00", "left": "64350.00",
+         "provisional": False},
+        {"name": "门诊特殊病年度起付线", "cap": "1200.00", "used": "0.00", "left": "1200.00", "provisional": False},
+        {"name": "慢性病合计年度限额", "cap": "3600.00", "used": "0.00", "left": "3600.00", "provisional": False},
+        {"name": "大病保险年度限额", "cap": "300000.00", "used": "15810.00", "left": "284190.00", "provisional": False},
+        {"name": "大病保险累计计算基数", "cap": None, "used": "36350.00", "left": None, "provisional": False},
+    ],
+    "provisional": ["大病保险分段标准"],
+}
+
+# The same settlement reversed by a reviewer: a duplicate invoice.
+REVERSAL_PAYLOAD = {
+    "person": NOTICE_PERSON,
+    "original_number": STATEMENT_NUMBER,
+    "original_id": 41,
+    "original_recorded_at": "2026-03-10T09:30:00",
+    "original_operator": "李红梅",
+    "service_date": "2026-03-01",
+    "benefit_name": "住院",
+    "amounts_reversed": {key: f"-{value}" if value != "0.00" else value for key, value in STATEMENT_AMOUNTS.items()},
+    "labels": NATIONAL_LABELS,
+    "reason": "发票重复报销：该住院发票已于异地就医直接结算，原结算作废",
+    "reversed_on": "2026-03-10",
+    "pack_id": "dali-resident-2025",
+    "pack_version": "2025.1",
+}
+
 SAMPLES: dict[str, tuple[dict, VoucherMeta]] = {
     ENROLMENT_RECEIPT: (RECEIPT_PAYLOAD, sample_meta("CB-20260310-0007", "7KQ2-M9XD")),
     ENROLMENT_CERTIFICATE: (CERTIFICATE_PAYLOAD, sample_meta("PZ-20260310-0003", "H4TN-2WQ8")),
     ONE_TIME_NOTICE: (NOTICE_PAYLOAD, sample_meta("GZ-20260310-0002", "Q8RM-3VXK")),
     FILING_APPROVAL: (APPROVAL_PAYLOAD, sample_meta("RD-20260310-0005", "N2FW-7HJC")),
     FILING_REJECTION: (REJECTION_PAYLOAD, sample_meta("BRD-20260310-0001", "T5KD-9PLZ")),
+    SETTLEMENT_STATEMENT: (STATEMENT_PAYLOAD, sample_meta(STATEMENT_NUMBER, "R6WB-4MZT")),
+    REVERSAL_NOTICE: (REVERSAL_PAYLOAD, replace(sample_meta("CZ-20260310-0001", "D3XH-8KQV"), operator_name="王建华",
+                                                printed_at=datetime(2026, 3, 10, 15, 20))),
 }
 
-# Document types that also print on A5 and get an extra A5 and a reprint sample.
-A5_AND_REPRINT_SAMPLES = (ENROLMENT_RECEIPT,)
+# Document types that also print on A5 get an extra A5 sample; some get a reprint sample.
+A5_SAMPLES = (ENROLMENT_RECEIPT, SETTLEMENT_STATEMENT)
+REPRINT_SAMPLES = (ENROLMENT_RECEIPT,)
 
 
 def sample_variants() -> list[tuple[str, str, dict, VoucherMeta]]:
     """(file stem, doc_type, payload, meta) for every sample file."""
     variants = [(doc_type, doc_type, payload, meta) for doc_type, (payload, meta) in SAMPLES.items()]
-    for doc_type in A5_AND_REPRINT_SAMPLES:
+    for doc_type in A5_SAMPLES:
         payload, meta = SAMPLES[doc_type]
         variants.append((f"{doc_type}-a5", doc_type, payload, replace(meta, paper="A5")))
+    for doc_type in REPRINT_SAMPLES:
+        payload, meta = SAMPLES[doc_type]
         reprint_meta = replace(meta, reprint=2, printed_at=datetime(2026, 3, 12, 15, 5))
         variants.append((f"{doc_type}-reprint", doc_type, payload, reprint_meta))
     return variants

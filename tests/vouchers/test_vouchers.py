@@ -339,7 +339,8 @@ def test_write_samples(tmp_path):
     names = sorted(path.name for path in written)
     assert names == ["enrolment_certificate.pdf", "enrolment_receipt-a5.pdf",
                      "enrolment_receipt-reprint.pdf", "enrolment_receipt.pdf",
-                     "filing_approval.pdf", "filing_rejection.pdf", "one_time_notice.pdf"]
+                     "filing_approval.pdf", "filing_rejection.pdf", "one_time_notice.pdf",
+                     "reversal_notice.pdf", "settlement_statement-a5.pdf", "settlement_statement.pdf"]
     from desk.vouchers.documents import BUILDERS
 
     assert set(BUILDERS) <= {name.removesuffix(".pdf") for name in names}  # every document type has a sample
