@@ -105,6 +105,34 @@ def _packs():
     return PackRegistry.load_directory(resource_path("policies"))
 
 
+def cmd_workdays(args) -> int:
+    from desk.core.dates import DateError, parse_date
+
+    try:
+        start = parse_date(args.start, "start", "起始日期")
+    except DateError as error:
+        return _fail_input(f"start: {error.message}")
+    if not args.count.lstrip("+").isdigit():
+        return _fail_input("count: 工作日天数应为正整数，例如 22。")
+    calendar = _calendar(args.db)
+    try:
+        due = calendar.add_working_days(start, int(args.count))
+    except DeskError as error:
+        return _fail_input(f"count: {error.message}")
+    _print_json(due.as_json())
+    return 0
+
+
+def _calendar(db: str | None):
+    if db:
+        from desk.services.calendar import work_calendar
+
+        return work_calendar(_open_desk(db))
+    from desk.services.calendar import shipped_calendar
+
+    return shipped_calendar()
+
+
 def cmd_print_samples(args) -> int:
     from desk.vouchers.samples import write_samples
 
@@ -190,6 +218,12 @@ def build_parser() -> argparse.ArgumentParser:
     calc = sub.add_parser("calc", help="报销计算：读一个 JSON 对象（文件或 - 表示标准输入），输出每笔费用的结果数组")
     calc.add_argument("file")
     calc.set_defaults(handler=cmd_calc)
+
+    workdays = sub.add_parser("workdays", help="START 之后第 N 个工作日（START 当天不计），输出 JSON")
+    workdays.add_argument("start")
+    workdays.add_argument("count")
+    workdays.add_argument("--db", dest="db_sub", help="同时使用该数据库中管理员载入的节假日安排")
+    workdays.set_defaults(handler=cmd_workdays)
 
     samples = sub.add_parser("print-samples", help="把每种凭证的样张渲染到目录")
     samples.add_argument("dir")

@@ -23,6 +23,7 @@ _ADMIN = frozenset(
         "admin.packs",
         "admin.audit",
         "admin.backup",
+        "admin.calendar",
         "voucher.verify",
     }
 )
@@ -45,6 +46,7 @@ ACTION_NAMES = {
     "admin.packs": "维护政策包",
     "admin.audit": "查看审计日志",
     "admin.backup": "备份与恢复",
+    "admin.calendar": "载入节假日安排",
 }
 
 

@@ -273,5 +273,28 @@ def m003_settlements(db: sqlite_utils.Database) -> None:
     )
 
 
+@migrations()
+def m004_holiday_schedules(db: sqlite_utils.Database) -> None:
+    """Holiday schedules an administrator loaded after release: every load kept, the latest per year applies."""
+    db.executescript(
+        """
+        CREATE TABLE holiday_schedules (
+            id INTEGER PRIMARY KEY,
+            year INTEGER NOT NULL,
+            days_off_json TEXT NOT NULL,
+            workdays_json TEXT NOT NULL,
+            source TEXT NOT NULL,
+            loaded_by INTEGER NOT NULL REFERENCES operators(id),
+            loaded_at TEXT NOT NULL
+        );
+        CREATE INDEX holiday_schedules_year ON holiday_schedules(year, id);
+        CREATE TRIGGER holiday_schedules_no_update BEFORE UPDATE ON holiday_schedules
+        BEGIN SELECT RAISE(ABORT, 'holiday_schedules is append-only'); END;
+        CREATE TRIGGER holiday_schedules_no_delete BEFORE DELETE ON holiday_schedules
+        BEGIN SELECT RAISE(ABORT, 'records in holiday_schedules are never deleted'); END;
+        """
+    )
+
+
 def apply_migrations(db: sqlite_utils.Database) -> None:
     migrations.apply(db)

@@ -184,3 +184,19 @@ def test_calc_statuses_do_not_touch_accumulators():
             "claims": [{"date": "2025-03-01", "benefit": "general_outpatient", "level": "level1", "total": "100.00"}]}
     [result] = json.loads(run("calc", "-", stdin=json.dumps(data)).stdout)
     assert result["status"] == "scheme_mismatch" and result["psn_part_amt"] == "100.00" and result["hifp_pay"] == "0.00"
+
+
+@pytest.mark.parametrize(
+    "start, count, expected",
+    [("2026-02-13", "2", {"due": "2026-02-24", "provisional": False}),
+     ("2026-12-30", "3", {"due": "2027-01-05", "provisional": True})],
+)
+def test_workdays(start, count, expected):
+    done = run("workdays", start, count)
+    assert done.returncode == 0 and json.loads(done.stdout) == expected
+
+
+@pytest.mark.parametrize("args", [("2026-02-30", "1"), ("yesterday", "1"), ("2026-01-01", "-3"), ("2026-01-01", "x")])
+def test_workdays_bad_input(args):
+    done = run("workdays", *args)
+    assert done.returncode == 2 and done.stdout == "" and len(done.stderr.strip().splitlines()) == 1
