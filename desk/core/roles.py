@@ -13,9 +13,10 @@ _CLERK = frozenset(
         "voucher.verify",
         "filing.accept",
         "settlement.record",
+        "transfer.accept",
     }
 )
-_REVIEWER = _CLERK | {"enrolment.cancel", "filing.review", "settlement.reverse"}
+_REVIEWER = _CLERK | {"enrolment.cancel", "filing.review", "settlement.reverse", "transfer.review"}
 _ADMIN = frozenset(
     {
         "admin.operators",
@@ -40,6 +41,8 @@ ACTION_NAMES = {
     "filing.review": "审核门诊慢特病（认定、不予认定、终止）",
     "settlement.record": "记录报销结算",
     "settlement.reverse": "冲正报销结算",
+    "transfer.accept": "受理转移接续申请",
+    "transfer.review": "办理转移接续审核、办结、退回",
     "voucher.verify": "核验凭证",
     "admin.operators": "管理操作员",
     "admin.settings": "修改设置",

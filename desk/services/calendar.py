@@ -12,7 +12,6 @@ from desk.resources import resource_path
 from desk.services.context import Desk, Operator
 
 SHIPPED_SCHEDULE = ("data", "holiday-schedule-cn.json")
-_after_load_hooks: list = []
 
 
 @lru_cache(maxsize=1)
@@ -42,12 +41,6 @@ def work_calendar(desk: Desk) -> WorkCalendar:
     return calendar
 
 
-def on_schedule_loaded(hook) -> None:
-    """Other services (transfers) register what must follow a load, run in the same transaction."""
-    if hook not in _after_load_hooks:
-        _after_load_hooks.append(hook)
-
-
 def load_schedule(desk: Desk, admin: Operator, text: str) -> list[int]:
     """An administrator loads a newer schedule file; malformed or contradictory files change nothing."""
     admin.require("admin.calendar")
@@ -62,8 +55,9 @@ def load_schedule(desk: Desk, admin: Operator, text: str) -> list[int]:
             )
         desk.audit(admin, "calendar.load", "holiday_schedule", ",".join(map(str, sorted(schedules))),
                    {"years": sorted(schedules), "source": next(iter(schedules.values())).source})
-        for hook in _after_load_hooks:
-            hook(desk, admin)
+        from desk.services.transfer import recompute_provisional_due_dates
+
+        recompute_provisional_due_dates(desk, admin)  # provisional due dates follow the new schedule
     return sorted(schedules)
 
 

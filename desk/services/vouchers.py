@@ -24,6 +24,8 @@ PREFIXES = {
     "filing_rejection": "BY",
     "settlement_statement": "JS",
     "reversal_notice": "CZ",
+    "transfer_form": "SQ",
+    "transfer_receipt": "HZ",
 }
 DOCUMENT_NAMES = {
     "enrolment_receipt": "参保登记回执",
@@ -33,6 +35,8 @@ DOCUMENT_NAMES = {
     "filing_rejection": "门诊慢特病待遇不予认定通知书",
     "settlement_statement": "医疗费用结算单",
     "reversal_notice": "结算冲正凭证",
+    "transfer_form": "医保社保关系转移接续“一件事”申请登记表",
+    "transfer_receipt": "转移接续受理回执",
 }
 
 

@@ -296,5 +296,64 @@ def m004_holiday_schedules(db: sqlite_utils.Database) -> None:
     )
 
 
+@migrations()
+def m005_transfers(db: sqlite_utils.Database) -> None:
+    """转移接续 applications: the current state and due date, every step kept in transfer_events."""
+    db.executescript(
+        """
+        CREATE TABLE transfers (
+            id INTEGER PRIMARY KEY,
+            query_number TEXT NOT NULL UNIQUE,
+            person_id INTEGER REFERENCES persons(id),
+            applicant_name TEXT NOT NULL,
+            applicant_id_number TEXT NOT NULL,
+            direction TEXT NOT NULL CHECK (direction IN ('in', 'out')),
+            scope TEXT NOT NULL CHECK (scope IN ('province', 'national')),
+            out_region_code TEXT NOT NULL,
+            in_region_code TEXT NOT NULL,
+            form_json TEXT NOT NULL,
+            materials_json TEXT NOT NULL DEFAULT '[]',
+            state TEXT NOT NULL CHECK (state IN
+                ('awaiting_materials', 'accepted', 'out_review', 'in_review', 'completed', 'returned')),
+            accepted_on TEXT,
+            due_date TEXT,
+            due_provisional INTEGER NOT NULL DEFAULT 0,
+            working_days INTEGER NOT NULL,
+            pooled_fund_fen INTEGER,
+            personal_account_fen INTEGER,
+            completed_on TEXT,
+            return_reason TEXT,
+            created_by INTEGER NOT NULL REFERENCES operators(id),
+            created_at TEXT NOT NULL,
+            window TEXT,
+            updated_at TEXT NOT NULL
+        );
+        CREATE INDEX transfers_open ON transfers(state, due_date);
+        CREATE INDEX transfers_applicant ON transfers(applicant_id_number);
+        CREATE TABLE transfer_events (
+            id INTEGER PRIMARY KEY,
+            transfer_id INTEGER NOT NULL REFERENCES transfers(id),
+            action TEXT NOT NULL,
+            from_state TEXT,
+            to_state TEXT NOT NULL,
+            operator_id INTEGER NOT NULL REFERENCES operators(id),
+            at TEXT NOT NULL,
+            detail_json TEXT NOT NULL DEFAULT '{}'
+        );
+        CREATE INDEX transfer_events_transfer ON transfer_events(transfer_id);
+        CREATE TRIGGER transfers_no_delete BEFORE DELETE ON transfers
+        BEGIN SELECT RAISE(ABORT, 'records in transfers are never deleted'); END;
+        CREATE TRIGGER transfers_final BEFORE UPDATE ON transfers
+        WHEN OLD.state IN ('completed', 'returned') OR NEW.form_json IS NOT OLD.form_json
+          OR NEW.query_number IS NOT OLD.query_number OR NEW.created_by IS NOT OLD.created_by
+        BEGIN SELECT RAISE(ABORT, 'a finished transfer and its form are never changed'); END;
+        CREATE TRIGGER transfer_events_no_update BEFORE UPDATE ON transfer_events
+        BEGIN SELECT RAISE(ABORT, 'transfer_events is append-only'); END;
+        CREATE TRIGGER transfer_events_no_delete BEFORE DELETE ON transfer_events
+        BEGIN SELECT RAISE(ABORT, 'records in transfer_events are never deleted'); END;
+        """
+    )
+
+
 def apply_migrations(db: sqlite_utils.Database) -> None:
     migrations.apply(db)
