@@ -14,7 +14,7 @@ from pathlib import Path
 from desk.core.errors import DeskError
 from desk.core.idnumber import make_id_number
 from desk.core.filing import REJECTION_REASONS
-from desk.services import chronic, enrolment, operators, persons
+from desk.services import chronic, enrolment, operators, persons, reimbursement, transfer
 from desk.services.context import Desk, Operator
 from desk.services.settings import update_settings
 
@@ -164,6 +164,87 @@ def _filings(desk: Desk, staff: dict, person_ids: list[int], rng: random.Random,
     return made
 
 
+# claims of one person over the year: (days ago, benefit, level, total, fulamt_ownpay); some reach the caps
+SETTLEMENT_PLANS = (
+    ((200, "general_outpatient", "township", "420.00", "0.00"), (150, "general_outpatient", "village", "380.00", "0.00"),
+     (90, "general_outpatient", "township", "160.00", "0.00")),  # 210 + 190 + 80 = 480 of the 500.00 cap
+    ((240, "inpatient", "level2", "18650.00", "860.00"), (60, "general_outpatient", "community", "96.00", "0.00")),
+    ((300, "inpatient", "level3", "86500.00", "4200.00"), (120, "inpatient", "level3", "64000.00", "2500.00")),  # near the critical base
+    ((30, "inpatient", "township", "3200.00", "150.00"),),
+)
+
+
+def _settlements(desk: Desk, staff: dict, person_ids: list[int], rng: random.Random, clock: DemoClock) -> int:
+    made = 0
+    today = date.today()
+    for index, person_id in enumerate(person_ids[:40]):
+        for days_ago, benefit, level, total, own in SETTLEMENT_PLANS[index % len(SETTLEMENT_PLANS)]:
+            day = today - timedelta(days=days_ago)
+            clock.moment = _at(day + timedelta(days=rng.randrange(0, 5)), rng)
+            form = {"date": day.isoformat(), "benefit": benefit, "level": level, "total": total, "fulamt_ownpay": own,
+                    "in_region": rng.random() < 0.85}
+            try:
+                reimbursement.record_settlement(desk, staff["clerk02"], person_id=person_id, claim_form=form)
+                made += 1
+            except DeskError:
+                pass
+    return made
+
+
+TRANSFER_PLACES = (("530100", "昆明市医疗保险管理局"), ("530114", "昆明市呈贡区医疗保障局"), ("532300", "楚雄州医疗保障局"),
+                   ("340600", "淮北市医疗保障局"), ("440300", "深圳市医疗保障局"))
+# (days ago accepted, direction, outcome)
+TRANSFER_PLANS = ((1, "in", "accepted"), (3, "out", "awaiting"), (12, "in", "out_review"), (20, "out", "in_review"),
+                  (29, "in", "accepted"), (33, "in", "out_review"), (45, "out", "in_review"), (60, "in", "completed"),
+                  (75, "out", "completed"), (90, "in", "returned"), (5, "out", "accepted"))
+
+
+def _transfer_form(desk: Desk, person_id: int, direction: str, place: tuple[str, str]) -> dict:
+    person = persons.get_person(desk, _reader(desk), person_id).data
+    ours = {"region_code": "532900", "office": DEMO_SETTINGS["office_name"], "phone": DEMO_SETTINGS["office_phone"]}
+    theirs = {"region_code": place[0], "office": place[1], "phone": ""}
+    out_place, in_place = (theirs, ours) if direction == "in" else (ours, theirs)
+    return {
+        "id_type": "居民身份证", "id_number": person["id_number"], "name": person["name"],
+        "phone": person["phone"] or "13908720000", "household_place": person["address"] or "", "applicant_status": "流动就业",
+        "address": person["address"] or "", "direction": direction,
+        "scope": "province" if place[0][:2] == "53" else "national",
+        **{f"out_{k}": v for k, v in out_place.items()}, **{f"in_{k}": v for k, v in in_place.items()},
+        "employee_medical": True, "enterprise_pension": True,
+    }
+
+
+def _reader(desk: Desk) -> Operator:
+    return Operator(0, "demo", "演示", "clerk")
+
+
+def _transfer(desk: Desk, staff: dict, person_id: int, plan, rng: random.Random, clock: DemoClock) -> bool:
+    days_ago, direction, outcome = plan
+    clock.moment = _at(date.today() - timedelta(days=days_ago), rng)
+    form = _transfer_form(desk, person_id, direction, rng.choice(TRANSFER_PLACES))
+    needed = ["id_document", "pension_letter"] + (["former_certificate"] if form["scope"] == "national" else [])
+    materials = needed[:1] if outcome == "awaiting" else needed
+    reviewer = staff["review01"]
+    try:
+        row = transfer.apply(desk, staff["clerk01"], form=form, materials=materials, person_id=person_id).transfer
+        steps = {"out_review": 1, "in_review": 2, "completed": 3}.get(outcome, 0)
+        for action in ("to_out_review", "to_in_review")[:steps]:
+            transfer.advance(desk, reviewer, transfer_id=row["id"], action=action)
+        if outcome == "completed":
+            transfer.complete(desk, reviewer, transfer_id=row["id"], pooled_fund=f"{rng.randrange(2000, 30000)}.00",
+                              personal_account=f"{rng.randrange(0, 9000)}.{rng.randrange(0, 100):02d}")
+        if outcome == "returned":
+            transfer.return_transfer(desk, reviewer, transfer_id=row["id"], reason="转出地核实参保信息不一致，请申请人先到转出地更正")
+    except DeskError:
+        return False
+    return True
+
+
+def _transfers(desk: Desk, staff: dict, person_ids: list[int], rng: random.Random, clock: DemoClock) -> int:
+    chosen = person_ids[-len(TRANSFER_PLANS):]
+    return sum(_transfer(desk, staff, person_id, plan, rng, clock) for person_id, plan in zip(chosen, TRANSFER_PLANS))
+
+
 def _operators(desk: Desk) -> dict[str, Operator]:
     username, display_name, _, password = DEMO_OPERATORS[0]
     admin = operators.create_first_administrator(desk, username=username, display_name=display_name, password=password)
@@ -210,6 +291,9 @@ def _fill(desk: Desk, rng: random.Random, clock: DemoClock, count: int) -> str:
             employees += 1
         enrolled += _enrol_years(desk, clerk, record.id, rng, clock)
     filings = _filings(desk, staff, person_ids, rng, clock)
+    settlements = _settlements(desk, staff, person_ids, rng, clock)
+    transfers = _transfers(desk, staff, person_ids, rng, clock)
     clock.moment = datetime.now()
     desk.clock = datetime.now
-    return f"参保人 {registered} 人，参保记录 {enrolled} 条，职工医保记录 {employees} 条，门诊慢特病申请 {filings} 件。"
+    return (f"参保人 {registered} 人，参保记录 {enrolled} 条，职工医保记录 {employees} 条，门诊慢特病申请 {filings} 件，"
+            f"报销结算 {settlements} 笔，转移接续 {transfers} 件。")
