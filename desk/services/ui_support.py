@@ -14,6 +14,7 @@ from desk.services.context import Desk, Operator
 from desk.services.enrolment import SCHEME_NAMES, enrolment_amounts
 from desk.store import enrolments as enrolment_store
 from desk.store import operators as operator_store
+from desk.store import vouchers as voucher_store
 
 STATUS_NAMES = {"active": "有效", "cancelled": "已作废"}
 
@@ -38,6 +39,7 @@ class HistoryRow:
     operator_name: str
     created_at: str
     cancel_reason: str | None
+    origin: str = "local"
 
 
 def default_pack_status(desk: Desk) -> PackStatus:
@@ -78,13 +80,15 @@ def enrolment_history(desk: Desk, operator: Operator, person_id: int) -> list[Hi
                 enrolment_id=row["id"],
                 year=row["year"],
                 scheme_name=SCHEME_NAMES.get(row["scheme"], row["scheme"]),
-                payable=format_amount(enrolment_amounts(row)["payable"]),
+                payable=format_amount(enrolment_amounts(row)["payable"]) if row["origin"] == "local" else "—",
                 benefit_start=row["benefit_start"] or "",
                 status=row["status"],
-                status_name=STATUS_NAMES.get(row["status"], row["status"]),
+                status_name=STATUS_NAMES.get(row["status"], row["status"])
+                + ("" if row["origin"] == "local" else "（外部导入记录）"),
                 operator_name=_operator_name(desk, row["operator_id"], names),
                 created_at=(row["created_at"] or "").replace("T", " ")[:16],
                 cancel_reason=row.get("cancel_reason"),
+                origin=row["origin"],
             )
         )
     return rows
@@ -98,3 +102,9 @@ def person_vouchers(desk: Desk, operator: Operator, person_id: int) -> list[dict
         found.extend(vouchers.vouchers_of(desk, "enrolment", row["id"]))
     return sorted(found, key=lambda item: (item["created_at"], item["number"]), reverse=True)
 
+
+
+def next_copy_number(desk: Desk, number: str) -> int:
+    """0 when the voucher has never been printed (the next print is the original), else the 补打 count to come."""
+    row = voucher_store.voucher_by_number(desk.db, (number or "").strip().upper())
+    return voucher_store.print_count(desk.db, row["id"]) if row else 0

@@ -1,0 +1,197 @@
+"""The one place where refusals and failures reach the clerk.
+
+* `DeskError` (and subclasses): its Chinese message in the screen's message bar; when it
+  names a field, also in red beside that field. `ValidationError` puts every problem beside
+  its own field.
+* Anything else: a short apology with a reference number, the details written to the log
+  file in the data directory; the clerk's input stays where it was.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import sys
+import tempfile
+import traceback
+from datetime import datetime
+from pathlib import Path
+from typing import Callable, TypeVar
+
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtWidgets import QLabel, QMessageBox, QWidget
+
+from desk.core.errors import DeskError, Problem, ValidationError
+
+T = TypeVar("T")
+LOG_FILE_NAME = "desk-errors.log"
+_state = {"log_dir": Path(tempfile.gettempdir()) / "desk-logs", "last_reference": None}
+
+
+def tr(text: str) -> str:
+    return QCoreApplication.translate("errors", text)
+
+
+def set_log_directory(path: Path) -> None:
+    _state["log_dir"] = Path(path)
+
+
+def log_file() -> Path:
+    return _state["log_dir"] / LOG_FILE_NAME
+
+
+def last_reference() -> str | None:
+    return _state["last_reference"]
+
+
+def new_reference() -> str:
+    return f"E{datetime.now():%Y%m%d-%H%M%S}-{secrets.token_hex(2).upper()}"
+
+
+def log_unexpected(error: BaseException) -> str:
+    """Write the details to the log file; return the reference number the clerk can quote."""
+    reference = new_reference()
+    _state["last_reference"] = reference
+    details = "".join(traceback.format_exception(type(error), error, error.__traceback__))
+    try:
+        log_file().parent.mkdir(parents=True, exist_ok=True)
+        with log_file().open("a", encoding="utf-8") as handle:
+            handle.write(f"=== {reference} {datetime.now().isoformat(timespec='seconds')}\n{details}\n")
+    except OSError:
+        logging.getLogger("desk").exception("could not write the error log")
+    print(f"desk: unexpected error {reference}\n{details}", file=sys.stderr)
+    return reference
+
+
+def apology(reference: str) -> str:
+    return tr("抱歉，程序遇到了意外问题，刚才的操作没有完成，您填写的内容仍然保留。"
+              "请稍后重试；如果再次出现，请把参考编号 {reference} 告诉系统管理员。").format(reference=reference)
+
+
+def show_unexpected(parent: QWidget | None, error: BaseException) -> str:
+    reference = log_unexpected(error)
+    box = QMessageBox(QMessageBox.Icon.Warning, tr("出错了"), apology(reference), QMessageBox.StandardButton.Ok, parent)
+    box.setObjectName("unexpectedErrorBox")
+    box.open()
+    return reference
+
+
+def install_excepthook() -> None:
+    """Exceptions escaping a slot end here instead of closing the application."""
+
+    def hook(kind, error, trace):
+        if issubclass(kind, KeyboardInterrupt):
+            sys.__excepthook__(kind, error, trace)
+            return
+        error.__traceback__ = trace
+        show_unexpected(None, error)
+
+    sys.excepthook = hook
+
+
+class MessageBar(QLabel):
+    """One line (wrapping) under the screen's header: the latest outcome, coloured by kind."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("messageBar")
+        self.setWordWrap(True)
+        self.kind = ""
+        self.clear_message()
+
+    def _show(self, text: str, kind: str) -> None:
+        self.kind = kind
+        self.setProperty("kind", kind)
+        self.setText(text)
+        self.style().unpolish(self)
+        self.style().polish(self)
+        self.setVisible(bool(text))
+
+    def show_error(self, text: str) -> None:
+        self._show(text, "error")
+
+    def show_info(self, text: str) -> None:
+        self._show(text, "info")
+
+    def show_warning(self, text: str) -> None:
+        self._show(text, "warning")
+
+    def clear_message(self) -> None:
+        self._show("", "")
+
+
+class FieldErrors:
+    """Red labels beside named fields; `show` places each problem beside its field."""
+
+    def __init__(self):
+        self._labels: dict[str, QLabel] = {}
+
+    def add(self, field: str, label: QLabel) -> None:
+        self._labels[field] = label
+
+    def has(self, field: str | None) -> bool:
+        return field in self._labels
+
+    def label(self, field: str) -> QLabel:
+        return self._labels[field]
+
+    def message(self, field: str) -> str:
+        label = self._labels.get(field)
+        return label.text() if label is not None and label.isVisibleTo(label.parentWidget()) else ""
+
+    def set(self, field: str, message: str | None) -> None:
+        label = self._labels.get(field)
+        if label is None:
+            return
+        label.setText(message or "")
+        label.setVisible(bool(message))
+
+    def clear(self, *fields: str) -> None:
+        for field in fields or tuple(self._labels):
+            self.set(field, None)
+
+    def show(self, problems) -> list[Problem]:
+        """Show each problem beside its field (several for one field are joined); return those with no field here."""
+        placed: dict[str, list[str]] = {}
+        unplaced = []
+        for problem in problems:
+            if problem.field in self._labels:
+                placed.setdefault(problem.field, []).append(problem.message)
+            else:
+                unplaced.append(problem)
+        for field, messages in placed.items():
+            self.set(field, "\n".join(messages))
+        return unplaced
+
+
+def run_action(
+    call: Callable[[], T],
+    *,
+    bar: MessageBar | None = None,
+    fields: FieldErrors | None = None,
+    parent: QWidget | None = None,
+) -> tuple[bool, T | None]:
+    """Run one user action; every refusal or failure is shown here. Returns (succeeded, result)."""
+    try:
+        return True, call()
+    except ValidationError as error:
+        if fields is not None:
+            fields.show(error.problems)
+        _say(bar, parent, error.message)
+    except DeskError as error:
+        if fields is not None and fields.has(error.field):
+            fields.set(error.field, error.message)
+        _say(bar, parent, error.message)
+    except Exception as error:  # noqa: BLE001 - the one handler for the unexpected
+        reference = show_unexpected(parent, error)
+        if bar is not None:
+            bar.show_error(apology(reference))
+    return False, None
+
+
+def _say(bar: MessageBar | None, parent: QWidget | None, message: str) -> None:
+    if bar is not None:
+        bar.show_error(message)
+    else:
+        box = QMessageBox(QMessageBox.Icon.Information, tr("提示"), message, QMessageBox.StandardButton.Ok, parent)
+        box.open()

@@ -1,0 +1,183 @@
+"""Login: the first-start dialog that creates the administrator, the login dialog, and the
+change-password dialog (forced after an administrator's reset)."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QLayout, QLineEdit, QVBoxLayout, QWidget
+
+from desk.core.errors import Problem, ValidationError
+from desk.services import operators
+from desk.services.context import Desk, Operator
+from desk.ui.errors import FieldErrors, MessageBar, run_action
+from desk.ui.widgets import FormGrid, hint_label
+
+PASSWORD_RULES = "密码至少8位，须同时包含字母和数字。"
+
+
+def _password_edit() -> QLineEdit:
+    edit = QLineEdit()
+    edit.setEchoMode(QLineEdit.EchoMode.Password)
+    return edit
+
+
+class _FormDialog(QDialog):
+    """Title, a message bar, a form of fields with error labels, OK/cancel; Enter submits, Esc cancels."""
+
+    def __init__(self, title: str, heading: str, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.setMinimumWidth(520)
+        self.errors = FieldErrors()
+        self.bar = MessageBar()
+        self.form = FormGrid(self.errors, label_width=90)
+        header = QLabel(heading)
+        header.setProperty("role", "heading")
+        header.setWordWrap(True)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.accepted.connect(self.submit)
+        self.buttons.rejected.connect(self.reject)
+        self.layout_ = QVBoxLayout(self)
+        self.layout_.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)  # grows when a red message appears
+        self.layout_.setSpacing(10)
+        self.layout_.setContentsMargins(22, 18, 22, 16)
+        self.layout_.addWidget(header)
+        self.layout_.addWidget(self.bar)
+        self.layout_.addWidget(self.form)
+
+    def finish_layout(self, ok_text: str, cancel_text: str) -> None:
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(ok_text)
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setToolTip(self.tr("Enter"))
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(cancel_text)
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setToolTip(self.tr("Esc"))
+        self.layout_.addSpacing(4)
+        self.layout_.addWidget(self.buttons)
+
+    def attempt(self, call):
+        """Run the service call; refusals appear in the dialog, beside their fields."""
+        self.errors.clear()
+        self.bar.clear_message()
+        outcome = run_action(call, bar=self.bar, fields=self.errors, parent=self)
+        self.adjustSize()  # room for the red messages (wrapped labels do not grow a dialog by themselves)
+        return outcome
+
+    def submit(self) -> None:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+
+def _confirm_problem(first: str, second: str) -> None:
+    if first != second:
+        raise ValidationError([Problem("confirm", "mismatch", "两次输入的新密码不一致，请重新输入。")])
+
+
+class FirstStartDialog(_FormDialog):
+    """The very first start: the administrator chooses their own password at once."""
+
+    def __init__(self, desk: Desk, parent: QWidget | None = None):
+        super().__init__(self.tr("首次启动"), self.tr("欢迎使用医保经办窗口 desk。请先创建管理员账户。"), parent)
+        self.desk = desk
+        self.operator: Operator | None = None
+        self.username = QLineEdit("admin")
+        self.display_name = QLineEdit()
+        self.display_name.setPlaceholderText(self.tr("管理员本人姓名"))
+        self.password = _password_edit()
+        self.confirm = _password_edit()
+        self.form.add_row(self.tr("用户名"), self.username, "username", required=True)
+        self.form.add_row(self.tr("姓名"), self.display_name, "display_name", required=True)
+        self.form.add_row(self.tr("新密码"), self.password, "password", required=True)
+        self.form.add_row(self.tr("再次输入"), self.confirm, "confirm", required=True)
+        self.layout_.addWidget(hint_label(self.tr(PASSWORD_RULES) + self.tr("管理员负责创建其他操作员账户，本人不办理业务。")))
+        self.finish_layout(self.tr("创建并登录"), self.tr("退出"))
+        self.display_name.setFocus()
+
+    def submit(self) -> None:
+        def create():
+            _confirm_problem(self.password.text(), self.confirm.text())
+            operators.create_first_administrator(
+                self.desk, username=self.username.text().strip(), display_name=self.display_name.text(),
+                password=self.password.text(),
+            )
+            return operators.authenticate(self.desk, username=self.username.text().strip(), password=self.password.text())
+
+        ok, operator = self.attempt(create)
+        if ok:
+            self.operator = operator
+            self.accept()
+
+
+class LoginDialog(_FormDialog):
+    def __init__(self, desk: Desk, parent: QWidget | None = None, *, username: str = ""):
+        office = f"{desk.setting('office_name')}　{desk.setting('window')}"
+        super().__init__(self.tr("登录 - 医保经办窗口 desk"), self.tr("医保经办窗口 desk") + "\n" + office, parent)
+        self.desk = desk
+        self.operator: Operator | None = None
+        self.password_used = ""
+        self.username = QLineEdit(username)
+        self.username.setPlaceholderText(self.tr("本人的操作员用户名"))
+        self.password = _password_edit()
+        self.form.add_row(self.tr("用户名"), self.username, "username")
+        self.form.add_row(self.tr("密码"), self.password, "password")
+        self.finish_layout(self.tr("登录"), self.tr("退出"))
+        (self.password if username else self.username).setFocus()
+
+    def submit(self) -> None:
+        username, password = self.username.text().strip(), self.password.text()
+        ok, operator = self.attempt(lambda: operators.authenticate(self.desk, username=username, password=password))
+        if ok:
+            self.operator = operator
+            self.password_used = password
+            self.accept()
+        else:
+            self.password.clear()
+            self.password.setFocus()
+
+
+class ChangePasswordDialog(_FormDialog):
+    """Change one's own password; `forced` after a reset (no way around it but logging out)."""
+
+    def __init__(self, desk: Desk, operator: Operator, parent: QWidget | None = None, *,
+                 forced: bool = False, old_password: str | None = None):
+        heading = (self.tr("您的密码由管理员重置过，请先设置新密码再开始办理业务。") if forced
+                   else self.tr("修改本人的登录密码。"))
+        super().__init__(self.tr("修改密码"), heading, parent)
+        self.desk = desk
+        self.operator = operator
+        self.old = _password_edit()
+        self.new = _password_edit()
+        self.confirm = _password_edit()
+        self._known_old = old_password
+        if old_password is None:
+            self.form.add_row(self.tr("原密码"), self.old, "old_password", required=True)
+        self.form.add_row(self.tr("新密码"), self.new, "new_password", required=True)
+        self.form.add_row(self.tr("再次输入"), self.confirm, "confirm", required=True)
+        self.layout_.addWidget(hint_label(self.tr(PASSWORD_RULES)))
+        self.finish_layout(self.tr("确定"), self.tr("退出登录") if forced else self.tr("取消"))
+        (self.new if old_password is not None else self.old).setFocus()
+
+    def submit(self) -> None:
+        old = self._known_old if self._known_old is not None else self.old.text()
+
+        def change():
+            _confirm_problem(self.new.text(), self.confirm.text())
+            return operators.change_password(self.desk, self.operator, old_password=old, new_password=self.new.text())
+
+        ok, operator = self.attempt(change)
+        if ok:
+            self.operator = operator
+            self.accept()
+
+
+def login_flow(desk: Desk, parent: QWidget | None = None, *, username: str = "") -> Operator | None:
+    """First start or login, then a forced password change when needed; None when the clerk gives up."""
+    if operators.needs_first_administrator(desk):
+        first = FirstStartDialog(desk, parent)
+        return first.operator if first.exec() == QDialog.DialogCode.Accepted else None
+    login = LoginDialog(desk, parent, username=username)
+    if login.exec() != QDialog.DialogCode.Accepted:
+        return None
+    operator = login.operator
+    if operator.must_change_password:
+        change = ChangePasswordDialog(desk, operator, parent, forced=True, old_password=login.password_used)
+        if change.exec() != QDialog.DialogCode.Accepted:
+            return None
+        operator = change.operator
+    return operator

@@ -1,0 +1,166 @@
+"""The main window: business tabs for the operator's role, 凭证核验, 修改密码, 退出登录, and a
+status bar that always says who works at which window under which policy pack."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QTabWidget, QToolBar, QVBoxLayout, QWidget
+
+from desk.services import ui_support
+from desk.services.context import Desk, Operator
+from desk.ui.enrolment_tab import EnrolmentTab
+from desk.ui.login import ChangePasswordDialog
+from desk.ui.verify_dialog import VerifyDialog
+
+
+@dataclass(frozen=True)
+class TabSpec:
+    title: str
+    permission: str
+    factory: Callable[[Desk, Operator], QWidget]
+
+
+# One line per business tab; a tab shows when the operator holds its permission.
+BUSINESS_TABS: tuple[TabSpec, ...] = (
+    TabSpec("参保登记", "enrolment.create", EnrolmentTab),
+)
+
+
+class AdminPlaceholder(QWidget):
+    """An administrator does no business records (operations.md)."""
+
+    def __init__(self, operator: Operator, parent: QWidget | None = None):
+        super().__init__(parent)
+        title = QLabel(self.tr("管理员：{name}").format(name=operator.display_name))
+        title.setProperty("role", "title")
+        text = QLabel(self.tr(
+            "管理员不办理参保登记等业务。\n\n"
+            "操作员管理、设置、政策包与年度标准、节假日、备份和审计日志等管理界面将在后续版本提供。\n"
+            "现在可以使用“凭证核验”（F8）核验群众带来的凭证。"))
+        text.setWordWrap(True)
+        text.setProperty("role", "hint")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(60, 60, 60, 60)
+        layout.addWidget(title)
+        layout.addSpacing(12)
+        layout.addWidget(text)
+        layout.addStretch(1)
+
+
+class MainWindow(QMainWindow):
+    logout_requested = Signal()
+    closed_by_user = Signal()
+
+    def __init__(self, desk: Desk, operator: Operator, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.desk, self.operator = desk, operator
+        self.setWindowTitle(self.tr("医保经办窗口 desk"))
+        self.resize(1500, 940)
+        self.dialog = None
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        for spec in BUSINESS_TABS:
+            if operator.can(spec.permission):
+                self.tabs.addTab(spec.factory(desk, operator), self.tr(spec.title))
+        self.setCentralWidget(self.tabs if self.tabs.count() else AdminPlaceholder(operator))
+        self._actions()
+        self._status_bar()
+        self._first_show = True
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if self._first_show:
+            self._first_show = False
+            QTimer.singleShot(0, self.focus_search)
+
+    def _actions(self) -> None:
+        self.verify_action = self._action(self.tr("凭证核验"), "F8", self.open_verify)
+        self.password_action = self._action(self.tr("修改密码"), None, self.change_password)
+        self.logout_action = self._action(self.tr("退出登录"), "Ctrl+L", self.logout)
+        self.quit_action = self._action(self.tr("退出程序"), "Ctrl+Q", self.close)
+        system = self.menuBar().addMenu(self.tr("系统"))
+        system.addActions([self.password_action, self.logout_action])
+        system.addSeparator()
+        system.addAction(self.quit_action)
+        tools = self.menuBar().addMenu(self.tr("工具"))
+        tools.addAction(self.verify_action)
+        toolbar = QToolBar(self.tr("常用"))
+        toolbar.setMovable(False)
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        toolbar.addActions([self.verify_action, self.password_action, self.logout_action])
+        self.addToolBar(toolbar)
+
+    def _action(self, text: str, keys: str | None, slot) -> QAction:
+        action = QAction(text, self)
+        if keys:
+            action.setShortcut(QKeySequence(keys))
+            action.setToolTip(f"{text} ({keys})")
+            action.setIconText(f"{text} ({keys})")
+        action.triggered.connect(slot)
+        return action
+
+    def _status_bar(self) -> None:
+        pack = ui_support.default_pack_status(self.desk)
+        pack_text = self.tr("政策包：{id} 版本 {version}").format(id=pack.id, version=pack.version)
+        if pack.provisional:
+            pack_text += self.tr("（含暂定值）")
+        self.status_labels = {
+            "operator": QLabel(self.tr("操作员：{name}（{role}）").format(
+                name=self.operator.display_name, role=self.operator.role_name)),
+            "window": QLabel(self.tr("窗口：{window}").format(window=self.desk.setting("window"))),
+            "office": QLabel(self.tr("经办机构：{office}").format(office=self.desk.setting("office_name"))),
+            "pack": QLabel(pack_text),
+        }
+        self.status_labels["pack"].setToolTip(pack.title)
+        for label in self.status_labels.values():
+            self.statusBar().addPermanentWidget(label)
+
+    # ------------------------------------------------------------------ actions
+
+    def current_tab(self) -> QWidget | None:
+        return self.tabs.currentWidget() if self.tabs.count() else None
+
+    def focus_search(self) -> None:
+        tab = self.current_tab()
+        if tab is not None and hasattr(tab, "focus_search"):
+            tab.focus_search()
+
+    def open_verify(self) -> None:
+        self.dialog = VerifyDialog(self.desk, self.operator, self)
+        self.dialog.open()
+
+    def change_password(self) -> None:
+        dialog = ChangePasswordDialog(self.desk, self.operator, self)
+        dialog.accepted.connect(lambda: self.statusBar().showMessage(self.tr("密码已修改。"), 5000))
+        self.dialog = dialog
+        dialog.open()
+
+    def unsaved_work(self) -> bool:
+        return any(getattr(self.tabs.widget(i), "has_unsaved_changes", lambda: False)() for i in range(self.tabs.count()))
+
+    def _confirm_leave(self, question: str) -> bool:
+        if not self.unsaved_work():
+            return True
+        answer = QMessageBox.question(self, self.tr("未保存的修改"), question)
+        return answer == QMessageBox.StandardButton.Yes
+
+    def logout(self) -> None:
+        if self._confirm_leave(self.tr("有未保存的参保人信息，退出登录将放弃这些修改。确定退出登录吗？")):
+            self.logout_requested.emit()
+
+    def closeEvent(self, event) -> None:
+        if getattr(self, "_leaving", False):
+            event.accept()
+        elif self._confirm_leave(self.tr("有未保存的参保人信息，确定退出程序吗？")):
+            event.accept()
+            self.closed_by_user.emit()
+        else:
+            event.ignore()
+
+    def close_for_logout(self) -> None:
+        self._leaving = True
+        self.close()

@@ -1,0 +1,113 @@
+"""Small building blocks shared by the screens: labelled form rows with their error label,
+buttons that show their shortcut, read-only value labels."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import QGridLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from desk.ui.errors import FieldErrors
+
+
+def tr(text: str) -> str:
+    return QCoreApplication.translate("widgets", text)
+
+
+def error_label(parent: QWidget | None = None) -> QLabel:
+    label = QLabel(parent)
+    label.setProperty("role", "error")
+    label.setWordWrap(True)
+    label.setVisible(False)
+    return label
+
+
+def hint_label(text: str, parent: QWidget | None = None) -> QLabel:
+    label = QLabel(text, parent)
+    label.setProperty("role", "hint")
+    label.setWordWrap(True)
+    return label
+
+
+def value_label(parent: QWidget | None = None, role: str = "value") -> QLabel:
+    label = QLabel(parent)
+    label.setProperty("role", role)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    return label
+
+
+def action_button(text: str, shortcut: str | None = None, tooltip: str | None = None, parent=None) -> QPushButton:
+    """A button whose caption names its shortcut, e.g. 保存参保人信息 (Ctrl+S); Enter clicks it when focused."""
+    caption = f"{text} ({shortcut})" if shortcut else text
+    button = QPushButton(caption, parent)
+    button.setAutoDefault(True)
+    button.setToolTip(tooltip or caption)
+    return button
+
+
+def shortcut(parent: QWidget, keys: str, slot, *, context=Qt.ShortcutContext.WindowShortcut) -> QShortcut:
+    item = QShortcut(QKeySequence(keys), parent)
+    item.setContext(context)
+    item.activated.connect(slot)
+    return item
+
+
+class FormGrid(QWidget):
+    """Label | field rows; each field has a red error label under it, registered by field name.
+
+    With `wide_errors`, rows hold several label|field pairs and the error labels of a row sit
+    in a line of their own under it, across the whole width (long refusals stay readable).
+    """
+
+    def __init__(self, errors: FieldErrors, parent: QWidget | None = None, *, label_width: int = 0,
+                 wide_errors: bool = False):
+        super().__init__(parent)
+        self.errors = errors
+        self.grid = QGridLayout(self)
+        self.grid.setContentsMargins(0, 0, 0, 0)
+        self.grid.setHorizontalSpacing(10)
+        self.grid.setVerticalSpacing(5)
+        self.grid.setColumnStretch(1, 1)
+        self.labels: dict[str, QLabel] = {}
+        self._label_width = label_width
+        self._wide_errors = wide_errors
+        self._error_lines: dict[int, QVBoxLayout] = {}
+
+    def add_row(self, caption: str, widget: QWidget, field: str | None = None, *, required: bool = False,
+                row: int | None = None, column: int = 0, span: int = 1) -> QWidget:
+        """One labelled field; `column` 1 puts it in a second label|field pair on the same row."""
+        row = self.grid.rowCount() if row is None else (2 * row if self._wide_errors else row)
+        label = QLabel(caption + ("<span style='color:#c0392b'>*</span>" if required else ""))
+        label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        label.setBuddy(widget)
+        if self._label_width:
+            label.setMinimumWidth(self._label_width)
+        cell = QWidget()
+        stack = QVBoxLayout(cell)
+        stack.setContentsMargins(0, 0, 0, 0)
+        stack.setSpacing(2)
+        stack.addWidget(widget)
+        if field:
+            problem = error_label()
+            problem.setObjectName(f"error_{field}")
+            if self._wide_errors:
+                self._error_line(row).addWidget(problem)
+            else:
+                stack.addWidget(problem)
+            self.errors.add(field, problem)
+            self.labels[field] = label
+        stack.addStretch(1)
+        self.grid.addWidget(label, row, 2 * column, Qt.AlignmentFlag.AlignTop)
+        self.grid.addWidget(cell, row, 2 * column + 1, 1, 2 * span - 1)
+        label.setMinimumHeight(widget.sizeHint().height())
+        return cell
+
+    def _error_line(self, row: int) -> QVBoxLayout:
+        if row not in self._error_lines:
+            holder = QWidget()
+            line = QVBoxLayout(holder)
+            line.setContentsMargins(0, 0, 0, 0)
+            line.setSpacing(2)
+            self.grid.addWidget(holder, row + 1, 0, 1, -1)
+            self._error_lines[row] = line
+        return self._error_lines[row]

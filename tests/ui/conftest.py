@@ -1,0 +1,110 @@
+"""pytest-qt fixtures for the GUI: a fresh database per test, fixed clock, three operators."""
+
+from __future__ import annotations
+
+import os
+import re
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ["DESK_NO_PRINTER"] = "1"
+
+from dataclasses import dataclass  # noqa: E402
+from datetime import date, datetime  # noqa: E402
+
+import pytest  # noqa: E402
+from PySide6.QtCore import QEvent, Qt  # noqa: E402
+from PySide6.QtGui import QInputMethodEvent  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
+
+from desk.core.idnumber import make_id_number  # noqa: E402
+from desk.services import operators  # noqa: E402
+from desk.services.context import Desk, Operator  # noqa: E402
+from desk.ui.app import build_main_window  # noqa: E402
+
+NOW = datetime(2026, 3, 10, 9, 30)
+PASSWORD = "start2026"
+ID_NUMBER = make_id_number("532923", date(1985, 6, 1), 452)
+
+
+@dataclass
+class Staff:
+    admin: Operator
+    clerk: Operator
+    reviewer: Operator
+
+
+@pytest.fixture
+def desk(tmp_path):
+    opened = Desk.open(tmp_path / "desk.db", clock=lambda: NOW)
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def staff(desk) -> Staff:
+    admin = operators.create_first_administrator(desk, username="admin", display_name="王管理", password=PASSWORD)
+    clerk = operators.create_operator(desk, admin, username="clerk", display_name="张经办", role="clerk",
+                                      temporary_password=PASSWORD)
+    reviewer = operators.create_operator(desk, admin, username="reviewer", display_name="李审核", role="reviewer",
+                                         temporary_password=PASSWORD)
+    return Staff(admin, clerk, reviewer)
+
+
+@pytest.fixture
+def open_window(qtbot, desk):
+    windows = []  # qtbot keeps only weak references
+
+    def make(operator: Operator):
+        # let the previous test's windows go first, so their closing cannot take the focus away
+        QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+        QApplication.processEvents()
+        window = build_main_window(desk, operator)
+        qtbot.addWidget(window, before_close_func=lambda w: setattr(w, "_leaving", True))
+        windows.append(window)
+        window.show()
+        window.activateWindow()
+        qtbot.waitExposed(window)
+        qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+        if window.tabs.count():
+            qtbot.waitUntil(lambda: QApplication.focusWidget() is window.tabs.currentWidget().search.edit)
+        return window
+
+    return make
+
+
+class Keyboard:
+    """Keys go to whatever widget has the focus, as a clerk's keyboard would send them."""
+
+    def __init__(self, qtbot):
+        self.qtbot = qtbot
+
+    @staticmethod
+    def focused():
+        return QApplication.focusWidget()
+
+    def press(self, key, modifier=Qt.KeyboardModifier.NoModifier) -> None:
+        target = self.focused() or QApplication.activeWindow()
+        assert target is not None, "no window has the keyboard"
+        self.qtbot.keyClick(target, key, modifier)
+
+    def type(self, text: str) -> None:
+        """ASCII as key clicks; Chinese as an input method commits it (QTest cannot click non-ASCII keys)."""
+        for chunk in re.findall(r"[\x20-\x7e]+|[^\x20-\x7e]+", text):
+            if chunk.isascii():
+                self.qtbot.keyClicks(self.focused(), chunk)
+            else:
+                event = QInputMethodEvent("", [])
+                event.setCommitString(chunk)
+                QApplication.sendEvent(self.focused(), event)
+
+    def tab_until(self, widget, limit: int = 60) -> None:
+        for _ in range(limit):
+            if self.focused() is widget:
+                return
+            self.press(Qt.Key.Key_Tab)
+        raise AssertionError(f"Tab never reached {widget.objectName() or widget}")
+
+
+@pytest.fixture
+def keyboard(qtbot) -> Keyboard:
+    return Keyboard(qtbot)
