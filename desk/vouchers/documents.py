@@ -6,7 +6,8 @@ Amounts arrive as strings already formatted with two decimals; nothing here does
 on money.
 
 The enrolment and filing papers are built here; the settlement papers (结算单, 冲正凭证) in
-`settlement_documents`; the helpers both use live in `common` and stay importable from here.
+`settlement_documents`; the transfer papers (申请登记表, 受理回执) in `transfer_documents`; the
+helpers they use live in `common` and stay importable from here.
 `BUILDERS` and `DOCUMENT_TITLES` cover every document type.
 """
 
@@ -25,6 +26,9 @@ from desk.vouchers.settlement_documents import (  # noqa: F401 (re-exported)
     REVERSAL_NOTICE, SETTLEMENT_BUILDERS, SETTLEMENT_RENDERERS, SETTLEMENT_STATEMENT, SETTLEMENT_TITLES,
     build_reversal_notice, build_settlement_statement,
 )
+from desk.vouchers.transfer_documents import (  # noqa: F401 (re-exported)
+    TRANSFER_BUILDERS, TRANSFER_FORM, TRANSFER_RECEIPT, TRANSFER_TITLES, build_transfer_form, build_transfer_receipt,
+)
 
 ENROLMENT_RECEIPT = "enrolment_receipt"
 ENROLMENT_CERTIFICATE = "enrolment_certificate"
@@ -39,6 +43,7 @@ DOCUMENT_TITLES: dict[str, str] = {
     FILING_APPROVAL: "门诊慢特病待遇认定通知书",
     FILING_REJECTION: "门诊慢特病待遇不予认定通知书",
     **SETTLEMENT_TITLES,
+    **TRANSFER_TITLES,
 }
 
 NO_LOCAL_PERIODS = "无本地参保记录"
@@ -398,6 +403,7 @@ BUILDERS: dict[str, Callable[[dict, VoucherMeta], VoucherDoc]] = {
     FILING_APPROVAL: build_filing_approval,
     FILING_REJECTION: build_filing_rejection,
     **SETTLEMENT_BUILDERS,
+    **TRANSFER_BUILDERS,
 }
 
 

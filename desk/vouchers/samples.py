@@ -11,7 +11,7 @@ from pathlib import Path
 
 from desk.vouchers.documents import (
     ENROLMENT_CERTIFICATE, ENROLMENT_RECEIPT, FILING_APPROVAL, FILING_REJECTION, ONE_TIME_NOTICE, REVERSAL_NOTICE,
-    SETTLEMENT_STATEMENT, render_voucher,
+    SETTLEMENT_STATEMENT, TRANSFER_FORM, TRANSFER_RECEIPT, render_voucher,
 )
 from desk.vouchers.model import VoucherMeta
 
@@ -199,6 +199,43 @@ REVERSAL_PAYLOAD = {
     "pack_version": "2025.1",
 }
 
+# A transfer into 大理州 from 昆明 within the province, applied for by the applicant's father,
+# employees' medical insurance and the enterprise pension moving (as the transfer service stores
+# it). Accepted in mid-December, so the 22nd working day falls in a year whose official holiday
+# schedule is not yet published: the due date is provisional (暂定).
+TRANSFER_FORM_DATA = {
+    "direction": "in",
+    "scope": "province",
+    "applicant": {
+        "name": "张伟", "sex": "男", "id_type": "居民身份证", "id_number": "530102198807151239",
+        "phone": "13987654321", "household_place": "云南省昆明市五华区", "status": "流动就业",
+        "address": "大理市下关镇建设路8号",
+    },
+    "agent": {"name": "张建国", "id_number": "530102196001021110", "phone": "13800001111", "relationship": "父母"},
+    "out": {"region_code": "530100", "region_name": "云南省昆明市", "office": "昆明市医疗保险管理局",
+            "phone": "0871-63100000", "address": "昆明市五华区人民中路1号"},
+    "in": {"region_code": "532900", "region_name": "云南省大理白族自治州", "office": "大理州医疗保障事业管理局",
+           "phone": "0872-2125000", "address": "大理市下关镇榆华路"},
+    "former_personal_number": "53010012345678",
+    "employee_medical": True,
+    "pension": "enterprise_pension",
+}
+TRANSFER_PAYLOAD = {
+    "query_number": "ZY-20261215-0001",
+    "form": TRANSFER_FORM_DATA,
+    "direction_name": "转入",
+    "scope_name": "省内",
+    "transferred": ["职工基本医疗保险", "企业职工基本养老保险"],
+    "materials_received": ["居民身份证（原件或复印件）", "《基本养老保险关系转移接续联系函》"],
+    "accepted_on": "2026-12-15",
+    "due_date": "2027-01-15",
+    "due_provisional": True,
+    "working_days": 22,
+    "office_phone": "0872-1234567",
+    "office_hours": "周一至周五 8:30—12:00，14:30—18:00（法定节假日除外）",
+}
+TRANSFER_PRINTED_AT = datetime(2026, 12, 15, 10, 18)
+
 SAMPLES: dict[str, tuple[dict, VoucherMeta]] = {
     ENROLMENT_RECEIPT: (RECEIPT_PAYLOAD, sample_meta("CB-20260310-0007", "7KQ2-M9XD")),
     ENROLMENT_CERTIFICATE: (CERTIFICATE_PAYLOAD, sample_meta("PZ-20260310-0003", "H4TN-2WQ8")),
@@ -208,10 +245,14 @@ SAMPLES: dict[str, tuple[dict, VoucherMeta]] = {
     SETTLEMENT_STATEMENT: (STATEMENT_PAYLOAD, sample_meta(STATEMENT_NUMBER, "R6WB-4MZT")),
     REVERSAL_NOTICE: (REVERSAL_PAYLOAD, replace(sample_meta("CZ-20260310-0001", "D3XH-8KQV"), operator_name="王建华",
                                                 printed_at=datetime(2026, 3, 10, 15, 20))),
+    TRANSFER_FORM: (TRANSFER_PAYLOAD, replace(sample_meta("SQ-20261215-0001", "W7PC-5NHE"),
+                                              printed_at=TRANSFER_PRINTED_AT)),
+    TRANSFER_RECEIPT: (TRANSFER_PAYLOAD, replace(sample_meta("HZ-20261215-0001", "K9DT-6RFA"),
+                                                 printed_at=TRANSFER_PRINTED_AT)),
 }
 
 # Document types that also print on A5 get an extra A5 sample; some get a reprint sample.
-A5_SAMPLES = (ENROLMENT_RECEIPT, SETTLEMENT_STATEMENT)
+A5_SAMPLES = (ENROLMENT_RECEIPT, SETTLEMENT_STATEMENT, TRANSFER_RECEIPT)
 REPRINT_SAMPLES = (ENROLMENT_RECEIPT,)
 
 

@@ -340,7 +340,8 @@ def test_write_samples(tmp_path):
     assert names == ["enrolment_certificate.pdf", "enrolment_receipt-a5.pdf",
                      "enrolment_receipt-reprint.pdf", "enrolment_receipt.pdf",
                      "filing_approval.pdf", "filing_rejection.pdf", "one_time_notice.pdf",
-                     "reversal_notice.pdf", "settlement_statement-a5.pdf", "settlement_statement.pdf"]
+                     "reversal_notice.pdf", "settlement_statement-a5.pdf", "settlement_statement.pdf",
+                     "transfer_form.pdf", "transfer_receipt-a5.pdf", "transfer_receipt.pdf"]
     from desk.vouchers.documents import BUILDERS
 
     assert set(BUILDERS) <= {name.removesuffix(".pdf") for name in names}  # every document type has a sample
