@@ -176,6 +176,30 @@ def cmd_check(args) -> int:
     return 0 if report.sound else 1
 
 
+def cmd_backup(args) -> int:
+    from desk.services.backup import backup
+
+    try:
+        desk = _open_desk(args.db)
+        taken = backup(desk, None, reason="desk backup")
+    except DeskError as error:
+        return _fail_input(_error_line(error))
+    _print_json({"backup": str(taken.path), "taken_at": taken.taken_at.isoformat(), "bytes": taken.size})
+    return 0
+
+
+def cmd_restore(args) -> int:
+    from desk.services.backup import restore
+
+    path = Path(args.db) if args.db else default_db_path()
+    try:
+        aside = restore(path, Path(args.file))
+    except DeskError as error:
+        return _fail_input(_error_line(error))
+    _print_json({"restored": str(path), "from": args.file, "previous_file_kept_at": str(aside)})
+    return 0
+
+
 def cmd_demo(args) -> int:
     from desk.demo import DEMO_OPERATORS, create_demo_database
 
@@ -238,6 +262,15 @@ def build_parser() -> argparse.ArgumentParser:
     check = sub.add_parser("check", help="检查数据库完整性和审计链")
     check.add_argument("--db", dest="db_sub")
     check.set_defaults(handler=cmd_check)
+
+    backup = sub.add_parser("backup", help="在线备份数据库到其旁边的 backups 文件夹（保留最近30份）")
+    backup.add_argument("--db", dest="db_sub")
+    backup.set_defaults(handler=cmd_backup)
+
+    restore = sub.add_parser("restore", help="从备份恢复（先把当前数据库文件另存一旁）")
+    restore.add_argument("file")
+    restore.add_argument("--db", dest="db_sub")
+    restore.set_defaults(handler=cmd_restore)
 
     demo = sub.add_parser("demo", help="建立演示数据库并打开")
     demo.add_argument("--no-gui", action="store_true", help="只建库，不打开界面")

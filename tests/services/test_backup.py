@@ -1,0 +1,68 @@
+import sqlite3
+from datetime import timedelta
+
+import pytest
+
+from desk.core.errors import PermissionDenied
+from desk.services import backup, persons
+from desk.services.context import Desk
+from tests.conftest import person_form
+
+TABLES = ("persons", "person_versions", "enrolments", "audit_log", "vouchers", "operators", "settings")
+
+
+def snapshot(path) -> dict:
+    connection = sqlite3.connect(path)
+    try:
+        return {table: connection.execute(f"SELECT * FROM {table} ORDER BY rowid").fetchall() for table in TABLES}
+    finally:
+        connection.close()
+
+
+def test_a_restore_brings_back_the_last_backup_exactly(desk, staff, clerk, clock):
+    persons.register_person(desk, clerk, person_form())
+    taken = backup.backup(desk, staff["admin"])
+    expected = snapshot(taken.path)
+    persons.register_person(desk, clerk, person_form("532901199001011230", name="后来的人"))  # after the backup
+    path = desk.path
+    desk.close()
+    aside = backup.restore(path, taken.path)
+    assert snapshot(path) == expected
+    assert len(snapshot(aside)["persons"]) == 2  # the file before the restore is kept aside
+    reopened = Desk.open(path, clock=clock)
+    from desk.services.integrity import check_database
+
+    assert check_database(reopened).sound
+    reopened.close()
+
+
+def test_only_an_administrator_backs_up_and_the_last_30_are_kept(desk, staff, clock):
+    with pytest.raises(PermissionDenied):
+        backup.backup(desk, staff["clerk"])
+    for _ in range(32):
+        backup.backup(desk, staff["admin"])
+        clock.moment += timedelta(hours=1)
+    kept = backup.list_backups(desk.path)
+    assert len(kept) == 30 and kept[0].taken_at > kept[-1].taken_at
+    assert desk.db.execute("SELECT COUNT(*) FROM audit_log WHERE action = 'backup.create'").fetchone()[0] == 32
+
+
+def test_a_damaged_backup_is_refused_and_the_newest_good_one_offered(desk, staff, clock):
+    good = backup.backup(desk, staff["admin"])
+    clock.moment += timedelta(hours=1)
+    bad = backup.backup(desk, staff["admin"])
+    with open(bad.path, "r+b") as handle:
+        handle.seek(4096)
+        handle.write(b"\xff" * 8192)
+    assert not backup.file_is_sound(bad.path)
+    with pytest.raises(backup.BackupError, match="已损坏"):
+        backup.restore(desk.path, bad.path)
+    assert backup.newest_good_backup(desk.path).path == good.path
+
+
+def test_daily_backup_is_due_once_a_day(desk, staff, clock):
+    assert backup.daily_backup_due(desk)
+    backup.backup(desk, None, reason="daily")
+    assert not backup.daily_backup_due(desk)
+    clock.moment += timedelta(days=1)
+    assert backup.daily_backup_due(desk)
