@@ -196,3 +196,40 @@ def list_operators(desk: Desk, admin: Operator) -> list[dict]:
         {key: row[key] for key in ("id", "username", "display_name", "role", "disabled", "must_change_password", "locked_until")}
         for row in store.list_operators(desk.db)
     ]
+
+
+def _other_operator(desk: Desk, admin: Operator, operator_id: int) -> dict:
+    admin.require("admin.operators")
+    row = store.operator_by_id(desk.db, operator_id)
+    if row is None:
+        raise ValidationError.single("operator", "unknown", "没有这个操作员。")
+    if row["id"] == admin.id:
+        raise Refused("不能停用或重置自己的账户，请由另一位管理员办理。", field="operator")
+    return row
+
+
+def set_disabled(desk: Desk, admin: Operator, *, operator_id: int, disabled: bool) -> None:
+    """Disable (or enable again) an account; nothing is deleted."""
+    with desk.transaction():
+        row = _other_operator(desk, admin, operator_id)
+        if disabled and row["role"] == "admin" and _active_admins(desk) <= 1:
+            raise Refused("这是最后一个可用的管理员账户，不能停用。")
+        store.update_operator(desk.db, operator_id, disabled=int(disabled))
+        desk.audit(admin, "operator.disable" if disabled else "operator.enable", "operator", operator_id,
+                   {"username": row["username"]})
+
+
+def _active_admins(desk: Desk) -> int:
+    return desk.db.execute("SELECT COUNT(*) FROM operators WHERE role = 'admin' AND disabled = 0").fetchone()[0]
+
+
+def reset_password(desk: Desk, admin: Operator, *, operator_id: int, temporary_password: str) -> None:
+    """A temporary password that must be changed at the next login; clears a lock."""
+    problem = password_problem(temporary_password)
+    if problem:
+        raise ValidationError.single("password", "weak", problem)
+    with desk.transaction():
+        row = _other_operator(desk, admin, operator_id)
+        store.update_operator(desk.db, operator_id, password_hash=hash_password(temporary_password),
+                              must_change_password=1, failed_attempts=0, locked_until=None)
+        desk.audit(admin, "operator.reset_password", "operator", operator_id, {"username": row["username"]})
