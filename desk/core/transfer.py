@@ -65,6 +65,8 @@ def target_state(state: str, action: str) -> str:
 
 
 def _text(value) -> str:
+    if isinstance(value, (dict, list, tuple, set)):
+        return ""
     return "" if value is None else str(value).strip()
 
 
@@ -113,6 +115,9 @@ def _applicant(form: dict, today: date, problems: list[Problem]) -> dict:
 
 def _agent(form: dict, today: date, problems: list[Problem]) -> dict | None:
     agent = form.get("agent") or {}
+    if not isinstance(agent, dict):
+        problems.append(Problem("agent_name", "type", "代办人信息格式不对。"))
+        return None
     if not any(_text(v) for v in agent.values()):
         return None
     name_problem = check_name(agent.get("name"))
@@ -152,10 +157,10 @@ def validate_form(form: dict, office_region: str, today: date) -> dict:
             problems.append(Problem("in_region_code", "same", "转出地与转入地不能相同。"))
         if scope in SCOPES and (out_place["region_code"][:2] == in_place["region_code"][:2]) != (scope == "province"):
             problems.append(Problem("scope", "mismatch", "省内/跨省与两地行政区划代码不一致，请核对。"))
-    pensions = [key for key in PENSIONS if form.get(key)]
+    pensions = [key for key in PENSIONS if form.get(key) is True]
     if len(pensions) > 1:
         problems.append(Problem("pension", "both", "养老保险只能选一种：城乡居民基本养老保险或企业职工基本养老保险。"))
-    medical = bool(form.get("employee_medical"))
+    medical = form.get("employee_medical") is True
     if not medical and not pensions:
         problems.append(Problem("employee_medical", "nothing", "请至少勾选一项要转移的险种。"))
     agent = _agent(form, today, problems)

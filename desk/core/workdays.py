@@ -127,9 +127,13 @@ def _year(year_text: str, entry, source: str, problems: list[Problem]) -> YearSc
 
 def parse_schedule(text: str) -> dict[int, YearSchedule]:
     """A schedule file (the shipped one, or a newer one an administrator loads). All problems at once."""
+    if not isinstance(text, (str, bytes)):
+        raise ScheduleError([Problem("(file)", "type", "请选择节假日安排文件（JSON 文本）。")])
     try:
         document = json.loads(text)
-    except json.JSONDecodeError as error:
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        if isinstance(error, UnicodeDecodeError):
+            raise ScheduleError([Problem("(file)", "encoding", "节假日安排文件应为 UTF-8 编码的文本。")]) from None
         raise ScheduleError([Problem("(file)", "json", f"节假日安排文件不是有效的 JSON：{error.msg}（第{error.lineno}行）。")]) from None
     if not isinstance(document, dict) or document.get("format") != SCHEDULE_FORMAT:
         raise ScheduleError([Problem("format", "format", f"文件格式标记应为 {SCHEDULE_FORMAT}。")])

@@ -7,7 +7,8 @@ import json
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from desk.core.diseases import Catalogue, Disease
+from desk.core import inputs
+from desk.core.diseases import KINDS, Catalogue, Disease
 from desk.core.errors import NotFound, Problem, Refused, ValidationError
 from desk.core.filing import (
     STATE_NAMES,
@@ -52,10 +53,15 @@ def catalogue(desk: Desk) -> Catalogue:
 
 
 def find_diseases(desk: Desk, query: str, kind: str | None = None) -> list[Disease]:
-    return catalogue(desk).find(query, kind)
+    if kind is not None and kind not in KINDS:
+        raise ValidationError.single("kind", "unknown", "病种类别不对。")
+    return catalogue(desk).find(inputs.text(query, "disease", "病种查询"), kind)
 
 
 def disease(desk: Desk, code: str, kind: str) -> Disease:
+    code = inputs.text(code, "disease", "病种代码")
+    if kind not in KINDS:
+        raise ValidationError.single("kind", "unknown", "请选择病种类别：门诊慢性病、门诊特殊病或两病门诊用药保障。")
     found = catalogue(desk).get(code, kind)
     if found is None:
         kinds = catalogue(desk).kinds_of(code)
@@ -97,8 +103,11 @@ def describe(row: dict, today: date) -> dict:
 
 
 def _check_agent(agent: dict | None, today: date) -> dict | None:
-    if not agent or not any(str(v or "").strip() for v in agent.values()):
+    agent = inputs.mapping(agent, "agent", "代办人信息")
+    values = {key: inputs.text(agent.get(key), f"agent_{key}", "代办人信息") for key in ("name", "id_number", "phone", "relationship")}
+    if not any(values.values()):
         return None
+    agent = values
     problems = []
     name_problem = check_name(agent.get("name"))
     if name_problem:
@@ -120,6 +129,7 @@ def _check_agent(agent: dict | None, today: date) -> dict | None:
 
 
 def _received(disease_: Disease, materials: list[str] | tuple[str, ...]) -> list[str]:
+    materials = inputs.text_list(materials, "materials", "已收材料")
     known = {m.key for m in disease_.materials}
     unknown = [key for key in materials if key not in known]
     if unknown:
@@ -171,6 +181,7 @@ def accept_filing(
     and the one-time notice lists everything missing at once."""
     operator.require("filing.accept")
     today = desk.today()
+    person_id = inputs.record_id(person_id, "person", "参保人")
     disease_ = disease(desk, disease_code, kind)
     agent_ = _check_agent(agent, today)
     received = _received(disease_, materials)
@@ -212,7 +223,7 @@ def receive_materials(desk: Desk, operator: Operator, *, filing_id: int, materia
         row = _filing(desk, filing_id)
         target_state(row["state"], "receive_materials")
         disease_ = disease(desk, row["disease_code"], row["kind"])
-        received = _received(disease_, sorted(set(json.loads(row["materials_json"])) | set(materials)))
+        received = _received(disease_, sorted(set(json.loads(row["materials_json"])) | set(inputs.text_list(materials, "materials", "已收材料"))))
         missing = missing_materials(disease_, set(received))
         state = "awaiting_materials" if missing else "accepted"
         store.update_filing(desk.db, filing_id, state=state, materials_json=json.dumps(received), updated_at=desk.timestamp())
@@ -229,7 +240,7 @@ def receive_materials(desk: Desk, operator: Operator, *, filing_id: int, materia
 
 
 def _filing(desk: Desk, filing_id: int) -> dict:
-    row = store.get_filing(desk.db, filing_id)
+    row = store.get_filing(desk.db, inputs.record_id(filing_id, "filing", "门诊慢特病申请"))
     if row is None:
         raise NotFound(f"没有受理号为 {filing_id} 的门诊慢特病申请。")
     return row
@@ -270,7 +281,7 @@ def approve_filing(desk: Desk, reviewer: Operator, *, filing_id: int) -> FilingR
 
 def reject_filing(desk: Desk, reviewer: Operator, *, filing_id: int, reason: str) -> FilingResult:
     reviewer.require("filing.review")
-    reason = (reason or "").strip()
+    reason = inputs.text(reason, "reason", "不予认定理由")
     if len(reason) < 4:
         raise ValidationError.single("reason", "required", "请选择或填写不予认定的理由（至少4个字），理由会印在通知书上。")
     today = desk.today()
@@ -291,7 +302,8 @@ def reject_filing(desk: Desk, reviewer: Operator, *, filing_id: int, reason: str
 def terminate_filing(desk: Desk, reviewer: Operator, *, filing_id: int, reason: str, on: date) -> FilingResult:
     """End an approval (death, moving away, no longer applies). `on` is the last day it pays."""
     reviewer.require("filing.review")
-    reason = (reason or "").strip()
+    reason = inputs.text(reason, "reason", "终止原因")
+    on = inputs.day(on, "terminated_on", "终止日期")
     if len(reason) < 2:
         raise ValidationError.single("reason", "required", "请选择或填写终止原因。")
     today = desk.today()

@@ -6,6 +6,7 @@ import json
 from dataclasses import dataclass
 from datetime import date
 
+from desk.core import inputs
 from desk.core.dates import parse_date
 from desk.core.enrolment import Quote, QuoteRequest, quote_enrolment
 from desk.core.errors import NotFound, Problem, Refused, ValidationError
@@ -72,6 +73,12 @@ def quote_for_person(
 ) -> Quote:
     """What the person pays and from when benefits apply; nothing is written."""
     operator.require("person.search")
+    person_id = inputs.record_id(person_id, "person", "参保人")
+    paid_on = inputs.day(paid_on, "paid_on", "缴费日期")
+    employee_ended_on = inputs.optional_day(employee_ended_on, "employee_ended_on", "职工医保中断日期")
+    newborn = inputs.flag(newborn, "newborn", "新生儿")
+    if pack_id is not None:
+        pack_id = inputs.text(pack_id, "pack", "政策包")
     person = person_store.get_person(desk.db, person_id)
     if person is None:
         raise NotFound("没有找到这位参保人。")
@@ -122,6 +129,8 @@ def enrol(
 ) -> EnrolmentResult:
     """Record the enrolment and issue its receipt, in one transaction with its audit entry."""
     operator.require("enrolment.create")
+    person_id = inputs.record_id(person_id, "person", "参保人")
+    paid_on = inputs.day(paid_on, "paid_on", "缴费日期")
     if paid_on > desk.today():
         raise ValidationError.single("paid_on", "future", "缴费日期不能晚于今天，请核对。")
     with desk.transaction():
@@ -207,7 +216,8 @@ def receipt_payload(person: dict, pack: Pack, quote: Quote, paid_on: date) -> di
 def cancel_enrolment(desk: Desk, operator: Operator, *, enrolment_id: int, reason: str) -> dict:
     """A reviewer marks a mistaken enrolment cancelled, with the reason; the record stays."""
     operator.require("enrolment.cancel")
-    reason = (reason or "").strip()
+    enrolment_id = inputs.record_id(enrolment_id, "enrolment", "参保登记")
+    reason = inputs.text(reason, "reason", "作废原因")
     if len(reason) < 2:
         raise ValidationError.single("reason", "required", "请填写作废原因（至少2个字）。")
     with desk.transaction():

@@ -8,6 +8,7 @@ import re
 import secrets
 from datetime import datetime, timedelta
 
+from desk.core import inputs
 from desk.core.errors import DeskError, Problem, Refused, ValidationError
 from desk.core.roles import ROLE_NAMES
 from desk.services.context import Desk, Operator
@@ -40,6 +41,8 @@ def password_matches(password: str, stored: str) -> bool:
 
 
 def password_problem(password: str) -> str | None:
+    if not isinstance(password, str):
+        return "密码应为文字。"
     if len(password or "") < 8:
         return "密码至少8位。"
     if not re.search(r"[A-Za-z]", password) or not re.search(r"\d", password):
@@ -56,6 +59,11 @@ def needs_first_administrator(desk: Desk) -> bool:
 
 
 def _check_new_account(username: str, display_name: str, role: str, password: str) -> None:
+    username = inputs.text(username, "username", "用户名")
+    display_name = inputs.text(display_name, "display_name", "操作员姓名")
+    password = inputs.text(password, "password", "密码")
+    if not isinstance(role, str):
+        raise ValidationError.single("role", "unknown", "角色只能是窗口经办员、审核员或管理员。")
     problems = []
     if not re.fullmatch(r"[A-Za-z0-9_.]{2,32}", username or ""):
         problems.append(Problem("username", "format", "用户名为2到32位字母、数字、下划线或点。"))
@@ -170,6 +178,7 @@ def _count_failure(desk: Desk, operator: Operator, row: dict) -> LoginFailed:
 
 
 def change_password(desk: Desk, operator: Operator, *, old_password: str, new_password: str) -> Operator:
+    old_password = inputs.text(old_password, "old_password", "原密码")
     problem = password_problem(new_password)
     if problem:
         raise ValidationError.single("new_password", "weak", problem)

@@ -6,6 +6,7 @@ import json
 import re
 from dataclasses import dataclass, field
 
+from desk.core import inputs
 from desk.core.errors import NotFound, Refused, ValidationError
 from desk.core.idnumber import IdNumberError, parse_id_number
 from desk.core.person import validate_person_form
@@ -78,7 +79,7 @@ def search_kind(text: str) -> str:
 def search_persons(desk: Desk, operator: Operator, text: str, *, limit: int = SEARCH_LIMIT, offset: int = 0) -> list[PersonSummary]:
     """By ID number (exact, 15 or 18 digits; or a prefix), by phone, or by the beginning of the name."""
     operator.require("person.search")
-    value = (text or "").strip()
+    value = inputs.text(text, "search", "查询内容")
     if not value:
         return []
     kind = search_kind(value)

@@ -7,6 +7,7 @@ import json
 from dataclasses import dataclass
 from datetime import date
 
+from desk.core import inputs
 from desk.core.claims import parse_calc_input, parse_claim
 from desk.core.errors import NotFound, Refused, ValidationError
 from desk.core.money import format_amount, from_fen, to_fen
@@ -137,7 +138,9 @@ def _chronic_codes(desk: Desk, person_id: int, day: date) -> list[str]:
 def preview(desk: Desk, operator: Operator, *, person_id: int, claim_form: dict, retired: bool = False) -> Preview:
     """What recording this claim now would pay; nothing is written. Used as the clerk types."""
     operator.require("settlement.record")
-    person = _person(desk, person_id)
+    person = _person(desk, inputs.record_id(person_id, "person", "参保人"))
+    retired = inputs.flag(retired, "retired", "退休")
+    claim_form = inputs.mapping(claim_form, "claim", "费用信息")
     pack_guess = desk.packs.get(desk.setting("default_pack"))
     claim = parse_claim(claim_form, pack_guess)
     eligibility = check_eligibility(desk, person, claim, retired)
@@ -233,7 +236,8 @@ def reverse_settlement(desk: Desk, reviewer: Operator, *, settlement_id: int, re
     """A reviewer (never the one who recorded it) reverses a wrong settlement: a mirror entry with
     negative amounts and the reason. The original stays; later settlements keep their amounts."""
     reviewer.require("settlement.reverse")
-    reason = (reason or "").strip()
+    settlement_id = inputs.record_id(settlement_id, "settlement", "结算记录")
+    reason = inputs.text(reason, "reason", "冲正原因")
     if len(reason) < 4:
         raise ValidationError.single("reason", "required", "请填写冲正原因（至少4个字），原因会印在冲正凭证上。")
     with desk.transaction():

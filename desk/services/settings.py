@@ -16,6 +16,8 @@ _CHECKS = {
 
 def update_settings(desk: Desk, admin: Operator, changes: dict) -> dict:
     admin.require("admin.settings")
+    if not isinstance(changes, dict) or not changes:
+        raise ValidationError.single("settings", "type", "没有要修改的设置。")
     for key, value in changes.items():
         if key not in DEFAULT_SETTINGS:
             raise ValidationError.single(key, "unknown", f"没有名为 {key} 的设置。")
@@ -24,7 +26,9 @@ def update_settings(desk: Desk, admin: Operator, changes: dict) -> dict:
         if verdict is not True:
             raise ValidationError.single(key, "invalid", verdict)
     if "default_pack" in changes:
-        desk.packs.get(changes["default_pack"])
+        pack = desk.packs.get(changes["default_pack"])
+        if pack.scheme != "resident" or not pack.has("contribution"):
+            raise ValidationError.single("default_pack", "invalid", f"政策包 {pack.id} 不能作为本窗口的默认政策包（须为配置了缴费标准的居民医保政策包）。")
     with desk.transaction():
         before = desk.settings()
         for key, value in changes.items():

@@ -8,6 +8,7 @@ import json
 from dataclasses import dataclass
 from datetime import date
 
+from desk.core import inputs
 from desk.core.errors import NotFound, Refused, ValidationError
 from desk.core.money import format_amount, from_fen, to_fen
 from desk.core.transfer import (
@@ -57,6 +58,7 @@ def describe(desk: Desk, row: dict, today: date | None = None) -> dict:
 
 
 def _known_materials(clean: dict, materials) -> list[str]:
+    materials = inputs.text_list(materials, "materials", "已收材料")
     required = required_materials(clean["scope"], clean["pension"])
     known = {m.key for m in required}
     unknown = [key for key in materials if key not in known]
@@ -80,7 +82,9 @@ def apply(desk: Desk, operator: Operator, *, form: dict, materials, person_id: i
     operator.require("transfer.accept")
     pack = _office_pack(desk)
     today = desk.today()
-    clean = validate_form(form, pack.region_code, today)
+    if person_id is not None:
+        person_id = inputs.record_id(person_id, "person", "参保人")
+    clean = validate_form(inputs.mapping(form, "form", "申请表"), pack.region_code, today)
     received = _known_materials(clean, materials)
     missing = [m for m in required_materials(clean["scope"], clean["pension"]) if m.key not in received]
     with desk.transaction():
@@ -110,7 +114,7 @@ def apply(desk: Desk, operator: Operator, *, form: dict, materials, person_id: i
 
 
 def _transfer(desk: Desk, transfer_id: int) -> dict:
-    row = store.get_transfer(desk.db, transfer_id)
+    row = store.get_transfer(desk.db, inputs.record_id(transfer_id, "transfer", "转移接续申请"))
     if row is None:
         raise NotFound(f"没有编号为 {transfer_id} 的转移接续申请。")
     return row
@@ -124,7 +128,7 @@ def receive_materials(desk: Desk, operator: Operator, *, transfer_id: int, mater
         row = _transfer(desk, transfer_id)
         target_state(row["state"], "receive_materials")
         clean = json.loads(row["form_json"])
-        received = _known_materials(clean, sorted(set(json.loads(row["materials_json"])) | set(materials)))
+        received = _known_materials(clean, sorted(set(json.loads(row["materials_json"])) | set(inputs.text_list(materials, "materials", "已收材料"))))
         missing = [m for m in required_materials(clean["scope"], clean["pension"]) if m.key not in received]
         fields = {"materials_json": json.dumps(received), "updated_at": desk.timestamp()}
         if not missing:
@@ -160,7 +164,7 @@ def complete(desk: Desk, reviewer: Operator, *, transfer_id: int, pooled_fund, p
 
 def return_transfer(desk: Desk, reviewer: Operator, *, transfer_id: int, reason: str) -> TransferResult:
     reviewer.require("transfer.review")
-    reason = (reason or "").strip()
+    reason = inputs.text(reason, "reason", "退回原因")
     if len(reason) < 4:
         raise ValidationError.single("reason", "required", "请填写退回原因（至少4个字），原因会告知申请人。")
     return _move(desk, reviewer, transfer_id, "return", {"return_reason": reason}, {"reason": reason})

@@ -10,6 +10,7 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 
+from desk.core import inputs
 from desk.core.errors import NotFound, ValidationError
 from desk.services.context import Desk, Operator
 from desk.store import settings as settings_store
@@ -110,7 +111,7 @@ def issue(desk: Desk, operator: Operator, *, doc_type: str, record_type: str, re
 
 
 def _voucher(desk: Desk, number: str) -> dict:
-    row = store.voucher_by_number(desk.db, (number or "").strip().upper())
+    row = store.voucher_by_number(desk.db, inputs.text(number, "number", "凭证编号").upper())
     if row is None:
         raise NotFound(f"没有编号为 {number} 的凭证，请核对编号。", field="number")
     return row
@@ -171,7 +172,7 @@ def vouchers_of(desk: Desk, record_type: str, record_id: int) -> list[dict]:
 
 def parse_scan(text: str) -> tuple[str, str]:
     """What a QR scanner types: 'NUMBER|CODE'."""
-    value = (text or "").strip()
+    value = inputs.text(text, "scan", "扫描内容")
     if "|" not in value:
         raise ValidationError.single("scan", "format", "扫描内容应为“凭证编号|核验码”，请重新扫描或手工输入。")
     number, code = value.split("|", 1)
@@ -179,13 +180,14 @@ def parse_scan(text: str) -> tuple[str, str]:
 
 
 def verify(desk: Desk, number: str, code: str) -> Verification:
-    number = (number or "").strip().upper()
+    number = inputs.text(number, "number", "凭证编号").upper()
+    code = inputs.text(code, "code", "核验码")
     row = store.voucher_by_number(desk.db, number)
     if row is None:
         return Verification(False, number, f"本系统没有编号为 {number} 的凭证：此凭证不是本窗口出具的，或编号有误。")
     payload = json.loads(row["payload_json"])
     expected = verification_code(_secret(desk), row["number"], row["doc_type"], payload)
-    given = (code or "").strip().upper()
+    given = code.upper()
     if not hmac.compare_digest(given, expected) or row["code"] != expected:
         return Verification(False, number, "核验码不符：此凭证可能被涂改或伪造，请以系统记录为准。", row["doc_type"])
     title = DOCUMENT_NAMES.get(row["doc_type"], row["doc_type"])

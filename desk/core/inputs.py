@@ -1,0 +1,71 @@
+"""Checks at the boundary of every service: a value of the wrong type is refused with a Chinese
+message naming the field, never allowed to fail deeper down."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from desk.core.errors import ValidationError
+
+
+def text(value, field: str, label: str) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool) or not isinstance(value, (str, int)):
+        raise ValidationError.single(field, "type", f"{label}应填写文字。")
+    result = str(value).strip()
+    if "\x00" in result:
+        raise ValidationError.single(field, "characters", f"{label}含有不可见的控制字符，请重新输入。")
+    return result
+
+
+def whole_number(value, field: str, label: str, minimum: int, maximum: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not minimum <= value <= maximum:
+        raise ValidationError.single(field, "range", f"{label}应为{minimum}到{maximum}之间的整数。")
+    return value
+
+
+def flag(value, field: str, label: str) -> bool:
+    if not isinstance(value, bool):
+        raise ValidationError.single(field, "type", f"{label}只能是“是”或“否”。")
+    return value
+
+
+def day(value, field: str, label: str) -> date:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        try:
+            if len(value.strip()) == 10:
+                return date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    raise ValidationError.single(field, "date", f"{label}应为有效日期（YYYY-MM-DD）。")
+
+
+def optional_day(value, field: str, label: str) -> date | None:
+    return None if value is None or value == "" else day(value, field, label)
+
+
+def record_id(value, field: str, label: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ValidationError.single(field, "id", f"{label}不存在，请重新选择。")
+    return value
+
+
+def mapping(value, field: str, label: str) -> dict:
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise ValidationError.single(field, "type", f"{label}的格式不对。")
+    return value
+
+
+def text_list(value, field: str, label: str) -> list[str]:
+    if value is None:
+        return []
+    if not isinstance(value, (list, tuple)) or not all(isinstance(item, str) for item in value):
+        raise ValidationError.single(field, "type", f"{label}应为勾选项的列表。")
+    return list(value)
