@@ -14,7 +14,7 @@ from decimal import Decimal
 from desk.core.errors import NotFound
 from desk.core.money import format_amount
 from desk.core.regions import region_table
-from desk.core.transfer import MOVES, PENSIONS, STATE_NAMES, required_materials
+from desk.core.transfer import MOVES, PENSIONS, STATE_NAMES, required_materials, validate_form
 from desk.services import persons, transfer, vouchers
 from desk.services.context import Desk, Operator
 
@@ -79,6 +79,14 @@ def applicant_from_person(desk: Desk, operator: Operator, person_id: int) -> dic
         "household_place": household or data.get("address") or "", "address": data.get("address") or "",
         "personal_number": data.get("personal_number") or "",
     }
+
+
+def check_form(desk: Desk, form: dict) -> dict:
+    """The core's own check of the whole form, as `transfer.apply` will run it (every problem at
+    once, as ValidationError); nothing is written. Lets the tab show problems before it asks
+    about missing materials."""
+    pack = desk.packs.get(desk.setting("default_pack"))
+    return validate_form(form, pack.region_code, desk.today())
 
 
 def materials_for(scope: str, pension: str | None) -> list[tuple[str, str]]:

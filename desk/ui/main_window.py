@@ -14,6 +14,7 @@ from desk.services import ui_support
 from desk.services.context import Desk, Operator
 from desk.ui.enrolment_tab import EnrolmentTab
 from desk.ui.login import ChangePasswordDialog
+from desk.ui.transfer_tab import TransferTab
 from desk.ui.verify_dialog import VerifyDialog
 
 
@@ -27,6 +28,7 @@ class TabSpec:
 # One line per business tab; a tab shows when the operator holds its permission.
 BUSINESS_TABS: tuple[TabSpec, ...] = (
     TabSpec("参保登记", "enrolment.create", EnrolmentTab),
+    TabSpec("转移接续", "transfer.accept", TransferTab),
 )
 
 

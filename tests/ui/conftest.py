@@ -108,3 +108,24 @@ class Keyboard:
 @pytest.fixture
 def keyboard(qtbot) -> Keyboard:
     return Keyboard(qtbot)
+
+
+# ---------------------------------------------------------------- 转移接续 (test_transfer_tab.py)
+
+
+class MovableClock:
+    """A clock a test moves forward: set `moment` (due dates and the tracking flags follow it)."""
+
+    def __init__(self, moment: datetime):
+        self.moment = moment
+
+    def __call__(self) -> datetime:
+        return self.moment
+
+
+@pytest.fixture
+def moving_clock(desk) -> MovableClock:
+    """The desk's clock, starting at NOW, that the test can move."""
+    clock = MovableClock(NOW)
+    desk.clock = clock
+    return clock
