@@ -46,17 +46,19 @@ def whole_or_absent(path: Path) -> tuple[int, int]:
         db = desk.db
         orphans = db.execute(
             "SELECT COUNT(*) FROM persons p WHERE NOT EXISTS (SELECT 1 FROM person_versions v WHERE v.person_id = p.id)"
-            " OR NOT EXISTS (SELECT 1 FROM audit_log a WHERE a.action = 'person.register' AND a.record_id = CAST(p.id AS TEXT))"
+            " OR NOT EXISTS (SELECT 1 FROM audit_log a WHERE a.record_type = 'person' AND a.record_id = CAST(p.id AS TEXT)"
+            " AND a.action = 'person.register')"
         ).fetchone()[0]
         assert orphans == 0
         broken = db.execute(
             "SELECT COUNT(*) FROM enrolments e WHERE (SELECT COUNT(*) FROM vouchers v WHERE v.record_type = 'enrolment'"
-            " AND v.record_id = e.id) != 1 OR NOT EXISTS (SELECT 1 FROM audit_log a WHERE a.action = 'enrolment.create'"
-            " AND a.record_id = CAST(e.id AS TEXT))"
+            " AND v.record_id = e.id) != 1 OR NOT EXISTS (SELECT 1 FROM audit_log a WHERE a.record_type = 'enrolment'"
+            " AND a.record_id = CAST(e.id AS TEXT) AND a.action = 'enrolment.create')"
         ).fetchone()[0]
         assert broken == 0
         vouchers_without_record = db.execute(
-            "SELECT COUNT(*) FROM vouchers v WHERE NOT EXISTS (SELECT 1 FROM enrolments e WHERE e.id = v.record_id)"
+            "SELECT COUNT(*) FROM vouchers v WHERE v.record_type = 'enrolment'"
+            " AND NOT EXISTS (SELECT 1 FROM enrolments e WHERE e.id = v.record_id)"
         ).fetchone()[0]
         assert vouchers_without_record == 0
         return db.execute("SELECT COUNT(*) FROM persons").fetchone()[0], report.audit_entries_checked
