@@ -89,12 +89,12 @@ def validity_text(view: dict) -> str:
 
 
 def filing_row(view: dict) -> FilingRow:
-    decided = f"{view['decided_by_name']} {_short(view['decided_at'])}" if view.get("decided_by_name") else ""
+    decided = f"{view['decided_by_name']} {(view['decided_at'] or '')[:10]}" if view.get("decided_by_name") else ""
     return FilingRow(
         id=view["id"], person_id=view["person_id"], disease_code=view["disease_code"], disease_name=view["disease_name"],
         kind=view["kind"], kind_name=KIND_NAMES.get(view["kind"], view["kind"]), state=view["state"],
         state_name=view["state_name"], validity=validity_text(view), valid_today=bool(view["valid_today"]),
-        accepted=f"{view['accepted_by_name']} {_short(view['accepted_at'])}", decided=decided,
+        accepted=f"{view['accepted_by_name']} {view['accepted_at'][:10]}", decided=decided,
         reason=view.get("reason") or "",
     )
 
@@ -155,8 +155,7 @@ def filing_detail(desk: Desk, operator: Operator, person_id: int, filing_id: int
     if view is None:
         raise ValidationError.single("filing", "not_found", f"没有受理号为 {filing_id} 的申请，请刷新后重试。")
     received, missing = _materials(desk, view)
-    documents = sorted(vouchers.vouchers_of(desk, "filing", filing_id),
-                       key=lambda item: (item["created_at"], item["number"]), reverse=True)
+    documents = list(reversed(vouchers.vouchers_of(desk, "filing", filing_id)))  # newest first (issued in id order)
     return FilingDetail(
         row=filing_row(view), received=received, missing=missing, agent=view["agent"],
         events=tuple(_event_row(event) for event in chronic.filing_history(desk, operator, filing_id)),

@@ -76,6 +76,7 @@ class EnrolmentTab(QWidget):
         self.certificate_button = action_button(self.tr("打印参保凭证"), "Ctrl+P")
         self.person_box = QGroupBox()
         self._quote_timer = QTimer(self, singleShot=True, interval=QUOTE_DEBOUNCE_MS)
+        self._refresh_on_show = False
         self._lay_out()
         self._connect()
         self._shortcuts()
@@ -121,7 +122,7 @@ class EnrolmentTab(QWidget):
         self.form.submit_requested.connect(self.save)
         self.inputs.changed.connect(self._quote_timer.start)
         self.inputs.submit_requested.connect(self.enrol)
-        self._quote_timer.timeout.connect(self.refresh_quote)
+        self._quote_timer.timeout.connect(self._quote_due)
         self.save_button.clicked.connect(self.save)
         self.enrol_button.clicked.connect(self.enrol)
         self.certificate_button.clicked.connect(self.print_certificate)
@@ -147,6 +148,38 @@ class EnrolmentTab(QWidget):
             QWidget.setTabOrder(first, second)
         for first, second in zip(chain[5:], chain[6:]):
             QWidget.setTabOrder(first, second)
+
+    # ------------------------------------------------------------------ timers
+
+    def _timers(self) -> tuple[QTimer, ...]:
+        return (self._quote_timer, self.form._live)
+
+    def _quote_due(self) -> None:
+        """The debounced refresh, only while the tab is on screen: a closed window's tab asks nothing of the database."""
+        if self.isVisible():
+            self.refresh_quote()
+
+    def hideEvent(self, event) -> None:
+        """Hidden (another tab chosen, or the window closed): stop the debounce timers, so none outlives the tab;
+        a refresh that was pending runs when the tab shows again."""
+        pending = any(timer.isActive() for timer in self._timers())
+        for timer in self._timers():
+            timer.stop()
+        self._refresh_on_show = self._refresh_on_show or pending
+        super().hideEvent(event)
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if self._refresh_on_show:
+            self._refresh_on_show = False
+            for timer in self._timers():
+                timer.start()
+
+    def closeEvent(self, event) -> None:
+        for timer in self._timers():
+            timer.stop()
+        self._refresh_on_show = False
+        super().closeEvent(event)
 
     # ------------------------------------------------------------------ state
 

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QTabWidget, QToo
 
 from desk.services import ui_support
 from desk.services.context import Desk, Operator
+from desk.ui.chronic_tab import ChronicTab
 from desk.ui.enrolment_tab import EnrolmentTab
 from desk.ui.login import ChangePasswordDialog
 from desk.ui.transfer_tab import TransferTab
@@ -28,6 +29,7 @@ class TabSpec:
 # One line per business tab; a tab shows when the operator holds its permission.
 BUSINESS_TABS: tuple[TabSpec, ...] = (
     TabSpec("参保登记", "enrolment.create", EnrolmentTab),
+    TabSpec("门诊慢特病", "filing.accept", ChronicTab),
     TabSpec("转移接续", "transfer.accept", TransferTab),
 )
 

@@ -1,0 +1,476 @@
+"""门诊慢特病: find the person; their filings with state and validity; a new application (disease
+search, materials, agent); 补正材料; the reviewer's 认定 / 不予认定 / 终止; every document
+printable and reprintable; and the 年审提醒 list (chronic.md).
+
+Every action is one service call through `run_action`; this module holds no SQL and no
+policy arithmetic.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import (
+    QHBoxLayout, QLabel, QMessageBox, QScrollArea, QSplitter, QStackedWidget, QTabBar, QVBoxLayout, QWidget,
+)
+
+from desk.core.filing import REJECTION_REASONS, TERMINATION_REASONS
+from desk.core.idnumber import IdNumberError, mask_id_number, parse_id_number
+from desk.services import chronic, chronic_ui_support, persons, ui_support
+from desk.services.chronic_ui_support import FilingDetail
+from desk.services.context import Desk, Operator
+from desk.ui.chronic_application import AGENT_FIELDS, ApplicationPanel
+from desk.ui.chronic_dialogs import DecisionDialog, ReceiveMaterialsDialog
+from desk.ui.chronic_filings import FilingsPanel
+from desk.ui.chronic_reminders import ReminderPanel
+from desk.ui.errors import FieldErrors, MessageBar, run_action
+from desk.ui.pdf_preview import PdfPreviewDialog
+from desk.ui.search_panel import SearchPanel
+from desk.ui.widgets import action_button, error_label, shortcut
+
+APPLICATION_FIELDS = ("disease", "materials", "person", *AGENT_FIELDS)
+WORK_PAGE, REMINDER_PAGE = 0, 1
+
+
+class ChronicTab(QWidget):
+    def __init__(self, desk: Desk, operator: Operator, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.desk, self.operator = desk, operator
+        self.can_review = operator.can("filing.review")
+        self.person: persons.PersonRecord | None = None
+        self.detail: FilingDetail | None = None
+        self.preview: PdfPreviewDialog | None = None
+        self.dialog = None
+        self.errors = FieldErrors()
+        self.bar = MessageBar()
+        self.pages = QTabBar()
+        self.stack = QStackedWidget()
+        self.search = SearchPanel()
+        self.person_label = QLabel()
+        self.coverage_label = QLabel()
+        self.person_error = error_label()
+        self.filings = FilingsPanel(self.can_review)
+        self.application = ApplicationPanel(desk, self.bar, self.errors)
+        self.accept_button = action_button(self.tr("受理申请"), "Ctrl+Enter",
+                                           self.tr("按右侧所选病种和材料受理申请；材料不全时出具一次性告知书（Ctrl+Enter）"))
+        self.reminders = ReminderPanel(desk, operator, self.bar)
+        self._build()
+        self._lay_out()
+        self._connect()
+        self._shortcuts()
+        self._set_tab_order()
+        self._set_person(None)
+
+    # ------------------------------------------------------------------ layout
+
+    def _build(self) -> None:
+        self.search.new_button.setVisible(False)
+        self.search.edit.setPlaceholderText(self.tr("输入身份证号码、姓名或手机号后按 Enter 查询参保人；可直接刷身份证（F2）"))
+        self.person_label.setObjectName("chronicPersonLabel")
+        self.person_label.setProperty("role", "heading")
+        self.coverage_label.setObjectName("coverageLabel")
+        self.coverage_label.setProperty("role", "hint")
+        self.person_error.setObjectName("error_person")
+        self.errors.add("person", self.person_error)
+        self.accept_button.setObjectName("acceptFilingButton")
+        self.accept_button.setProperty("primary", True)
+        self.pages.setObjectName("chronicPages")
+        self.pages.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # F3 / F4 switch; Tab stays in the forms
+        self.pages.setExpanding(False)
+        self.pages.setDrawBase(False)
+        self.pages.addTab(self.tr("申请与审核 (F3)"))
+        self.pages.addTab(self.tr("年审提醒 (F4)"))
+
+    def _lay_out(self) -> None:
+        self.work_page = QWidget()
+        header = QHBoxLayout()
+        header.addWidget(self.person_label)
+        header.addSpacing(16)
+        header.addWidget(self.coverage_label, 1)
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        area = QScrollArea()
+        area.setWidgetResizable(True)
+        area.setFrameShape(QScrollArea.Shape.NoFrame)
+        area.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # long names wrap instead
+        area.setWidget(self.application)
+        right_layout.addWidget(area, 1)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.accept_button)
+        right_layout.addLayout(buttons)
+        workspace = QSplitter(Qt.Orientation.Horizontal)
+        workspace.addWidget(self.filings)
+        workspace.addWidget(right)
+        workspace.setStretchFactor(0, 2)
+        workspace.setStretchFactor(1, 1)
+        workspace.setSizes([1000, 480])
+        workspace.setChildrenCollapsible(False)
+        work = QVBoxLayout(self.work_page)
+        work.setContentsMargins(0, 4, 0, 0)
+        work.addWidget(self.search)
+        work.addLayout(header)
+        work.addWidget(self.person_error)
+        work.addWidget(workspace, 1)
+        self.stack.addWidget(self.work_page)
+        self.stack.addWidget(self.reminders)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(10, 6, 10, 6)
+        layout.addWidget(self.pages)
+        layout.addWidget(self.bar)
+        layout.addWidget(self.stack, 1)
+
+    def _connect(self) -> None:
+        self.pages.currentChanged.connect(self._page_changed)
+        self.search.search_requested.connect(self.run_search)
+        self.search.person_chosen.connect(self.open_person)
+        self.filings.selection_changed.connect(self._filing_selected)
+        self.filings.document_chosen.connect(self.open_preview)
+        self.filings.receive_button.clicked.connect(self.receive_materials)
+        self.filings.approve_button.clicked.connect(self.approve)
+        self.filings.reject_button.clicked.connect(self.reject)
+        self.filings.terminate_button.clicked.connect(self.terminate)
+        self.accept_button.clicked.connect(self.accept_filing)
+        self.reminders.person_chosen.connect(self.open_person)
+
+    def _shortcuts(self) -> None:
+        """Window-wide while this tab (and, for the page keys, its page) is showing."""
+        shortcut(self, "F2", self.focus_search)
+        shortcut(self, "F3", lambda: self.show_page(WORK_PAGE))
+        shortcut(self, "F4", lambda: self.show_page(REMINDER_PAGE))
+        shortcut(self, "Escape", self.escape)
+        page = self.work_page
+        shortcut(page, "Ctrl+Return", self.accept_filing)
+        shortcut(page, "Ctrl+Enter", self.accept_filing)
+        shortcut(page, "Ctrl+N", self.new_application)
+        shortcut(page, "Ctrl+B", self.receive_materials)
+        shortcut(page, "Ctrl+P", self.print_document)
+        if self.can_review:
+            shortcut(page, "Ctrl+R", self.approve)
+            shortcut(page, "Ctrl+J", self.reject)
+            shortcut(page, "Ctrl+T", self.terminate)
+
+    def _set_tab_order(self) -> None:
+        chain = [self.search.edit, self.search.search_button, self.search.table, self.application.first_widget()]
+        for first, second in zip(chain, chain[1:]):
+            QWidget.setTabOrder(first, second)
+        chain = [self.application.last_widget(), self.accept_button, *self.filings.tab_chain()]
+        for first, second in zip(chain, chain[1:]):
+            QWidget.setTabOrder(first, second)
+
+    # ------------------------------------------------------------------ pages and focus
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if not event.spontaneous():
+            QTimer.singleShot(0, self._focus_on_show)
+
+    def _focus_on_show(self) -> None:
+        focused = self.window().focusWidget() if self.isVisible() else None
+        if self.isVisible() and (focused is None or not self.isAncestorOf(focused)):
+            self.focus_search()
+
+    def show_page(self, index: int) -> None:
+        self.pages.setCurrentIndex(index)
+        self._page_changed(index)
+
+    def _page_changed(self, index: int) -> None:
+        if self.stack.currentIndex() == index:
+            return
+        self.stack.setCurrentIndex(index)
+        self.bar.clear_message()
+        if index == REMINDER_PAGE:
+            self.reminders.refresh()
+            self.reminders.focus()
+        else:
+            self.search.focus()
+
+    def focus_search(self) -> None:
+        self.show_page(WORK_PAGE)
+        self.search.focus()
+
+    def has_unsaved_changes(self) -> bool:
+        return self.application.has_input()
+
+    def confirm_discard(self) -> bool:
+        if not self.has_unsaved_changes():
+            return True
+        answer = QMessageBox.question(self, self.tr("放弃申请"), self.tr("新申请已填写的内容尚未受理，确定放弃吗？"))
+        return answer == QMessageBox.StandardButton.Yes
+
+    def escape(self) -> None:
+        """Esc: close the disease list, leave the search, or finish with this citizen and start over."""
+        if self.stack.currentIndex() == REMINDER_PAGE:
+            self.focus_search()
+            return
+        if self.application.picker.close_list():
+            return
+        if self.search.edit.hasFocus() and self.search.edit.text():
+            self.search.clear()
+            return
+        if self.search.table.isVisible():
+            self.search.hide_results()
+            self.focus_search()
+            return
+        if self.confirm_discard():
+            self._set_person(None)
+            self.bar.clear_message()
+            self.search.clear()
+            self.focus_search()
+
+    # ------------------------------------------------------------------ the person
+
+    def run_search(self, text: str) -> None:
+        self.search.set_error(None)
+        if not text:
+            self.search.show_results([], "")
+            return
+        full = self._full_id_number(text)
+        if full is False:
+            return
+        ok, results = run_action(lambda: persons.search_persons(self.desk, self.operator, text), bar=self.bar, parent=self)
+        if not ok:
+            return
+        if full and len(results) == 1:
+            self.open_person(results[0].id)
+        elif results:
+            self.search.show_results(results, "")
+            self.search.table.setFocus()
+        else:
+            self.search.show_results([], "")
+            self.search.set_error(self.tr("没有找到“{text}”：可换用身份证号码、姓名开头或手机号查询；"
+                                          "尚未登记的，请先在“参保登记”中登记并参保。").format(text=text))
+
+    def _full_id_number(self, text: str):
+        """The normalised number when a whole ID number was typed; False (shown) when it is invalid; else None."""
+        if persons.search_kind(text) != "id_number" or len(text) not in (15, 18):
+            return None
+        try:
+            return parse_id_number(text, self.desk.today()).id_number
+        except IdNumberError as error:
+            self.search.set_error(error.message)
+            self.search.show_results([], "")
+            return False
+
+    def open_person(self, person_id: int) -> None:
+        if self.person is not None and self.person.id != person_id and not self.confirm_discard():
+            return
+        ok, record = run_action(lambda: persons.get_person(self.desk, self.operator, person_id), bar=self.bar, parent=self)
+        if not ok:
+            return
+        self.show_page(WORK_PAGE)
+        self.search.hide_results()
+        self.bar.clear_message()
+        self._set_person(record)
+        awaiting = [row for row in self._rows if row.state == "awaiting_materials"]
+        if awaiting:
+            self.refresh_filings(select=awaiting[0].id)
+            self.bar.show_warning(self.tr("该参保人有待补正的申请（受理号 {id}）：收到材料后按 Ctrl+B 补正。").format(
+                id=awaiting[0].id))
+        self.application.picker.edit.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _set_person(self, record: persons.PersonRecord | None) -> None:
+        self.person = record
+        self.errors.clear(*APPLICATION_FIELDS)
+        self.application.reset()
+        if record is None:
+            self.person_label.setText(self.tr("尚未打开参保人"))
+            self.coverage_label.setText(self.tr("先查询参保人（F2）；年审提醒见 F4。"))
+        else:
+            phone = self.tr("　电话 {phone}").format(phone=record["phone"]) if record["phone"] else ""
+            self.person_label.setText(self.tr("{name}　{id}　个人编号 {number}").format(
+                name=record["name"], id=mask_id_number(record["id_number"]), number=record["personal_number"] or "")
+                + phone)
+            self.coverage_label.setText(self._coverage_text(record.id))
+        self.application.setEnabled(record is not None)
+        self.accept_button.setEnabled(record is not None)
+        self.refresh_filings()
+
+    def _coverage_text(self, person_id: int) -> str:
+        ok, rows = run_action(lambda: ui_support.enrolment_history(self.desk, self.operator, person_id),
+                              bar=self.bar, parent=self)
+        active = [row for row in rows or () if row.status == "active"]
+        if not ok or not active:
+            return self.tr("没有有效的参保登记：须先参保，待遇开始后才能申请门诊慢特病。")
+        latest = active[0]
+        return self.tr("参保：{year}年度 {scheme}，待遇自 {start} 起").format(
+            year=latest.year, scheme=latest.scheme_name, start=latest.benefit_start or "—")
+
+    # ------------------------------------------------------------------ filings
+
+    def refresh_filings(self, select: int | None = None) -> None:
+        self._rows = []
+        if self.person is None:
+            self.filings.show_filings([], self.tr("查询并打开参保人后，这里列出其门诊慢特病申请。"))
+        else:
+            ok, rows = run_action(lambda: chronic_ui_support.person_filings(self.desk, self.operator, self.person.id),
+                                  bar=self.bar, parent=self)
+            self._rows = rows if ok else []
+            self.filings.filings.blockSignals(True)
+            self.filings.show_filings(self._rows, select=select)
+            self.filings.filings.blockSignals(False)
+        self._filing_selected(self.filings.selected_id())
+
+    def _filing_selected(self, filing_id: int | None) -> None:
+        self.detail = None
+        if filing_id is not None and self.person is not None:
+            ok, detail = run_action(lambda: chronic_ui_support.filing_detail(self.desk, self.operator, self.person.id,
+                                                                             filing_id), bar=self.bar, parent=self)
+            self.detail = detail if ok else None
+        self.filings.show_detail(self.detail)
+
+    def _describe(self, detail: FilingDetail) -> str:
+        row = detail.row
+        return self.tr("{name}（{id}）\n受理号 {filing}　{code} {disease}（{kind}）　{state}　{accepted} 受理").format(
+            name=self.person["name"], id=mask_id_number(self.person["id_number"]), filing=row.id, code=row.disease_code,
+            disease=row.disease_name, kind=row.kind_name, state=row.state_name, accepted=row.accepted)
+
+    def _selected_for(self, action: str) -> FilingDetail | None:
+        """The selected filing when the workflow allows `action` from its state; otherwise say why."""
+        if self.stack.currentIndex() != WORK_PAGE:
+            return None
+        if self.detail is None:
+            self.bar.show_error(self.tr("请先查询参保人，并在申请列表中选择一笔申请（↑↓ 选择）。"))
+            return None
+        state = self.detail.row.state
+        ok, _ = run_action(lambda: chronic_ui_support.check_move(state, action), bar=self.bar, parent=self)
+        return self.detail if ok else None
+
+    def _open_dialog(self, dialog, done) -> None:
+        dialog.accepted.connect(lambda: done(dialog.result_value))
+        self.dialog = dialog
+        dialog.open()
+
+    # ------------------------------------------------------------------ actions
+
+    def new_application(self) -> None:
+        if self.person is None:
+            self.focus_search()
+            return
+        if self.confirm_discard():
+            self.errors.clear(*APPLICATION_FIELDS)
+            self.application.reset()
+            self.application.picker.edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def accept_filing(self) -> None:
+        if self.stack.currentIndex() != WORK_PAGE:
+            return
+        if self.person is None:
+            self.bar.show_error(self.tr("请先查询并打开参保人，再受理门诊慢特病申请（F2 查询）。"))
+            self.focus_search()
+            return
+        self.errors.clear(*APPLICATION_FIELDS)
+        disease = self.application.disease()
+        if disease is None:
+            self.application.picker.choose_current()
+            if self.application.disease() is not None:
+                self.bar.show_warning(self.tr("已选择病种：请勾选已收到的材料，再按 Ctrl+Enter 受理。"))
+            return
+        materials, agent = self.application.materials.received(), self.application.agent.value()
+        ok, result = run_action(lambda: chronic.accept_filing(
+            self.desk, self.operator, person_id=self.person.id, disease_code=disease.code, kind=disease.kind,
+            materials=materials, agent=agent), bar=self.bar, fields=self.errors, parent=self)
+        if not ok:
+            return
+        filing = result.filing
+        self.application.reset()
+        self.refresh_filings(select=filing["id"])
+        if result.voucher is None:
+            self.bar.show_info(self.tr("已受理 {code} {name}（{kind}），受理号 {id}：材料齐全，等待审核员认定。").format(
+                code=disease.code, name=disease.name, kind=disease.kind_name, id=filing["id"]))
+            self.filings.filings.setFocus()
+            return
+        self.bar.show_warning(self.tr("已受理 {code} {name}，受理号 {id}：材料不全，状态为“待补正”。"
+                                      "已出具一次性告知书 {number}，请打印交申请人。").format(
+            code=disease.code, name=disease.name, id=filing["id"], number=result.voucher.number))
+        self.open_preview(result.voucher.number, self.tr("一次性告知书"))
+
+    def receive_materials(self) -> None:
+        detail = self._selected_for("receive_materials")
+        if detail is None:
+            return
+        filing_id = detail.row.id
+        dialog = ReceiveMaterialsDialog(self._describe(detail), detail.missing, lambda keys: chronic.receive_materials(
+            self.desk, self.operator, filing_id=filing_id, materials=keys), self)
+        self._open_dialog(dialog, self._received)
+
+    def _received(self, result) -> None:
+        filing = result.filing
+        self.refresh_filings(select=filing["id"])
+        if result.voucher is None:
+            self.bar.show_info(self.tr("受理号 {id} 的材料已补齐，状态回到“已受理”，等待审核员认定。").format(id=filing["id"]))
+            self.filings.filings.setFocus()
+            return
+        self.bar.show_warning(self.tr("受理号 {id} 仍缺少材料，已重新出具一次性告知书 {number}，列明尚缺的全部材料。").format(
+            id=filing["id"], number=result.voucher.number))
+        self.open_preview(result.voucher.number, self.tr("一次性告知书"))
+
+    def approve(self) -> None:
+        detail = self._selected_for("approve") if self.can_review else None
+        if detail is None:
+            return
+        filing_id = detail.row.id
+        dialog = DecisionDialog(
+            self.tr("认定"), self._describe(detail), self.tr("确认认定 (Enter)"),
+            lambda _reason, _on: chronic.approve_filing(self.desk, self.operator, filing_id=filing_id), self,
+            note=self.tr("认定自今天起生效，有效期按病种目录的规定；确认后出具认定通知书。审核员不能认定自己受理的申请。"))
+        self._open_dialog(dialog, lambda result: self._decided(result, self.tr("认定通知书")))
+
+    def reject(self) -> None:
+        detail = self._selected_for("reject") if self.can_review else None
+        if detail is None:
+            return
+        filing_id = detail.row.id
+        dialog = DecisionDialog(
+            self.tr("不予认定"), self._describe(detail), self.tr("确认不予认定 (Enter)"),
+            lambda reason, _on: chronic.reject_filing(self.desk, self.operator, filing_id=filing_id, reason=reason),
+            self, reasons=REJECTION_REASONS, reason_hint=self.tr("↑↓ 选择常用理由，或直接填写"),
+            note=self.tr("理由将印在不予认定通知书上，通知书同时告知申请人复核途径。"))
+        self._open_dialog(dialog, lambda result: self._decided(result, self.tr("不予认定通知书")))
+
+    def terminate(self) -> None:
+        detail = self._selected_for("terminate") if self.can_review else None
+        if detail is None:
+            return
+        filing_id = detail.row.id
+        dialog = DecisionDialog(
+            self.tr("终止认定"), self._describe(detail), self.tr("确认终止 (Enter)"),
+            lambda reason, on: chronic.terminate_filing(self.desk, self.operator, filing_id=filing_id, reason=reason,
+                                                        on=on),
+            self, reasons=TERMINATION_REASONS, reason_hint=self.tr("↑↓ 选择原因，或直接填写"), ask_date=self.desk.today(),
+            note=self.tr("终止后，最后享受待遇日之后发生的费用不再按门诊慢特病报销；记录保留，不能撤销。"))
+        self._open_dialog(dialog, lambda result: self._decided(result, ""))
+
+    def _decided(self, result, title: str) -> None:
+        filing = result.filing
+        self.refresh_filings(select=filing["id"])
+        text = self.tr("受理号 {id}：{state}。").format(id=filing["id"], state=filing["state_name"])
+        if filing.get("effective_from"):
+            text += self.tr("认定有效期 {validity}。").format(validity=chronic_ui_support.validity_text(filing))
+        if result.voucher is not None:
+            text += self.tr("已出具{title} {number}。").format(title=title, number=result.voucher.number)
+        self.bar.show_info(text)
+        if result.voucher is not None:
+            self.open_preview(result.voucher.number, title)
+        else:
+            self.filings.filings.setFocus()
+
+    # ------------------------------------------------------------------ documents
+
+    def print_document(self) -> None:
+        if self.detail is None or not self.detail.documents:
+            self.bar.show_error(self.tr("所选申请没有可打印的文书（一次性告知书、认定或不予认定通知书在办理时出具）。"))
+            return
+        self.filings.print_button.click()
+
+    def open_preview(self, number: str, title: str = "") -> None:
+        dialog = PdfPreviewDialog(self.desk, self.operator, number, self, title=f"{title}　{number}" if title else number)
+        dialog.printed.connect(lambda _copy: self._filing_selected(self.filings.selected_id()))
+        dialog.finished.connect(self._preview_closed)
+        self.preview = dialog
+        dialog.open()
+
+    def _preview_closed(self) -> None:
+        self.window().activateWindow()
+        self.filings.filings.setFocus(Qt.FocusReason.OtherFocusReason)
