@@ -216,14 +216,14 @@ def year_usage(desk: Desk, operator: Operator, person_id: int, year: int, retire
 
 
 def _reversal_note(row: dict, by_id: dict[int, dict]) -> str:
+    """A reversal names its reason (its reviewer is in the 经办人 column); a reversed settlement who and why."""
     if row["entry"] == "reversal":
-        original = by_id.get(row["reverses_id"])
-        when = original["service_date"] if original else ""
-        return f"冲正 {when} 的结算：{row['reason'] or ''}".strip("：")
+        return f"冲正原因：{row['reason'] or ''}"
     if row["reversed_by_id"]:
         mirror = by_id.get(row["reversed_by_id"])
-        who = mirror["operator_name"] if mirror else ""
-        return f"已冲正（{who}：{mirror['reason'] if mirror else ''}）"
+        if mirror is None:
+            return "已冲正"
+        return f"已冲正（{mirror['operator_name']} {mirror['created_at'][:10]}）：{mirror['reason'] or ''}"
     return ""
 
 

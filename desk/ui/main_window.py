@@ -15,6 +15,7 @@ from desk.services.context import Desk, Operator
 from desk.ui.chronic_tab import ChronicTab
 from desk.ui.enrolment_tab import EnrolmentTab
 from desk.ui.login import ChangePasswordDialog
+from desk.ui.reimbursement_tab import ReimbursementTab
 from desk.ui.transfer_tab import TransferTab
 from desk.ui.verify_dialog import VerifyDialog
 
@@ -31,6 +32,7 @@ BUSINESS_TABS: tuple[TabSpec, ...] = (
     TabSpec("参保登记", "enrolment.create", EnrolmentTab),
     TabSpec("门诊慢特病", "filing.accept", ChronicTab),
     TabSpec("转移接续", "transfer.accept", TransferTab),
+    TabSpec("报销计算", "settlement.record", ReimbursementTab),
 )
 
 

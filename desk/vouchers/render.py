@@ -14,7 +14,6 @@ from functools import partial
 from xml.sax.saxutils import escape
 
 from reportlab.graphics.barcode.qr import QrCodeWidget
-from reportlab.graphics.shapes import Drawing
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
 from reportlab.lib.pagesizes import A4, A5
@@ -149,16 +148,39 @@ class StrongTitle(Flowable):
         self.canv.drawText(text)
 
 
-def qr_drawing(text: str, size: float, font_name: str) -> Drawing:
+class QrFlowable(Flowable):
     """A QR code (reportlab's own encoder, level M, with its quiet zone) `size` points square.
 
-    `font_name` only stops the drawing from selecting reportlab's default Helvetica.
+    The modules reportlab's widget lays out are drawn as one filled path straight on the
+    canvas: the same rectangles, without the graphics-node machinery that cost ~25 ms a page.
     """
-    widget = QrCodeWidget(text, barLevel="M")
-    scale_x, scale_y = size / widget.barWidth, size / widget.barHeight
-    drawing = Drawing(size, size, transform=[scale_x, 0, 0, scale_y, 0, 0], initialFontName=font_name)
-    drawing.add(widget)
-    return drawing
+
+    def __init__(self, text: str, size: float):
+        super().__init__()
+        self.widget = QrCodeWidget(text, barLevel="M")
+        self.size = size
+        self.width = self.height = size
+
+    def wrap(self, available_width, available_height):
+        return self.size, self.size
+
+    def draw(self) -> None:
+        group = self.widget.draw()
+        canvas = self.canv
+        canvas.saveState()
+        canvas.scale(self.size / self.widget.barWidth, self.size / self.widget.barHeight)
+        path = canvas.beginPath()
+        for shape in group.contents:
+            if getattr(shape, "fillColor", None) is not None:
+                path.rect(shape.x, shape.y, shape.width, shape.height)
+        canvas.setFillColor(colors.black)
+        canvas.drawPath(path, stroke=0, fill=1)
+        canvas.restoreState()
+
+
+def qr_drawing(text: str, size: float, font_name: str | None = None) -> QrFlowable:
+    """The QR flowable (kept under its old name; `font_name` is no longer needed: nothing is written)."""
+    return QrFlowable(text, size)
 
 
 # --------------------------------------------------------------------------- renderer

@@ -110,6 +110,26 @@ def keyboard(qtbot) -> Keyboard:
     return Keyboard(qtbot)
 
 
+# ---------------------------------------------------------------------------- 报销计算 tab
+
+
+@pytest.fixture
+def open_reimbursement(qtbot, open_window):
+    """The main window on its 报销计算 tab, the keyboard in that tab's search box: (window, tab)."""
+    from desk.ui.reimbursement_tab import ReimbursementTab
+
+    def make(operator: Operator):
+        window = open_window(operator)
+        pages = [window.tabs.widget(i) for i in range(window.tabs.count())]
+        tab = next(page for page in pages if isinstance(page, ReimbursementTab))
+        window.tabs.setCurrentWidget(tab)
+        tab.focus_search()
+        qtbot.waitUntil(lambda: QApplication.focusWidget() is tab.search.edit)
+        return window, tab
+
+    return make
+
+
 # ---------------------------------------------------------------- 转移接续 (test_transfer_tab.py)
 
 

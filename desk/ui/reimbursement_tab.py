@@ -1,0 +1,353 @@
+"""报销计算: find the person; type the bill; the result and its steps follow the typing; record
+and print the 医疗费用结算单; the year's usage of each cap; the person's settlements, and
+their reversal by a reviewer.
+
+Every amount shown comes from a service result (`reimbursement.preview`, `record_settlement`,
+`year_usage`, `settlements_of`); this module holds no SQL and no policy arithmetic.
+
+Choices where the spec is silent:
+- The lists show the calendar year of the claim last calculated (at first, this year).
+- 病种 takes a code (first word) or, for a name or pinyin initials, the only match of the
+  benefit's kind; anything else is refused beside the field and nothing is calculated.
+- A claim the pack does not pay (status not ok) is recorded only after the clerk confirms.
+- After recording, the amounts and the disease are cleared (date and kinds stay): a second
+  Enter cannot record the same bill twice; the recorded result stays on screen until the next edit.
+- 退休 shows only for a person holding an employee enrolment.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QMessageBox, QSplitter, QVBoxLayout, QWidget
+
+from desk.services import persons, reimbursement
+from desk.services import reimbursement_ui_support as support
+from desk.services.context import Desk, Operator
+from desk.ui.enrolment_tab import _scrolling, _with_buttons
+from desk.ui.errors import FieldErrors, MessageBar, run_action
+from desk.ui.pdf_preview import PdfPreviewDialog
+from desk.ui.reimbursement_panels import (
+    CLAIM_FIELDS, ClaimForm, ResultPanel, ReversalDialog, SettlementsPanel, UsagePanel,
+)
+from desk.ui.search_panel import SearchPanel
+from desk.ui.widgets import action_button, shortcut
+
+PREVIEW_DEBOUNCE_MS = 200
+
+
+class ReimbursementTab(QWidget):
+    def __init__(self, desk: Desk, operator: Operator, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.desk, self.operator = desk, operator
+        self.person_id: int | None = None
+        self.year = support.default_year(desk)
+        self.preview: PdfPreviewDialog | None = None
+        self.reason_dialog: ReversalDialog | None = None
+        self.last_view: support.ResultView | None = None
+        self._usage_now = []
+        self._recorded_note = ""
+        self.errors = FieldErrors()
+        self.bar = MessageBar()
+        self.search = SearchPanel()
+        self.search.new_button.setVisible(False)
+        self.search.edit.setPlaceholderText(self.tr("输入身份证号码、姓名或手机号后按 Enter 查询参保人；可直接刷身份证（F2）"))
+        self.person_label = QLabel()
+        self.person_label.setObjectName("personLabel")
+        self.person_label.setProperty("role", "heading")
+        self.enrolment_label = QLabel()
+        self.enrolment_label.setProperty("role", "hint")
+        self.form = ClaimForm(desk, self.errors)
+        self.result = ResultPanel()
+        self.usage = UsagePanel()
+        self.settlements = SettlementsPanel(operator.can("settlement.reverse"))
+        self.record_button = action_button(self.tr("记录结算"), "Ctrl+S",
+                                           self.tr("按左侧费用记录结算并出具结算单（Ctrl+S 或在费用栏按 Enter）"))
+        self.record_button.setObjectName("recordButton")
+        self.record_button.setProperty("primary", True)
+        self.print_button = action_button(self.tr("打印结算单"), "Ctrl+P", self.tr("预览并打印所选结算记录的结算单（Ctrl+P）"))
+        self.print_button.setObjectName("printButton")
+        self._preview_timer = QTimer(self, singleShot=True, interval=PREVIEW_DEBOUNCE_MS)
+        self._lay_out()
+        self._connect()
+        self._shortcuts()
+        self._set_tab_order()
+        self._show_person(None)
+
+    # ------------------------------------------------------------------ layout
+
+    def _lay_out(self) -> None:
+        workspace = QSplitter(Qt.Orientation.Horizontal)
+        workspace.addWidget(_with_buttons(_scrolling(self.form), [None, self.print_button, self.record_button]))
+        workspace.addWidget(self.result)
+        workspace.setStretchFactor(0, 2)
+        workspace.setStretchFactor(1, 3)
+        workspace.setSizes([600, 760])
+        workspace.setChildrenCollapsible(False)
+        records = QSplitter(Qt.Orientation.Horizontal)
+        records.addWidget(self.settlements)
+        records.addWidget(self.usage)
+        records.setStretchFactor(0, 3)
+        records.setStretchFactor(1, 2)
+        records.setSizes([760, 600])
+        records.setChildrenCollapsible(False)
+        self.settlements.setMinimumHeight(130)
+        vertical = QSplitter(Qt.Orientation.Vertical)
+        vertical.addWidget(workspace)
+        vertical.addWidget(records)
+        vertical.setStretchFactor(0, 1)
+        vertical.setStretchFactor(1, 0)
+        vertical.setSizes([560, 250])
+        vertical.setChildrenCollapsible(False)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(10, 8, 10, 6)
+        layout.addWidget(self.search)
+        layout.addWidget(self.bar)
+        person = QHBoxLayout()
+        person.addWidget(self.person_label)
+        person.addSpacing(16)
+        person.addWidget(self.enrolment_label, 1)
+        layout.addLayout(person)
+        layout.addWidget(vertical, 1)
+
+    def _connect(self) -> None:
+        self.search.search_requested.connect(self.run_search)
+        self.search.person_chosen.connect(self.open_person)
+        self.form.changed.connect(self._edited)
+        self.form.submit_requested.connect(self.record)
+        self.form.retired.toggled.connect(self.refresh_records)  # the retiree cap differs
+        self._preview_timer.timeout.connect(self.refresh_preview)
+        self.record_button.clicked.connect(self.record)
+        self.print_button.clicked.connect(self.print_statement)
+        self.settlements.print_requested.connect(self.open_preview)
+        self.settlements.reverse_requested.connect(self.reverse)
+
+    def _shortcuts(self) -> None:
+        """Window-wide while this tab is showing (a hidden tab's shortcuts are inactive)."""
+        shortcut(self, "F2", self.focus_search)
+        shortcut(self, "Ctrl+S", self.record)
+        shortcut(self, "Ctrl+P", self.print_statement)
+        shortcut(self, "Escape", self.escape)
+
+    def _set_tab_order(self) -> None:
+        chain = [self.search.edit, self.search.search_button, self.search.table, *self.form.inputs,
+                 self.record_button, self.print_button, self.settlements.table, self.settlements.reverse_button,
+                 self.usage.table]
+        for first, second in zip(chain, chain[1:]):
+            QWidget.setTabOrder(first, second)
+
+    def showEvent(self, event) -> None:
+        """Coming to this tab (Ctrl+Tab or a click) puts the keyboard where work starts."""
+        super().showEvent(event)
+        focused = self.focusWidget()
+        if focused is None or not self.isAncestorOf(focused):
+            QTimer.singleShot(0, self._focus_start)
+
+    def _focus_start(self) -> None:
+        if self.isVisible():
+            self.form.start() if self.person_id is not None else self.focus_search()
+
+    # ------------------------------------------------------------------ person
+
+    def focus_search(self) -> None:
+        self.search.focus()
+
+    def run_search(self, text: str) -> None:
+        self.search.set_error(None)
+        if not text:
+            self.search.show_results([], "")
+            return
+        ok, results = run_action(lambda: persons.search_persons(self.desk, self.operator, text), bar=self.bar, parent=self)
+        if not ok:
+            return
+        if len(results) == 1:
+            self.open_person(results[0].id)
+        elif results:
+            self.search.show_results(results, "")
+            self.search.table.setFocus()
+        else:
+            self.search.show_results([], "")
+            self.search.set_error(self.tr("没有找到“{text}”：可换用身份证号码、姓名开头或手机号查询；"
+                                          "未登记的请先在“参保登记”中登记。").format(text=text))
+
+    def open_person(self, person_id: int) -> None:
+        ok, context = run_action(lambda: support.person_context(self.desk, self.operator, person_id, self.year),
+                                 bar=self.bar, parent=self)
+        if not ok:
+            return
+        self.search.hide_results()
+        self.bar.clear_message()
+        self.form.reset(support.today(self.desk))
+        self._show_person(person_id, context)
+        self.form.start()
+
+    def _show_person(self, person_id: int | None, context: support.PersonContext | None = None) -> None:
+        self.person_id = person_id
+        self.last_view = None
+        self._recorded_note = ""
+        self.errors.clear(*CLAIM_FIELDS)
+        self.person_label.setText(context.heading if context else self.tr("请先查询参保人（F2）"))
+        self.enrolment_label.setText(self.tr("参保情况：{line}").format(line=context.enrolment_line) if context else "")
+        self.enrolment_label.setVisible(context is not None)
+        self.form.set_employee(bool(context and context.employee))
+        self.form.setEnabled(person_id is not None)
+        self.refresh_records()
+        self.refresh_preview()
+
+    # ------------------------------------------------------------------ the live result
+
+    def _edited(self) -> None:
+        self._recorded_note = ""
+        self._preview_timer.start()
+
+    def _claim_form(self, bar: MessageBar):
+        """The form as the service takes it; a disease the picker cannot name is shown beside 病种."""
+        return run_action(self.form.value, bar=bar, fields=self.errors, parent=self)
+
+    def refresh_preview(self) -> None:
+        self._preview_timer.stop()
+        self.result.bar.clear_message()
+        if self._recorded_note and self.last_view is not None:
+            return
+        self.errors.clear(*CLAIM_FIELDS)
+        self.last_view = None
+        if self.person_id is None:
+            self.result.show_placeholder(self.tr("查询参保人后填写费用，结果随输入即时计算"))
+            self._show_usage(None)
+            return
+        if self.form.is_blank():
+            self.result.show_placeholder(self.tr("填写总费用后即时显示计算结果"))
+            self._show_usage(None)
+            return
+        ok, claim_form = self._claim_form(self.result.bar)
+        seen = None
+        if ok:
+            ok, seen = run_action(lambda: reimbursement.preview(
+                self.desk, self.operator, person_id=self.person_id, claim_form=claim_form,
+                retired=self.form.is_retired()), bar=self.result.bar, fields=self.errors, parent=self)
+        if not ok:
+            self.result.show_placeholder(self.tr("无法计算：请按上方和左侧标红的提示修改"))
+            self._show_usage(None)
+            return
+        self.last_view = support.result_view(seen)
+        self.result.show_result(self.last_view)
+        if self.last_view.year != self.year:
+            self.year = self.last_view.year
+            self.refresh_records()
+        self._show_usage(seen.caps)
+
+    # ------------------------------------------------------------------ record, print, reverse
+
+    def record(self) -> None:
+        if self.person_id is None:
+            self.bar.show_error(self.tr("请先查询参保人（F2），再记录结算。"))
+            self.focus_search()
+            return
+        self._preview_timer.stop()
+        self.errors.clear(*CLAIM_FIELDS)
+        ok, claim_form = self._claim_form(self.result.bar)
+        if not ok or not self._confirm_unpaid():
+            return
+        ok, recorded = run_action(lambda: reimbursement.record_settlement(
+            self.desk, self.operator, person_id=self.person_id, claim_form=claim_form, retired=self.form.is_retired()),
+            bar=self.result.bar, fields=self.errors, parent=self)
+        if not ok:
+            self.result.show_placeholder(self.tr("未记录：请按上方和左侧标红的提示修改"))
+            return
+        self._recorded(recorded)
+
+    def _confirm_unpaid(self) -> bool:
+        """A claim the pack does not pay may still be recorded (the citizen gets a statement saying so)."""
+        self.refresh_preview()
+        view = self.last_view
+        if view is None or view.status == "ok":
+            return True
+        answer = QMessageBox.question(self, self.tr("不予支付"), self.tr(
+            "这笔费用不予支付：{text}。\n仍要记录并出具结算单吗？").format(text=view.status_text))
+        return answer == QMessageBox.StandardButton.Yes
+
+    def _recorded(self, recorded: reimbursement.Recorded) -> None:
+        result = recorded.result
+        amounts = result.as_json()
+        note = self.tr("已记录结算：基金支付 {fund} 元，个人负担 {own} 元。结算单编号 {number}。").format(
+            fund=amounts["fund_pay_sumamt"], own=amounts["psn_part_amt"], number=recorded.voucher.number)
+        self.bar.clear_message()
+        self._recorded_note = note
+        if self.last_view is not None:
+            self.result.show_result(self.last_view, recorded=note)
+        self.form.clear_amounts()
+        self.refresh_records()
+        self.settlements.select(recorded.settlement_id)
+        self.open_preview(recorded.voucher.number, self.tr("医疗费用结算单"))
+
+    def print_statement(self) -> None:
+        if self.person_id is None:
+            self.bar.show_error(self.tr("请先查询参保人，再打印结算单。"))
+            return
+        if not self.settlements.print_selected():
+            self.bar.show_error(self.tr("本年度还没有结算记录可打印：请先记录结算（Ctrl+S）。"))
+
+    def reverse(self, settlement_id: int) -> None:
+        row = next((r for r in self.settlements.rows if r.settlement_id == settlement_id), None)
+        if row is None:
+            return
+        description = self.tr("冲正 {date} 的{benefit}结算（总费用 {total} 元，统筹基金 {fund} 元，经办人 {who}）。").format(
+            date=row.service_date, benefit=row.benefit_name, total=row.total, fund=row.hifp, who=row.operator_name)
+        dialog = ReversalDialog(description, lambda reason: reimbursement.reverse_settlement(
+            self.desk, self.operator, settlement_id=settlement_id, reason=reason), self)
+        dialog.accepted.connect(lambda: self._reversed(dialog.result_value))
+        dialog.rejected.connect(self._reversal_cancelled)
+        self.reason_dialog = dialog
+        dialog.open()
+
+    def _reversal_cancelled(self) -> None:
+        self.window().activateWindow()
+        self.settlements.table.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _reversed(self, recorded: reimbursement.Recorded) -> None:
+        self.bar.show_info(self.tr("已冲正，冲正凭证编号 {number}。").format(number=recorded.voucher.number))
+        self._recorded_note = ""
+        self.refresh_records()
+        self.refresh_preview()
+        self.settlements.select(recorded.settlement_id)
+        self.open_preview(recorded.voucher.number, self.tr("结算冲正凭证"))
+
+    def open_preview(self, number: str, title: str = "") -> None:
+        dialog = PdfPreviewDialog(self.desk, self.operator, number, self, title=f"{title}　{number}" if title else number)
+        dialog.finished.connect(self._preview_closed)
+        self.preview = dialog
+        dialog.open()
+
+    def _preview_closed(self) -> None:
+        """Back to the claim form: the same citizen often brings several bills."""
+        self.window().activateWindow()
+        self._focus_start()
+
+    def escape(self) -> None:
+        """Esc: leave the search results, or go back to the search box."""
+        if self.search.edit.hasFocus() and self.search.edit.text():
+            self.search.clear()
+            return
+        if self.search.table.isVisible():
+            self.search.hide_results()
+        self.focus_search()
+
+    # ------------------------------------------------------------------ refreshing
+
+    def refresh_records(self) -> None:
+        self._usage_now = []
+        if self.person_id is None:
+            self.settlements.show_rows([], None)
+            self.usage.set_year(None)
+            self.usage.show_rows([])
+            return
+        ok, rows = run_action(lambda: support.settlement_rows(self.desk, self.operator, self.person_id, self.year),
+                              bar=self.bar, parent=self)
+        self.settlements.show_rows(rows if ok else [], self.year)
+        ok, caps = run_action(lambda: support.year_usage(self.desk, self.operator, self.person_id, self.year,
+                                                         self.form.is_retired()), bar=self.bar, parent=self)
+        self._usage_now = caps if ok else []
+        self.usage.set_year(self.year)
+        self._show_usage(None)
+
+    def _show_usage(self, after) -> None:
+        self.usage.show_rows(support.usage_rows(self._usage_now, after))
