@@ -67,6 +67,7 @@ class ReimbursementTab(QWidget):
         self.print_button = action_button(self.tr("打印结算单"), "Ctrl+P", self.tr("预览并打印所选结算记录的结算单（Ctrl+P）"))
         self.print_button.setObjectName("printButton")
         self._preview_timer = QTimer(self, singleShot=True, interval=PREVIEW_DEBOUNCE_MS)
+        self._refresh_on_show = False
         self._lay_out()
         self._connect()
         self._shortcuts()
@@ -115,7 +116,7 @@ class ReimbursementTab(QWidget):
         self.form.changed.connect(self._edited)
         self.form.submit_requested.connect(self.record)
         self.form.retired.toggled.connect(self.refresh_records)  # the retiree cap differs
-        self._preview_timer.timeout.connect(self.refresh_preview)
+        self._preview_timer.timeout.connect(self._preview_due)
         self.record_button.clicked.connect(self.record)
         self.print_button.clicked.connect(self.print_statement)
         self.settlements.print_requested.connect(self.open_preview)
@@ -135,12 +136,34 @@ class ReimbursementTab(QWidget):
         for first, second in zip(chain, chain[1:]):
             QWidget.setTabOrder(first, second)
 
+    # ------------------------------------------------------------------ showing and hiding
+
+    def _preview_due(self) -> None:
+        """The debounced preview, only while the tab is on screen: a closed window's tab asks nothing of the database."""
+        if self.isVisible():
+            self.refresh_preview()
+
     def showEvent(self, event) -> None:
-        """Coming to this tab (Ctrl+Tab or a click) puts the keyboard where work starts."""
+        """Coming to this tab (Ctrl+Tab or a click) puts the keyboard where work starts; a preview
+        that was pending when the tab was hidden runs now."""
         super().showEvent(event)
+        if self._refresh_on_show:
+            self._refresh_on_show = False
+            self._preview_timer.start()
         focused = self.focusWidget()
         if focused is None or not self.isAncestorOf(focused):
-            QTimer.singleShot(0, self._focus_start)
+            QTimer.singleShot(0, self, self._focus_start)
+
+    def hideEvent(self, event) -> None:
+        """Hidden (another tab chosen, or the window closed): the debounce timer stops, so none outlives the tab."""
+        self._refresh_on_show = self._refresh_on_show or self._preview_timer.isActive()
+        self._preview_timer.stop()
+        super().hideEvent(event)
+
+    def closeEvent(self, event) -> None:
+        self._preview_timer.stop()
+        self._refresh_on_show = False
+        super().closeEvent(event)
 
     def _focus_start(self) -> None:
         if self.isVisible():
