@@ -75,3 +75,12 @@ def person_form(id_number: str | None = None, **overrides) -> dict:
     }
     form.update(overrides)
     return form
+
+
+# CI runs the property and fuzz tests derandomized, so a run is reproducible for a given hypothesis
+# version; on a developer's machine they explore new examples every run.
+from hypothesis import settings as _hypothesis_settings  # noqa: E402
+
+_hypothesis_settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("CI"):
+    _hypothesis_settings.load_profile("ci")

@@ -70,7 +70,9 @@ class PersonForm:
 
 
 def _text(value) -> str:
-    return "" if value is None else str(value).strip()
+    if value is None or isinstance(value, (dict, list, tuple, set)):
+        return ""
+    return str(value).strip()
 
 
 def check_name(value) -> str | None:
@@ -131,6 +133,8 @@ def _derived_without_id(form: dict, problems: list[Problem], today: date):
 
 def validate_person_form(form: dict, known_groups: dict[str, str], today: date) -> tuple[PersonForm | None, list[Problem]]:
     """Check the whole form; returns the clean form or every problem found."""
+    if not isinstance(form, dict):
+        return None, [Problem("form", "type", "参保人信息格式不对。")]
     problems: list[Problem] = []
     id_type, number, info = _identity(form, today, problems)
     if info is None and id_type != "居民身份证":
@@ -179,6 +183,9 @@ def validate_person_form(form: dict, known_groups: dict[str, str], today: date) 
 def _groups(raw, known_groups: dict[str, str], problems: list[Problem]) -> tuple[tuple[str, str], ...]:
     result = []
     seen = set()
+    if not isinstance(raw, (list, tuple)):
+        problems.append(Problem("groups", "type", "资助类别应从列表中勾选。"))
+        return ()
     for item in raw:
         code = _text(item.get("code") if isinstance(item, dict) else item)
         document = _text(item.get("document") if isinstance(item, dict) else "")
