@@ -1,17 +1,34 @@
-"""Starting the GUI: the application with its font and look, the database, login, main window."""
+"""Starting the GUI: the application with its font and look, the database (checked, see
+desk.ui.startup), login, main window with its screen lock, the daily backup.
+
+`DESK_BENCH_STARTUP=1`: print `login-window-shown SECONDS` once the login (or first-start)
+window is up and exit 0 (bench/bench_startup.py). SECONDS counts from `DESK_BENCH_T0` (the
+benchmark's time.time() before it started the process) or else from this module's import.
+"""
 
 from __future__ import annotations
 
+import os
 import sys
+import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
+from desk.services import backup
 from desk.services.context import Desk, Operator
 from desk.ui import errors
+from desk.ui.background import run_in_background
 from desk.ui.login import login_flow
-from desk.ui.main_window import MainWindow
+from desk.ui.startup import DamagedDatabaseDialog, check_in_background, needs_background_check, open_database_at_start
 from desk.ui.style import apply_look
+
+if TYPE_CHECKING:
+    from desk.ui.main_window import MainWindow
+
+IMPORTED_AT = time.perf_counter()
 
 
 def create_application(argv: list[str] | None = None) -> QApplication:
@@ -22,20 +39,45 @@ def create_application(argv: list[str] | None = None) -> QApplication:
     return app
 
 
-def build_main_window(desk: Desk, operator: Operator) -> MainWindow:
-    """The main window for one logged-in operator (tests build it directly)."""
+def build_main_window(desk: Desk, operator: Operator) -> "MainWindow":
+    """The main window for one logged-in operator, with its screen lock (tests build it directly)."""
+    from desk.ui.main_window import MainWindow  # the business tabs load after the login, not before it
+    from desk.ui.screen_lock import ScreenLock
+
     apply_look(create_application())
     if desk.path is not None:
         errors.set_log_directory(desk.path.parent / "logs")
-    return MainWindow(desk, operator)
+    window = MainWindow(desk, operator)
+    window.screen_lock = ScreenLock(window, desk, operator)
+    window.screen_lock.logout_requested.connect(window.logout_requested)
+    panel = window.centralWidget()
+    if hasattr(panel, "settings_saved"):
+        panel.settings_saved.connect(lambda values: _settings_changed(window, values))
+    return window
+
+
+def _settings_changed(window: "MainWindow", values: dict) -> None:
+    """An administrator saved the settings: the status bar and the idle time follow at once."""
+    from desk.services import ui_support
+
+    pack = ui_support.default_pack_status(window.desk)
+    pack_text = window.tr("政策包：{id} 版本 {version}").format(id=pack.id, version=pack.version)
+    window.status_labels["pack"].setText(pack_text + (window.tr("（含暂定值）") if pack.provisional else ""))
+    window.status_labels["pack"].setToolTip(pack.title)
+    window.status_labels["window"].setText(window.tr("窗口：{window}").format(window=values["window"]))
+    window.status_labels["office"].setText(window.tr("经办机构：{office}").format(office=values["office_name"]))
+    window.screen_lock.set_minutes(int(values["idle_lock_minutes"]))
 
 
 class Session:
     """Login → main window → (退出登录) → login again, until the clerk quits."""
 
-    def __init__(self, app: QApplication, desk: Desk):
+    def __init__(self, app: QApplication, desk: Desk, notice: str = ""):
         self.app, self.desk = app, desk
         self.window: MainWindow | None = None
+        self.notice = notice  # e.g. that the database was restored from a backup at start
+        self.full_check_pending = needs_background_check(desk)
+        self.backup_job = self.check_job = None
 
     def start(self, username: str = "") -> bool:
         operator = login_flow(self.desk, username=username)
@@ -45,16 +87,86 @@ class Session:
         self.window.logout_requested.connect(self.logout)
         self.window.closed_by_user.connect(self.app.quit)
         self.window.show()
+        if self.notice:
+            self.window.statusBar().showMessage(self.notice, 60_000)
+            self.notice = ""
+        self._after_login()
         return True
+
+    def _after_login(self) -> None:
+        if self.full_check_pending:
+            self.full_check_pending = False
+            self.check_job = check_in_background(self.desk, self.damaged)
+        if self.desk.path is not None and (self.backup_job is None or self.backup_job.done) and backup.daily_backup_due(self.desk):
+            self.backup_job = daily_backup(self.desk, self.window)
 
     def logout(self) -> None:
         username = self.window.operator.username if self.window else ""
+        self._close_window()
+        if not self.start(username):
+            self.app.quit()
+
+    def _close_window(self) -> None:
         if self.window is not None:
             self.window.close_for_logout()
             self.window.deleteLater()
             self.window = None
-        if not self.start(username):
+
+    def _release(self) -> None:
+        self._close_window()
+        self.desk.close()
+
+    def damaged(self, problems: list[str]) -> None:
+        """The background check failed: the same refusal as at start, over the whole application."""
+        dialog = DamagedDatabaseDialog(self.desk.path, problems, None, release=self._release)  # outlives the window
+        path = self.desk.path
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            if self.window is not None:
+                self._release()
             self.app.quit()
+            return
+        from desk.ui.startup import restore_notice
+
+        desk, _ = open_database_at_start(path, clock=self.desk.clock)
+        if desk is None:
+            self.app.quit()
+            return
+        self.desk, self.notice = desk, restore_notice(dialog)
+        if not self.start():
+            self.app.quit()
+
+
+def daily_backup(desk: Desk, window) -> object:
+    """The first start of each day takes a backup, in the background; the status bar says when it is done."""
+    from desk.services import admin_ui_support as support
+
+    def work():
+        with support.separate_connection(desk) as other:
+            return backup.backup(other, None, reason="daily")
+
+    def done(taken) -> None:
+        if window.isVisible():
+            window.statusBar().showMessage(window.tr("今日自动备份已完成：{name}").format(name=taken.path.name), 30_000)
+
+    def failed(error) -> None:
+        message = getattr(error, "message", None) or str(error)
+        errors.log_unexpected(error)
+        if window.isVisible():
+            window.statusBar().showMessage(window.tr("今日自动备份没有完成：{message} 请告诉系统管理员。").format(message=message))
+
+    return run_in_background(work, on_done=done, on_error=failed, all_errors=True)
+
+
+def _bench_report() -> None:
+    """DESK_BENCH_STARTUP: once the login window is up, print the time since start and leave."""
+    dialog = QApplication.activeModalWidget()
+    if dialog is None or not dialog.isVisible():
+        QTimer.singleShot(5, _bench_report)
+        return
+    t0 = os.environ.get("DESK_BENCH_T0")
+    elapsed = time.time() - float(t0) if t0 else time.perf_counter() - IMPORTED_AT
+    print(f"login-window-shown {elapsed:.3f}", flush=True)
+    dialog.reject()
 
 
 def run_gui(db_path: Path) -> int:
@@ -64,15 +176,19 @@ def run_gui(db_path: Path) -> int:
     errors.install_excepthook()
     errors.set_log_directory(Path(db_path).parent / "logs")
     try:
-        desk = Desk.open(db_path)
+        desk, notice = open_database_at_start(Path(db_path))
     except Exception as error:  # noqa: BLE001 - the clerk needs a message, not a traceback
         reference = errors.log_unexpected(error)
         QMessageBox.critical(None, "医保经办窗口 desk", f"无法打开数据库 {db_path}：{error}\n参考编号 {reference}")
         return 1
-    session = Session(app, desk)
+    if desk is None:
+        return 1
+    session = Session(app, desk, notice)
+    if os.environ.get("DESK_BENCH_STARTUP") == "1":
+        QTimer.singleShot(0, _bench_report)
     if not session.start():
-        desk.close()
+        session.desk.close()
         return 0
     status = app.exec()
-    desk.close()
+    session.desk.close()
     return status

@@ -8,10 +8,11 @@ from typing import Callable
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QTabWidget, QToolBar, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QTabWidget, QToolBar, QWidget
 
 from desk.services import ui_support
 from desk.services.context import Desk, Operator
+from desk.ui.admin_panel import AdminPanel
 from desk.ui.chronic_tab import ChronicTab
 from desk.ui.enrolment_tab import EnrolmentTab
 from desk.ui.login import ChangePasswordDialog
@@ -36,27 +37,6 @@ BUSINESS_TABS: tuple[TabSpec, ...] = (
 )
 
 
-class AdminPlaceholder(QWidget):
-    """An administrator does no business records (operations.md)."""
-
-    def __init__(self, operator: Operator, parent: QWidget | None = None):
-        super().__init__(parent)
-        title = QLabel(self.tr("管理员：{name}").format(name=operator.display_name))
-        title.setProperty("role", "title")
-        text = QLabel(self.tr(
-            "管理员不办理参保登记等业务。\n\n"
-            "操作员管理、设置、政策包与年度标准、节假日、备份和审计日志等管理界面将在后续版本提供。\n"
-            "现在可以使用“凭证核验”（F8）核验群众带来的凭证。"))
-        text.setWordWrap(True)
-        text.setProperty("role", "hint")
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(60, 60, 60, 60)
-        layout.addWidget(title)
-        layout.addSpacing(12)
-        layout.addWidget(text)
-        layout.addStretch(1)
-
-
 class MainWindow(QMainWindow):
     logout_requested = Signal()
     closed_by_user = Signal()
@@ -72,7 +52,7 @@ class MainWindow(QMainWindow):
         for spec in BUSINESS_TABS:
             if operator.can(spec.permission):
                 self.tabs.addTab(spec.factory(desk, operator), self.tr(spec.title))
-        self.setCentralWidget(self.tabs if self.tabs.count() else AdminPlaceholder(operator))
+        self.setCentralWidget(self.tabs if self.tabs.count() else AdminPanel(desk, operator))
         self._actions()
         self._status_bar()
         self._first_show = True
@@ -131,7 +111,7 @@ class MainWindow(QMainWindow):
         return self.tabs.currentWidget() if self.tabs.count() else None
 
     def focus_search(self) -> None:
-        tab = self.current_tab()
+        tab = self.current_tab() or self.centralWidget()
         if tab is not None and hasattr(tab, "focus_search"):
             tab.focus_search()
 

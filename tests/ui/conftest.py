@@ -149,3 +149,58 @@ def moving_clock(desk) -> MovableClock:
     clock = MovableClock(NOW)
     desk.clock = clock
     return clock
+
+
+# ------------------------------------------------ administration and safety (test_admin.py, test_safety_ui.py)
+
+
+@pytest.fixture
+def admin_window(qtbot, staff, open_window):
+    """The administrator's main window on one page of its AdminPanel: (window, panel, page)."""
+
+    def make(page_name: str = "operators"):
+        window = open_window(staff.admin)
+        panel = window.centralWidget()
+        page = panel.show_page(page_name)
+        qtbot.waitUntil(lambda: page.isVisible())
+        return window, panel, page
+
+    return make
+
+
+class ModalAnswers:
+    """Answers the modal dialogs a blocking call (exec()) opens: `expect(kind, action)` acts on the
+    next visible modal dialog of that kind. One that never appears fails the test instead of hanging it."""
+
+    def __init__(self):
+        self.problems: list[str] = []
+
+    def expect(self, kind, action, timeout_ms: int = 8000) -> None:
+        from PySide6.QtCore import QTimer
+
+        waited = {"ms": 0}
+
+        def poll():
+            dialog = QApplication.activeModalWidget()
+            if isinstance(dialog, kind) and dialog.isVisible():
+                action(dialog)
+                return
+            waited["ms"] += 20
+            if waited["ms"] > timeout_ms:
+                self.problems.append(f"no {kind.__name__} appeared (active modal: {dialog!r})")
+                if dialog is not None:
+                    dialog.reject()
+                return
+            QTimer.singleShot(20, poll)
+
+        QTimer.singleShot(0, poll)
+
+    def check(self) -> None:
+        assert not self.problems, self.problems
+
+
+@pytest.fixture
+def modal():
+    answers = ModalAnswers()
+    yield answers
+    answers.check()

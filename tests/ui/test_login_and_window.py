@@ -10,7 +10,8 @@ from PySide6.QtWidgets import QApplication
 from desk.core.idnumber import make_id_number
 from desk.services import enrolment, operators, persons
 from desk.ui.login import ChangePasswordDialog, FirstStartDialog, LoginDialog
-from desk.ui.main_window import BUSINESS_TABS, AdminPlaceholder
+from desk.ui.admin_panel import AdminPanel
+from desk.ui.main_window import BUSINESS_TABS
 from desk.ui.verify_dialog import VerifyDialog
 
 Key = Qt.Key
@@ -94,7 +95,7 @@ def test_status_bar_names_operator_window_office_and_pack(qtbot, desk, staff, op
 def test_administrator_has_no_business_tabs(qtbot, desk, staff, open_window):
     window = open_window(staff.admin)
     assert window.tabs.count() == 0
-    assert isinstance(window.centralWidget(), AdminPlaceholder)
+    assert isinstance(window.centralWidget(), AdminPanel)
     assert window.status_labels["operator"].text() == "操作员：王管理（管理员）"
 
 

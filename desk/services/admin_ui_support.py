@@ -1,0 +1,397 @@
+"""Read-only helpers for the administrator's screens and the start-up safety checks.
+
+Everything here is a query or a check that writes nothing: the rows the administration
+screens show (operators, audit log pages, policy-pack values, loaded holiday schedules,
+backups), all problems of a settings form at once, and opening the database at start with
+its integrity check. The writes stay in their services (operators, settings, audit, backup,
+calendar).
+"""
+
+from __future__ import annotations
+
+import gc
+import json
+import sqlite3
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Iterator
+
+from desk.core.errors import DeskError, Problem
+from desk.services import audit, backup, operators, settings
+from desk.services.context import DEFAULT_SETTINGS, Desk, Operator
+from desk.store.persons import _rows
+
+# ---------------------------------------------------------------- operators
+
+STATE_NAMES = {"active": "正常", "disabled": "已停用", "locked": "已锁定"}
+
+
+@dataclass(frozen=True)
+class OperatorRow:
+    id: int
+    username: str
+    display_name: str
+    role: str
+    role_name: str
+    disabled: bool
+    must_change_password: bool
+    state: str
+    state_name: str
+
+
+def operator_rows(desk: Desk, admin: Operator) -> list[OperatorRow]:
+    """Every account with its role and state (a lock that has run out counts as 正常)."""
+    from desk.core.roles import ROLE_NAMES
+
+    rows = []
+    for row in operators.list_operators(desk, admin):
+        locked = row["locked_until"] and datetime.fromisoformat(row["locked_until"]) > desk.now()
+        state = "disabled" if row["disabled"] else "locked" if locked else "active"
+        state_name = STATE_NAMES[state]
+        if state == "locked":
+            state_name += f"（至 {datetime.fromisoformat(row['locked_until']):%H:%M}）"
+        rows.append(OperatorRow(row["id"], row["username"], row["display_name"], row["role"],
+                                ROLE_NAMES.get(row["role"], row["role"]), bool(row["disabled"]),
+                                bool(row["must_change_password"]), state, state_name))
+    return rows
+
+
+# ---------------------------------------------------------------- settings
+
+SETTING_LABELS = {
+    "office_name": "经办机构名称",
+    "window": "窗口名称",
+    "office_phone": "咨询电话",
+    "office_hours": "办公时间",
+    "office_address": "办公地址",
+    "default_pack": "默认政策包",
+    "paper": "凭证纸张",
+    "idle_lock_minutes": "自动锁屏（分钟）",
+    "max_failed_logins": "密码错误锁定次数",
+    "lockout_minutes": "账户锁定时长（分钟）",
+}
+NUMBER_SETTINGS = ("idle_lock_minutes", "max_failed_logins", "lockout_minutes")
+
+
+def settings_problems(desk: Desk, changes: dict) -> list[Problem]:
+    """Every problem of a settings form at once (update_settings stops at the first)."""
+    problems = []
+    for key, value in changes.items():
+        if key not in DEFAULT_SETTINGS:
+            problems.append(Problem(key, "unknown", f"没有名为 {key} 的设置。"))
+            continue
+        check = settings._CHECKS.get(key)
+        verdict = check(value) if check else (isinstance(value, str) and len(value) <= 200) or "设置值应为不超过200字的文字。"
+        if verdict is not True:
+            problems.append(Problem(key, "invalid", verdict))
+    if "default_pack" in changes and not any(p.field == "default_pack" for p in problems):
+        pack = desk.packs.packs.get(changes["default_pack"])
+        if pack is None or pack.scheme != "resident" or not pack.has("contribution"):
+            problems.append(Problem("default_pack", "invalid",
+                                    f"政策包 {changes['default_pack']} 不能作为本窗口的默认政策包（须为配置了缴费标准的居民医保政策包）。"))
+    return problems
+
+
+def pack_choices(desk: Desk) -> list[tuple[str, str]]:
+    """(id, title) of every pack that may be the office's default."""
+    return [(pack.id, pack.title) for pack in desk.packs.packs.values()
+            if pack.scheme == "resident" and pack.has("contribution")]
+
+
+# ---------------------------------------------------------------- policy packs
+
+SECTION_NAMES = {
+    "region": "统筹区", "collection": "集中参保期", "contribution": "个人缴费标准", "subsidies": "资助参保",
+    "fiscal_subsidy": "财政补助", "waiting_period": "待遇等待期", "general_outpatient": "普通门诊",
+    "chronic_outpatient": "门诊慢性病", "special_outpatient": "门诊特殊病", "two_diseases": "两病",
+    "inpatient": "住院", "critical_illness": "大病保险", "transfer": "转移接续", "diseases": "病种目录",
+    "disease_defaults": "病种默认值", "filing": "慢特病认定", "materials": "申请材料", "family_mutual_aid": "家庭共济",
+}
+STATUS_NAMES = {"confirmed": "已确认", "provisional": "暂定"}
+
+
+@dataclass(frozen=True)
+class PackOverview:
+    id: str
+    title: str
+    version: str
+    scheme_name: str
+    region: str
+    effective: str
+    file_name: str
+    values: int
+    provisional_values: int
+
+
+@dataclass(frozen=True)
+class PackValueRow:
+    section: str
+    section_name: str
+    key: str
+    value: str
+    source: str
+    status: str
+    status_name: str
+
+    @property
+    def provisional(self) -> bool:
+        return self.status == "provisional"
+
+
+@dataclass(frozen=True)
+class PackProblemRow:
+    file: str
+    key: str
+    problem: str
+
+
+def pack_overviews(desk: Desk) -> list[PackOverview]:
+    from desk.services.enrolment import SCHEME_NAMES
+
+    overviews = []
+    for pack in sorted(desk.packs.packs.values(), key=lambda item: item.id):
+        rows = pack.provenance_rows()
+        until = f"{pack.effective_to:%Y-%m-%d}" if pack.effective_to else "长期"
+        overviews.append(PackOverview(
+            pack.id, pack.title, pack.version, SCHEME_NAMES.get(pack.scheme, pack.scheme),
+            f"{pack.region_name}（{pack.region_code}）", f"{pack.effective_from:%Y-%m-%d} 至 {until}", pack.file_name,
+            len(rows), sum(1 for row in rows if row[4] == "provisional")))
+    return overviews
+
+
+def pack_values(desk: Desk, pack_id: str) -> list[PackValueRow]:
+    """Every value of one pack, with its source and status (暂定 for provisional ones)."""
+    return [PackValueRow(section, SECTION_NAMES.get(section, section), key, value, source, status,
+                         STATUS_NAMES.get(status, status))
+            for section, key, value, source, status in desk.packs.get(pack_id).provenance_rows()]
+
+
+def pack_problems(desk: Desk) -> list[PackProblemRow]:
+    """The pack files that failed validation and are not used: file, key, problem."""
+    return [PackProblemRow(error.file, error.key, error.problem) for error in desk.packs.errors]
+
+
+# ---------------------------------------------------------------- audit log
+
+ACTION_GROUPS = (
+    ("login", "登录与登录失败"), ("operator.", "操作员账户"), ("settings.", "设置"), ("person.", "参保人信息"),
+    ("enrolment.", "参保登记"), ("filing.", "门诊慢特病"), ("settlement.", "报销结算"), ("transfer.", "转移接续"),
+    ("voucher.", "凭证打印"), ("certificate.", "参保凭证"), ("calendar.", "节假日安排"), ("backup.", "备份"),
+    ("audit.", "审计日志导出"),
+)
+ACTION_NAMES = {
+    "login": "登录", "login.failed": "登录失败", "operator.create_first_admin": "创建首个管理员",
+    "operator.create": "新建操作员", "operator.disable": "停用操作员", "operator.enable": "启用操作员",
+    "operator.reset_password": "重置密码", "operator.change_password": "修改密码", "settings.update": "修改设置",
+    "person.register": "登记参保人", "person.update": "修改参保人信息", "enrolment.create": "参保登记",
+    "enrolment.cancel": "作废参保登记", "enrolment.record_external": "录入外地参保记录",
+    "filing.accept": "受理慢特病申请", "filing.approve": "认定慢特病", "filing.reject": "不予认定",
+    "filing.terminate": "终止认定", "filing.receive_materials": "补正材料", "settlement.record": "记录报销结算",
+    "settlement.reverse": "冲正结算", "transfer.apply": "受理转移接续", "transfer.receive_materials": "转移接续补正材料",
+    "transfer.to_out_review": "转出审核", "transfer.to_in_review": "转入审核", "transfer.complete": "转移接续办结",
+    "transfer.return": "转移接续退回",
+    "voucher.print": "打印凭证", "voucher.reprint": "补打凭证", "certificate.issue": "出具参保凭证",
+    "calendar.load": "载入节假日安排", "backup.create": "备份数据库", "audit.export": "导出审计日志",
+}
+
+
+def action_name(action: str) -> str:
+    if action in ACTION_NAMES:
+        return ACTION_NAMES[action]
+    group = next((label for prefix, label in ACTION_GROUPS if action.startswith(prefix)), "")
+    return f"{group}：{action.split('.')[-1]}" if group else action
+
+
+@dataclass(frozen=True)
+class AuditRow:
+    id: int
+    at: str
+    operator_name: str
+    window: str
+    action: str
+    action_name: str
+    record: str
+    detail: str
+
+
+@dataclass(frozen=True)
+class AuditPage:
+    rows: list[AuditRow]
+    total: int
+    page: int
+    pages: int
+
+
+def audit_page(desk: Desk, admin: Operator, filters: audit.AuditFilter, *, page: int, page_size: int = audit.PAGE) -> AuditPage:
+    """One page of the filtered log, newest first; `page` counts from 0 and is kept in range."""
+    total = audit_count(desk, admin, filters)
+    pages = max(1, -(-total // page_size))
+    page = min(max(page, 0), pages - 1)
+    entries = audit.entries(desk, admin, filters, limit=page_size, offset=page * page_size)
+    return AuditPage([_audit_row(entry) for entry in entries], total, page, pages)
+
+
+def audit_count(desk: Desk, admin: Operator, filters: audit.AuditFilter) -> int:
+    admin.require("admin.audit")
+    where, params = audit._where(filters)
+    return desk.db.execute(f"SELECT COUNT(*) FROM audit_log{where}", params).fetchone()[0]
+
+
+def audit_operator_names(desk: Desk, admin: Operator) -> list[str]:
+    """The names that appear in the log, for the operator filter."""
+    admin.require("admin.audit")
+    rows = desk.db.execute("SELECT DISTINCT operator_name FROM audit_log WHERE operator_name IS NOT NULL ORDER BY operator_name")
+    return [row[0] for row in rows.fetchall()]
+
+
+def _audit_row(entry: dict) -> AuditRow:
+    record = " ".join(str(part) for part in (entry["record_type"], entry["record_id"]) if part not in (None, ""))
+    try:
+        detail = json.dumps(json.loads(entry["detail_json"]), ensure_ascii=False)
+    except (TypeError, ValueError):
+        detail = str(entry["detail_json"])
+    return AuditRow(entry["id"], str(entry["at"]).replace("T", " "), entry["operator_name"] or "（系统）",
+                    entry["window"] or "", entry["action"], action_name(entry["action"]), record, detail)
+
+
+# ---------------------------------------------------------------- holiday schedules
+
+
+@dataclass(frozen=True)
+class LoadedSchedule:
+    year: int
+    source: str
+    loaded_by: str
+    loaded_at: str
+
+
+def loaded_schedules(desk: Desk) -> list[LoadedSchedule]:
+    """The schedules administrators loaded after release, newest first (the latest per year applies)."""
+    rows = _rows(desk.db, "SELECT h.year, h.source, o.display_name AS loaded_by, h.loaded_at FROM holiday_schedules h"
+                          " LEFT JOIN operators o ON o.id = h.loaded_by ORDER BY h.id DESC", [])
+    return [LoadedSchedule(row["year"], row["source"], row["loaded_by"] or "", str(row["loaded_at"]).replace("T", " "))
+            for row in rows]
+
+
+def year_ranges(years: list[int]) -> str:
+    """2010–2026、2028: consecutive years joined."""
+    parts, start = [], None
+    for index, year in enumerate(sorted(years)):
+        start = year if start is None else start
+        following = sorted(years)[index + 1] if index + 1 < len(years) else None
+        if following != year + 1:
+            parts.append(f"{start}" if start == year else f"{start}–{year}")
+            start = None
+    return "、".join(parts)
+
+
+# ---------------------------------------------------------------- backups
+
+
+@dataclass(frozen=True)
+class BackupRow:
+    taken_at: str
+    name: str
+    size: str
+    path: Path
+
+
+def size_text(size: int) -> str:
+    if size >= 1024 * 1024:
+        return f"{size / (1024 * 1024):.1f} MB"
+    return f"{max(1, round(size / 1024))} KB"
+
+
+def backup_rows(desk: Desk) -> list[BackupRow]:
+    if desk.path is None:
+        return []
+    return [BackupRow(f"{item.taken_at:%Y-%m-%d %H:%M:%S}", item.path.name, size_text(item.size), item.path)
+            for item in backup.list_backups(desk.path)]
+
+
+def backups_folder(desk: Desk) -> Path | None:
+    return backup.backups_dir(desk.path) if desk.path is not None else None
+
+
+def restore_command(desk: Desk) -> str:
+    db = str(desk.path) if desk.path is not None else "数据库文件"
+    return f'desk restore "备份文件" --db "{db}"'
+
+
+# ---------------------------------------------------------------- start-up and background work
+
+
+@contextmanager
+def separate_connection(desk: Desk) -> Iterator[Desk]:
+    """The same database on a connection of its own, for work in a background thread."""
+    if desk.path is None:
+        yield desk
+        return
+    from desk.store.db import connect
+
+    other = Desk(db=connect(desk.path, migrate=False), packs=desk.packs, path=desk.path, clock=desk.clock)
+    try:
+        yield other
+    finally:
+        other.close()
+
+
+@dataclass
+class StartCheck:
+    """Opening the database at start: the open desk, or the problems that refuse it."""
+
+    desk: Desk | None
+    problems: list[str]
+    checked: bool  # the full check (integrity and audit chain) ran
+
+    @property
+    def sound(self) -> bool:
+        return not self.problems
+
+
+def database_problems(desk: Desk) -> list[str]:
+    """The full check (integrity_check and the audit chain) as sentences; empty when sound."""
+    from desk.services.integrity import check_database
+
+    try:
+        report = check_database(desk)
+    except sqlite3.DatabaseError as error:
+        return [f"数据库文件已损坏，无法读取（SQLite 报告：{error}）。"]
+    problems = [f"数据库完整性检查：{problem}" for problem in report.database_problems[:10]]
+    if report.first_break is not None:
+        problems.append(f"审计日志第{report.first_break.entry_id}条：{report.first_break.problem}")
+    return problems
+
+
+def open_at_start(db_path: Path, *, full_check: bool, clock=None) -> StartCheck:
+    """Open the database; with `full_check`, refuse it when the full check finds a problem."""
+    failure = None
+    try:
+        desk = Desk.open(db_path, clock=clock)
+    except DeskError as error:
+        failure = error.message
+    except sqlite3.DatabaseError as error:
+        failure = f"数据库文件已损坏，无法读取（SQLite 报告：{error}）。"
+    if failure is not None:
+        gc.collect()  # a connection the failed open left behind must let go of the file before a restore
+        return StartCheck(None, [failure], False)
+    if not full_check:
+        return StartCheck(desk, [], False)
+    problems = database_problems(desk)
+    if problems:
+        desk.close()
+        return StartCheck(None, problems, True)
+    return StartCheck(desk, [], True)
+
+
+def database_size(db_path: Path, *, with_wal: bool = False) -> int:
+    """The database file's size in bytes (0 when missing); `with_wal` adds its write-ahead log."""
+    total = 0
+    for path in (Path(db_path), Path(f"{db_path}-wal")) if with_wal else (Path(db_path),):
+        try:
+            total += path.stat().st_size
+        except OSError:
+            pass
+    return total

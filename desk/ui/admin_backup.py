@@ -1,0 +1,109 @@
+"""备份与恢复: the backups beside the database (the last 30 are kept; one is taken at the first
+start of each day), a backup now (in the background, with a progress dialog), and how to
+restore: from the command line, or from the dialog the app shows at start when it finds the
+database damaged. The app does not restore a database it is working on."""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLineEdit, QVBoxLayout, QWidget
+
+from desk.core.errors import DeskError
+from desk.services import admin_ui_support as support
+from desk.services import backup
+from desk.services.context import Desk, Operator
+from desk.ui import errors
+from desk.ui.admin_common import AdminPage, fill_row, make_table
+from desk.ui.background import run_in_background
+from desk.ui.widgets import action_button, hint_label, value_label
+
+COLUMNS = ("备份时间", "大小", "文件名")
+
+
+class BackupPage(AdminPage):
+    def __init__(self, desk: Desk, admin: Operator, parent: QWidget | None = None):
+        super().__init__(self.tr(
+            "每天第一次启动时自动备份一次，也可以随时立即备份；备份放在数据库旁边的 backups 文件夹，保留最近30份。"
+            "请定期把备份文件夹复制到U盘或另一台电脑。"), parent)
+        self.desk, self.admin = desk, admin
+        self.job = None
+        self.where = value_label()
+        self.where.setObjectName("backupFolder")
+        self.where.setWordWrap(True)
+        self.backup_button = action_button(self.tr("立即备份"), "Ctrl+B")
+        self.backup_button.setProperty("primary", True)
+        self.backup_button.clicked.connect(self.backup_now)
+        self.page_shortcut("Ctrl+B", self.backup_now)
+        self.table = make_table(COLUMNS, "backupsTable")
+        line = QHBoxLayout()
+        line.addWidget(self.backup_button)
+        line.addStretch(1)
+        self.body.addWidget(self.where)
+        self.body.addLayout(line)
+        self.body.addWidget(self.table, 1)
+        self.body.addWidget(self._restore_box())
+        self.refresh()
+
+    def _restore_box(self) -> QGroupBox:
+        box = QGroupBox(self.tr("从备份恢复"))
+        layout = QVBoxLayout(box)
+        layout.addWidget(hint_label(self.tr(
+            "恢复会用备份替换当前数据库，备份之后办理的业务需要重新录入，所以不在程序里进行：请先退出程序（所有窗口），"
+            "再在命令行执行下面的命令，把“备份文件”换成上表中的文件（当前数据库文件会先另存为 *.before-restore-时间.db）。"
+            "程序启动时如发现数据库损坏，会拒绝使用它，并提示用最新的完好备份恢复。")))
+        self.command = QLineEdit(support.restore_command(self.desk))
+        self.command.setObjectName("restoreCommand")
+        self.command.setReadOnly(True)
+        self.copy_button = action_button(self.tr("复制命令"))
+        self.copy_button.clicked.connect(self.copy_command)
+        line = QHBoxLayout()
+        line.addWidget(self.command, 1)
+        line.addWidget(self.copy_button)
+        layout.addLayout(line)
+        return box
+
+    def refresh(self) -> None:
+        folder = support.backups_folder(self.desk)
+        rows = support.backup_rows(self.desk)
+        self.where.setText(self.tr("数据库：{db}（{size}）\n备份文件夹：{folder}　共 {count} 份").format(
+            db=self.desk.path, size=support.size_text(support.database_size(self.desk.path, with_wal=True)) if self.desk.path else "",
+            folder=folder or self.tr("（内存数据库，不能备份）"), count=len(rows)))
+        self.table.setRowCount(len(rows))
+        for index, row in enumerate(rows):
+            fill_row(self.table, index, (row.taken_at, row.size, row.name), str(row.path))
+
+    def focus_first(self) -> None:
+        self.backup_button.setFocus()
+
+    def copy_command(self) -> None:
+        QGuiApplication.clipboard().setText(self.command.text())
+        self.bar.show_info(self.tr("命令已复制。"))
+
+    def backup_now(self) -> None:
+        if self.job is not None and not self.job.done:
+            return
+
+        def work() -> backup.BackupFile:
+            with support.separate_connection(self.desk) as other:
+                return backup.backup(other, self.admin, reason="manual")
+
+        self.bar.clear_message()
+        self.backup_button.setEnabled(False)
+        self.job = run_in_background(work, parent=self, progress=self.tr("正在备份数据库，请稍候……"),
+                                     on_done=self._done, on_error=self._failed, all_errors=True)
+
+    def _done(self, taken: backup.BackupFile) -> None:
+        self.backup_button.setEnabled(True)
+        self.refresh()
+        self.bar.show_info(self.tr("已备份：{name}（{size}），已记入审计日志。").format(
+            name=taken.path.name, size=support.size_text(taken.size)))
+
+    def _failed(self, error: BaseException) -> None:
+        self.backup_button.setEnabled(True)
+        if isinstance(error, DeskError):
+            self.bar.show_error(self.tr("备份没有完成：{message}").format(message=error.message))
+        elif isinstance(error, OSError):
+            self.bar.show_error(self.tr("备份没有完成：无法写入备份文件夹（{reason}）。请检查磁盘空间后重试。").format(
+                reason=error.strerror or error))
+        else:
+            self.bar.show_error(errors.apology(errors.show_unexpected(self, error)))
