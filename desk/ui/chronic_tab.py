@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
-    QHBoxLayout, QLabel, QMessageBox, QScrollArea, QSplitter, QStackedWidget, QTabBar, QVBoxLayout, QWidget,
+    QHBoxLayout, QLabel, QScrollArea, QSplitter, QStackedWidget, QTabBar, QVBoxLayout, QWidget,
 )
 
 from desk.core.filing import REJECTION_REASONS, TERMINATION_REASONS
-from desk.core.idnumber import IdNumberError, mask_id_number, parse_id_number
+from desk.core.idnumber import mask_id_number
 from desk.services import chronic, chronic_ui_support, persons, ui_support
 from desk.services.chronic_ui_support import FilingDetail
 from desk.services.context import Desk, Operator
@@ -24,6 +24,7 @@ from desk.ui.chronic_filings import FilingsPanel
 from desk.ui.chronic_reminders import ReminderPanel
 from desk.ui.errors import FieldErrors, MessageBar, run_action
 from desk.ui.pdf_preview import PdfPreviewDialog
+from desk.ui.person_tab import PersonTab
 from desk.ui.search_panel import SearchPanel
 from desk.ui.widgets import action_button, error_label, shortcut
 
@@ -31,7 +32,7 @@ APPLICATION_FIELDS = ("disease", "materials", "person", *AGENT_FIELDS)
 WORK_PAGE, REMINDER_PAGE = 0, 1
 
 
-class ChronicTab(QWidget):
+class ChronicTab(PersonTab):
     def __init__(self, desk: Desk, operator: Operator, parent: QWidget | None = None):
         super().__init__(parent)
         self.desk, self.operator = desk, operator
@@ -193,11 +194,8 @@ class ChronicTab(QWidget):
     def has_unsaved_changes(self) -> bool:
         return self.application.has_input()
 
-    def confirm_discard(self) -> bool:
-        if not self.has_unsaved_changes():
-            return True
-        answer = QMessageBox.question(self, self.tr("放弃申请"), self.tr("新申请已填写的内容尚未受理，确定放弃吗？"))
-        return answer == QMessageBox.StandardButton.Yes
+    def _discard_question(self) -> tuple[str, str]:
+        return self.tr("放弃申请"), self.tr("新申请已填写的内容尚未受理，确定放弃吗？")
 
     def escape(self) -> None:
         """Esc: close the disease list, leave the search, or finish with this citizen and start over."""
@@ -206,52 +204,17 @@ class ChronicTab(QWidget):
             return
         if self.application.picker.close_list():
             return
-        if self.search.edit.hasFocus() and self.search.edit.text():
-            self.search.clear()
-            return
-        if self.search.table.isVisible():
-            self.search.hide_results()
-            self.focus_search()
-            return
-        if self.confirm_discard():
-            self._set_person(None)
-            self.bar.clear_message()
-            self.search.clear()
-            self.focus_search()
+        super().escape()
+
+    def _start_over(self) -> None:
+        self._set_person(None)
+        self.bar.clear_message()
 
     # ------------------------------------------------------------------ the person
 
-    def run_search(self, text: str) -> None:
-        self.search.set_error(None)
-        if not text:
-            self.search.show_results([], "")
-            return
-        full = self._full_id_number(text)
-        if full is False:
-            return
-        ok, results = run_action(lambda: persons.search_persons(self.desk, self.operator, text), bar=self.bar, parent=self)
-        if not ok:
-            return
-        if full and len(results) == 1:
-            self.open_person(results[0].id)
-        elif results:
-            self.search.show_results(results, "")
-            self.search.table.setFocus()
-        else:
-            self.search.show_results([], "")
-            self.search.set_error(self.tr("没有找到“{text}”：可换用身份证号码、姓名开头或手机号查询；"
-                                          "尚未登记的，请先在“参保登记”中登记并参保。").format(text=text))
-
-    def _full_id_number(self, text: str):
-        """The normalised number when a whole ID number was typed; False (shown) when it is invalid; else None."""
-        if persons.search_kind(text) != "id_number" or len(text) not in (15, 18):
-            return None
-        try:
-            return parse_id_number(text, self.desk.today()).id_number
-        except IdNumberError as error:
-            self.search.set_error(error.message)
-            self.search.show_results([], "")
-            return False
+    def _not_found_text(self, text: str) -> str:
+        return self.tr("没有找到“{text}”：可换用身份证号码、姓名开头或手机号查询；"
+                       "尚未登记的，请先在“参保登记”中登记并参保。").format(text=text)
 
     def open_person(self, person_id: int) -> None:
         if self.person is not None and self.person.id != person_id and not self.confirm_discard():
@@ -465,11 +428,8 @@ class ChronicTab(QWidget):
         self.filings.print_button.click()
 
     def open_preview(self, number: str, title: str = "") -> None:
-        dialog = PdfPreviewDialog(self.desk, self.operator, number, self, title=f"{title}　{number}" if title else number)
-        dialog.printed.connect(lambda _copy: self._filing_selected(self.filings.selected_id()))
-        dialog.finished.connect(self._preview_closed)
-        self.preview = dialog
-        dialog.open()
+        self._show_preview(number, title, self._preview_closed,
+                           printed=lambda _copy: self._filing_selected(self.filings.selected_id()))
 
     def _preview_closed(self) -> None:
         self.window().activateWindow()

@@ -7,11 +7,9 @@ policy arithmetic.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import (
-    QGroupBox, QHBoxLayout, QMessageBox, QScrollArea, QSplitter, QVBoxLayout, QWidget,
-)
+from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QScrollArea, QSplitter, QVBoxLayout, QWidget
 
-from desk.core.idnumber import IdNumberError, mask_id_number, parse_id_number
+from desk.core.idnumber import mask_id_number
 from desk.services import enrolment, persons, ui_support
 from desk.services.context import Desk, Operator
 from desk.ui.enrolment_panel import EnrolmentInputs, SummaryPanel
@@ -19,6 +17,7 @@ from desk.ui.errors import FieldErrors, MessageBar, run_action
 from desk.ui.history_panel import HistoryPanel, ReasonDialog
 from desk.ui.pdf_preview import PdfPreviewDialog
 from desk.ui.person_form import PersonForm
+from desk.ui.person_tab import PersonTab
 from desk.ui.search_panel import SearchPanel
 from desk.ui.widgets import action_button, shortcut
 
@@ -54,7 +53,7 @@ def _with_buttons(panel: QWidget, buttons: list) -> QWidget:
 ENROLMENT_FIELDS = ("year", "paid_on", "newborn", "employee_ended_on", "arrears_years")
 
 
-class EnrolmentTab(QWidget):
+class EnrolmentTab(PersonTab):
     def __init__(self, desk: Desk, operator: Operator, parent: QWidget | None = None):
         super().__init__(parent)
         self.desk, self.operator = desk, operator
@@ -159,32 +158,7 @@ class EnrolmentTab(QWidget):
         if self.isVisible():
             self.refresh_quote()
 
-    def hideEvent(self, event) -> None:
-        """Hidden (another tab chosen, or the window closed): stop the debounce timers, so none outlives the tab;
-        a refresh that was pending runs when the tab shows again."""
-        pending = any(timer.isActive() for timer in self._timers())
-        for timer in self._timers():
-            timer.stop()
-        self._refresh_on_show = self._refresh_on_show or pending
-        super().hideEvent(event)
-
-    def showEvent(self, event) -> None:
-        super().showEvent(event)
-        if self._refresh_on_show:
-            self._refresh_on_show = False
-            for timer in self._timers():
-                timer.start()
-
-    def closeEvent(self, event) -> None:
-        for timer in self._timers():
-            timer.stop()
-        self._refresh_on_show = False
-        super().closeEvent(event)
-
     # ------------------------------------------------------------------ state
-
-    def focus_search(self) -> None:
-        self.search.focus()
 
     def has_unsaved_changes(self) -> bool:
         current = self.form.value()
@@ -192,11 +166,8 @@ class EnrolmentTab(QWidget):
             return bool(current["name"] or current["id_number"])
         return current != self._saved_form
 
-    def confirm_discard(self) -> bool:
-        if not self.has_unsaved_changes():
-            return True
-        answer = QMessageBox.question(self, self.tr("放弃修改"), self.tr("当前参保人信息有未保存的修改，确定放弃吗？"))
-        return answer == QMessageBox.StandardButton.Yes
+    def _discard_question(self) -> tuple[str, str]:
+        return self.tr("放弃修改"), self.tr("当前参保人信息有未保存的修改，确定放弃吗？")
 
     def _form_changed(self) -> None:
         self._quote_timer.start()
@@ -216,39 +187,13 @@ class EnrolmentTab(QWidget):
 
     # ------------------------------------------------------------------ actions
 
-    def run_search(self, text: str) -> None:
-        self.search.set_error(None)
-        if not text:
-            self.search.show_results([], "")
-            return
-        full = self._full_id_number(text)
-        if full is False:
-            return
-        ok, results = run_action(lambda: persons.search_persons(self.desk, self.operator, text), bar=self.bar, parent=self)
-        if not ok:
-            return
-        if full and len(results) == 1:
-            self.open_person(results[0].id)
-        elif full:
-            self.start_new(id_number=full)
-            self.bar.show_info(self.tr("没有找到证件号码为 {id} 的参保人，已开始新登记：请填写姓名等信息。").format(id=full))
-        elif results:
-            self.search.show_results(results, "")
-            self.search.table.setFocus()
-        else:
-            self.search.show_results([], "")
-            self.search.set_error(self.tr("没有找到“{text}”：可换用身份证号码、姓名开头或手机号查询。").format(text=text))
+    def _id_number_not_found(self, id_number: str) -> bool:
+        self.start_new(id_number=id_number)
+        self.bar.show_info(self.tr("没有找到证件号码为 {id} 的参保人，已开始新登记：请填写姓名等信息。").format(id=id_number))
+        return True
 
-    def _full_id_number(self, text: str):
-        """The normalised number when the clerk typed a whole ID number; False (shown) when it is invalid; else None."""
-        if persons.search_kind(text) != "id_number" or len(text) not in (15, 18):
-            return None
-        try:
-            return parse_id_number(text, self.desk.today()).id_number
-        except IdNumberError as error:
-            self.search.set_error(error.message)
-            self.search.show_results([], "")
-            return False
+    def _not_found_text(self, text: str) -> str:
+        return self.tr("没有找到“{text}”：可换用身份证号码、姓名开头或手机号查询。").format(text=text)
 
     def open_person(self, person_id: int) -> None:
         ok, record = run_action(lambda: persons.get_person(self.desk, self.operator, person_id), bar=self.bar, parent=self)
@@ -272,20 +217,6 @@ class EnrolmentTab(QWidget):
             self.form.name.setFocus(Qt.FocusReason.OtherFocusReason)
         else:
             self.form.id_number.setFocus(Qt.FocusReason.OtherFocusReason)
-
-    def escape(self) -> None:
-        """Esc: leave the search, or finish with this citizen and start over."""
-        if self.search.edit.hasFocus() and self.search.edit.text():
-            self.search.clear()
-            return
-        if self.search.table.isVisible():
-            self.search.hide_results()
-            self.focus_search()
-            return
-        if self.confirm_discard():
-            self.start_new(confirm=False)
-            self.search.clear()
-            self.focus_search()
 
     def save(self) -> bool:
         """Register the person, or save the changes as a new version."""
@@ -364,11 +295,7 @@ class EnrolmentTab(QWidget):
         self.refresh_quote()
 
     def open_preview(self, number: str, title: str = "") -> None:
-        dialog = PdfPreviewDialog(self.desk, self.operator, number, self, title=f"{title}　{number}" if title else number)
-        dialog.printed.connect(lambda _copy: self.refresh_records())
-        dialog.finished.connect(self._preview_closed)
-        self.preview = dialog
-        dialog.open()
+        self._show_preview(number, title, self._preview_closed, printed=lambda _copy: self.refresh_records())
 
     def _preview_closed(self) -> None:
         """Back to the window, ready for the next citizen (or Ctrl+P for the certificate)."""

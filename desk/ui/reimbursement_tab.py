@@ -20,12 +20,13 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QMessageBox, QSplitter, QVBoxLayout, QWidget
 
-from desk.services import persons, reimbursement
+from desk.services import reimbursement
 from desk.services import reimbursement_ui_support as support
 from desk.services.context import Desk, Operator
 from desk.ui.enrolment_tab import _scrolling, _with_buttons
 from desk.ui.errors import FieldErrors, MessageBar, run_action
 from desk.ui.pdf_preview import PdfPreviewDialog
+from desk.ui.person_tab import PersonTab
 from desk.ui.reimbursement_panels import (
     CLAIM_FIELDS, ClaimForm, ResultPanel, ReversalDialog, SettlementsPanel, UsagePanel,
 )
@@ -35,7 +36,9 @@ from desk.ui.widgets import action_button, shortcut
 PREVIEW_DEBOUNCE_MS = 200
 
 
-class ReimbursementTab(QWidget):
+class ReimbursementTab(PersonTab):
+    CHECKS_ID_NUMBERS = False  # one match of any kind opens the person; an ID number is not checked here
+
     def __init__(self, desk: Desk, operator: Operator, parent: QWidget | None = None):
         super().__init__(parent)
         self.desk, self.operator = desk, operator
@@ -143,27 +146,16 @@ class ReimbursementTab(QWidget):
         if self.isVisible():
             self.refresh_preview()
 
+    def _timers(self) -> tuple[QTimer, ...]:
+        return (self._preview_timer,)
+
     def showEvent(self, event) -> None:
         """Coming to this tab (Ctrl+Tab or a click) puts the keyboard where work starts; a preview
         that was pending when the tab was hidden runs now."""
         super().showEvent(event)
-        if self._refresh_on_show:
-            self._refresh_on_show = False
-            self._preview_timer.start()
         focused = self.focusWidget()
         if focused is None or not self.isAncestorOf(focused):
             QTimer.singleShot(0, self, self._focus_start)
-
-    def hideEvent(self, event) -> None:
-        """Hidden (another tab chosen, or the window closed): the debounce timer stops, so none outlives the tab."""
-        self._refresh_on_show = self._refresh_on_show or self._preview_timer.isActive()
-        self._preview_timer.stop()
-        super().hideEvent(event)
-
-    def closeEvent(self, event) -> None:
-        self._preview_timer.stop()
-        self._refresh_on_show = False
-        super().closeEvent(event)
 
     def _focus_start(self) -> None:
         if self.isVisible():
@@ -171,26 +163,9 @@ class ReimbursementTab(QWidget):
 
     # ------------------------------------------------------------------ person
 
-    def focus_search(self) -> None:
-        self.search.focus()
-
-    def run_search(self, text: str) -> None:
-        self.search.set_error(None)
-        if not text:
-            self.search.show_results([], "")
-            return
-        ok, results = run_action(lambda: persons.search_persons(self.desk, self.operator, text), bar=self.bar, parent=self)
-        if not ok:
-            return
-        if len(results) == 1:
-            self.open_person(results[0].id)
-        elif results:
-            self.search.show_results(results, "")
-            self.search.table.setFocus()
-        else:
-            self.search.show_results([], "")
-            self.search.set_error(self.tr("没有找到“{text}”：可换用身份证号码、姓名开头或手机号查询；"
-                                          "未登记的请先在“参保登记”中登记。").format(text=text))
+    def _not_found_text(self, text: str) -> str:
+        return self.tr("没有找到“{text}”：可换用身份证号码、姓名开头或手机号查询；"
+                       "未登记的请先在“参保登记”中登记。").format(text=text)
 
     def open_person(self, person_id: int) -> None:
         ok, context = run_action(lambda: support.person_context(self.desk, self.operator, person_id, self.year),
@@ -335,23 +310,15 @@ class ReimbursementTab(QWidget):
         self.open_preview(recorded.voucher.number, self.tr("结算冲正凭证"))
 
     def open_preview(self, number: str, title: str = "") -> None:
-        dialog = PdfPreviewDialog(self.desk, self.operator, number, self, title=f"{title}　{number}" if title else number)
-        dialog.finished.connect(self._preview_closed)
-        self.preview = dialog
-        dialog.open()
+        self._show_preview(number, title, self._preview_closed)
 
     def _preview_closed(self) -> None:
         """Back to the claim form: the same citizen often brings several bills."""
         self.window().activateWindow()
         self._focus_start()
 
-    def escape(self) -> None:
-        """Esc: leave the search results, or go back to the search box."""
-        if self.search.edit.hasFocus() and self.search.edit.text():
-            self.search.clear()
-            return
-        if self.search.table.isVisible():
-            self.search.hide_results()
+    def _escape_past_search(self) -> None:
+        """Esc past the search: back to the search box (nothing typed here is thrown away)."""
         self.focus_search()
 
     # ------------------------------------------------------------------ refreshing

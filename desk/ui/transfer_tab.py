@@ -12,12 +12,12 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QMessageBox, QScrollArea, QTabWidget, QVBoxLayout, QWidget
 
 from desk.core.errors import ValidationError
-from desk.core.idnumber import IdNumberError, parse_id_number
-from desk.services import enrolment, persons, transfer
+from desk.services import enrolment, transfer
 from desk.services import transfer_ui_support as support
 from desk.services.context import Desk, Operator
 from desk.ui.errors import FieldErrors, MessageBar, run_action
 from desk.ui.pdf_preview import PdfPreviewDialog
+from desk.ui.person_tab import PersonTab
 from desk.ui.search_panel import SearchPanel
 from desk.ui.transfer_dialogs import CompleteDialog, MaterialsDialog, ReturnDialog
 from desk.ui.transfer_form import FORM_FIELDS, TransferForm
@@ -38,7 +38,7 @@ def _scrolling(widget: QWidget) -> QScrollArea:
     return area
 
 
-class TransferTab(QWidget):
+class TransferTab(PersonTab):
     def __init__(self, desk: Desk, operator: Operator, parent: QWidget | None = None):
         super().__init__(parent)
         self.desk, self.operator = desk, operator
@@ -133,9 +133,6 @@ class TransferTab(QWidget):
 
     # ------------------------------------------------------------------ state
 
-    def focus_search(self) -> None:
-        self.search.focus()
-
     def show_page(self, index: int) -> None:
         self.pages.setCurrentIndex(index)
         target = (self.form.id_type if not self.person_id else self.form.direction, self.tracking.table,
@@ -151,11 +148,8 @@ class TransferTab(QWidget):
     def has_unsaved_changes(self) -> bool:
         return self.accepted is None and self.form.has_input()
 
-    def confirm_discard(self) -> bool:
-        if not self.has_unsaved_changes():
-            return True
-        answer = QMessageBox.question(self, self.tr("放弃填写"), self.tr("申请表已填写但尚未受理，确定放弃吗？"))
-        return answer == QMessageBox.StandardButton.Yes
+    def _discard_question(self) -> tuple[str, str]:
+        return self.tr("放弃填写"), self.tr("申请表已填写但尚未受理，确定放弃吗？")
 
     def _set_accepted(self, accepted: dict | None) -> None:
         self.accepted = accepted
@@ -170,41 +164,14 @@ class TransferTab(QWidget):
 
     # ------------------------------------------------------------------ search
 
-    def run_search(self, text: str) -> None:
-        self.search.set_error(None)
-        if not text:
-            self.search.show_results([], "")
-            return
-        full = self._full_id_number(text)
-        if full is False:
-            return
-        ok, results = run_action(lambda: persons.search_persons(self.desk, self.operator, text), bar=self.bar,
-                                 parent=self)
-        if not ok:
-            return
-        if full and len(results) == 1:
-            self.open_person(results[0].id)
-        elif full:
-            self.start_new(id_number=full)
-            self.bar.show_info(self.tr("没有找到证件号码为 {id} 的参保人：未登记的申请人也可受理，请填写申请人信息。").format(id=full))
-        elif results:
-            self.search.show_results(results, "")
-            self.search.table.setFocus()
-        else:
-            self.search.show_results([], "")
-            self.search.set_error(self.tr("没有找到“{text}”：可换用身份证号码、姓名开头或手机号查询；未登记的申请人可直接填写。").format(
-                text=text))
+    def _id_number_not_found(self, id_number: str) -> bool:
+        self.start_new(id_number=id_number)
+        self.bar.show_info(self.tr("没有找到证件号码为 {id} 的参保人：未登记的申请人也可受理，请填写申请人信息。").format(
+            id=id_number))
+        return True
 
-    def _full_id_number(self, text: str):
-        """The normalised number when a whole ID number was typed; False (shown) when invalid; else None."""
-        if persons.search_kind(text) != "id_number" or len(text) not in (15, 18):
-            return None
-        try:
-            return parse_id_number(text, self.desk.today()).id_number
-        except IdNumberError as error:
-            self.search.set_error(error.message)
-            self.search.show_results([], "")
-            return False
+    def _not_found_text(self, text: str) -> str:
+        return self.tr("没有找到“{text}”：可换用身份证号码、姓名开头或手机号查询；未登记的申请人可直接填写。").format(text=text)
 
     def open_person(self, person_id: int) -> None:
         if not self.confirm_discard():
@@ -246,19 +213,9 @@ class TransferTab(QWidget):
         else:
             self.form.id_number.setFocus(Qt.FocusReason.OtherFocusReason)
 
-    def escape(self) -> None:
-        """Esc: leave the search, or finish with this applicant and start over."""
-        if self.search.edit.hasFocus() and self.search.edit.text():
-            self.search.clear()
-            return
-        if self.search.table.isVisible():
-            self.search.hide_results()
-            self.focus_search()
-            return
-        if self.pages.currentIndex() == 0 and self.confirm_discard():
-            self.start_new(confirm=False)
-            self.search.clear()
-            self.focus_search()
+    def _may_discard_on_escape(self) -> bool:
+        """Esc starts over only on the accept page (the tracking and summary pages hold no input)."""
+        return self.pages.currentIndex() == 0
 
     # ------------------------------------------------------------------ accepting
 
@@ -341,11 +298,7 @@ class TransferTab(QWidget):
             self._previews_done()
             return
         number, title = self._queue.pop(0)
-        dialog = PdfPreviewDialog(self.desk, self.operator, number, self, title=f"{title}　{number}" if title else number)
-        dialog.printed.connect(lambda _copy: self._refresh_details())
-        dialog.finished.connect(self._next_preview)
-        self.preview = dialog
-        dialog.open()
+        self._show_preview(number, title, self._next_preview, printed=lambda _copy: self._refresh_details())
 
     def _previews_done(self) -> None:
         self.window().activateWindow()
