@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
-    QHBoxLayout, QLabel, QScrollArea, QSplitter, QStackedWidget, QTabBar, QVBoxLayout, QWidget,
+    QHBoxLayout, QLabel, QSplitter, QStackedWidget, QTabBar, QVBoxLayout, QWidget,
 )
 
 from desk.core.filing import REJECTION_REASONS, TERMINATION_REASONS
@@ -26,7 +26,7 @@ from desk.ui.errors import FieldErrors, MessageBar, run_action
 from desk.ui.pdf_preview import PdfPreviewDialog
 from desk.ui.person_tab import PersonTab
 from desk.ui.search_panel import SearchPanel
-from desk.ui.widgets import action_button, error_label, shortcut
+from desk.ui.widgets import action_button, error_label, scrolling, shortcut
 
 APPLICATION_FIELDS = ("disease", "materials", "person", *AGENT_FIELDS)
 WORK_PAGE, REMINDER_PAGE = 0, 1
@@ -90,12 +90,8 @@ class ChronicTab(PersonTab):
         right = QWidget()
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
-        area = QScrollArea()
-        area.setWidgetResizable(True)
-        area.setFrameShape(QScrollArea.Shape.NoFrame)
-        area.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        area = scrolling(self.application)
         area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # long names wrap instead
-        area.setWidget(self.application)
         right_layout.addWidget(area, 1)
         buttons = QHBoxLayout()
         buttons.addStretch(1)

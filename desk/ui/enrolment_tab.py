@@ -7,7 +7,7 @@ policy arithmetic.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QScrollArea, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGroupBox, QSplitter, QVBoxLayout, QWidget
 
 from desk.core.idnumber import mask_id_number
 from desk.services import enrolment, persons, ui_support
@@ -19,37 +19,9 @@ from desk.ui.pdf_preview import PdfPreviewDialog
 from desk.ui.person_form import PersonForm
 from desk.ui.person_tab import PersonTab
 from desk.ui.search_panel import SearchPanel
-from desk.ui.widgets import action_button, shortcut
+from desk.ui.widgets import action_button, scrolling, shortcut, with_buttons
 
 QUOTE_DEBOUNCE_MS = 150
-
-
-def _scrolling(widget: QWidget) -> QScrollArea:
-    """Small screens (1366×768) scroll a panel instead of squeezing it."""
-    area = QScrollArea()
-    area.setWidgetResizable(True)
-    area.setFrameShape(QScrollArea.Shape.NoFrame)
-    area.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes to the fields, never to the frame
-    area.setWidget(widget)
-    return area
-
-
-def _with_buttons(panel: QWidget, buttons: list) -> QWidget:
-    """A panel with its buttons pinned under it (never scrolled away); None is a stretch."""
-    holder = QWidget()
-    row = QHBoxLayout()
-    if buttons[0] is not None and len(buttons) == 1:
-        row.addStretch(1)
-    for button in buttons:
-        if button is None:
-            row.addStretch(1)
-        else:
-            row.addWidget(button)
-    layout = QVBoxLayout(holder)
-    layout.setContentsMargins(0, 0, 0, 0)
-    layout.addWidget(panel, 1)
-    layout.addLayout(row)
-    return holder
 ENROLMENT_FIELDS = ("year", "paid_on", "newborn", "employee_ended_on", "arrears_years")
 
 
@@ -93,8 +65,8 @@ class EnrolmentTab(PersonTab):
         right_layout.addWidget(self.inputs)
         right_layout.addWidget(self.summary, 1)
         workspace = QSplitter(Qt.Orientation.Horizontal)
-        workspace.addWidget(_with_buttons(_scrolling(self.person_box), [self.save_button]))
-        workspace.addWidget(_with_buttons(_scrolling(right), [None, self.certificate_button, self.enrol_button]))
+        workspace.addWidget(with_buttons(scrolling(self.person_box), [self.save_button]))
+        workspace.addWidget(with_buttons(scrolling(right), [None, self.certificate_button, self.enrol_button]))
         workspace.setStretchFactor(0, 3)
         workspace.setStretchFactor(1, 2)
         workspace.setSizes([920, 540])

@@ -23,7 +23,6 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QMessageBox, QSplitter, QVBox
 from desk.services import reimbursement
 from desk.services import reimbursement_ui_support as support
 from desk.services.context import Desk, Operator
-from desk.ui.enrolment_tab import _scrolling, _with_buttons
 from desk.ui.errors import FieldErrors, MessageBar, run_action
 from desk.ui.pdf_preview import PdfPreviewDialog
 from desk.ui.person_tab import PersonTab
@@ -31,7 +30,7 @@ from desk.ui.reimbursement_panels import (
     CLAIM_FIELDS, ClaimForm, ResultPanel, ReversalDialog, SettlementsPanel, UsagePanel,
 )
 from desk.ui.search_panel import SearchPanel
-from desk.ui.widgets import action_button, shortcut
+from desk.ui.widgets import action_button, scrolling, shortcut, with_buttons
 
 PREVIEW_DEBOUNCE_MS = 200
 
@@ -81,7 +80,7 @@ class ReimbursementTab(PersonTab):
 
     def _lay_out(self) -> None:
         workspace = QSplitter(Qt.Orientation.Horizontal)
-        workspace.addWidget(_with_buttons(_scrolling(self.form), [None, self.print_button, self.record_button]))
+        workspace.addWidget(with_buttons(scrolling(self.form), [None, self.print_button, self.record_button]))
         workspace.addWidget(self.result)
         workspace.setStretchFactor(0, 2)
         workspace.setStretchFactor(1, 3)

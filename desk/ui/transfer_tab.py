@@ -9,7 +9,7 @@ arithmetic and computes no dates.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QHBoxLayout, QMessageBox, QScrollArea, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QMessageBox, QTabWidget, QVBoxLayout, QWidget
 
 from desk.core.errors import ValidationError
 from desk.services import enrolment, transfer
@@ -22,20 +22,10 @@ from desk.ui.search_panel import SearchPanel
 from desk.ui.transfer_dialogs import CompleteDialog, MaterialsDialog, ReturnDialog
 from desk.ui.transfer_form import FORM_FIELDS, TransferForm
 from desk.ui.transfer_tracking import SummaryPanel, TrackingPanel
-from desk.ui.widgets import action_button, hint_label, shortcut
+from desk.ui.widgets import action_button, hint_label, scrolling, shortcut
 
 PAGES = (("受理申请", "Alt+1"), ("办理跟踪", "Alt+2"), ("统计", "Alt+3"))
 MOVE_NAMES = {"to_out_review": "转出审核", "to_in_review": "转入审核"}
-
-
-def _scrolling(widget: QWidget) -> QScrollArea:
-    """Small screens (1366×768) scroll the form instead of squeezing it."""
-    area = QScrollArea()
-    area.setWidgetResizable(True)
-    area.setFrameShape(QScrollArea.Shape.NoFrame)
-    area.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-    area.setWidget(widget)
-    return area
 
 
 class TransferTab(PersonTab):
@@ -85,7 +75,7 @@ class TransferTab(PersonTab):
         buttons.addWidget(self.accept_button)
         layout = QVBoxLayout(page)
         layout.setContentsMargins(0, 6, 0, 0)
-        layout.addWidget(_scrolling(self.form), 1)
+        layout.addWidget(scrolling(self.form), 1)
         layout.addLayout(buttons)
         return page
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QGridLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
 from desk.ui.errors import FieldErrors
 
@@ -50,6 +50,34 @@ def shortcut(parent: QWidget, keys: str, slot, *, context=Qt.ShortcutContext.Win
     item.setContext(context)
     item.activated.connect(slot)
     return item
+
+
+def scrolling(widget: QWidget) -> QScrollArea:
+    """Small screens (1366×768) scroll a panel instead of squeezing it."""
+    area = QScrollArea()
+    area.setWidgetResizable(True)
+    area.setFrameShape(QScrollArea.Shape.NoFrame)
+    area.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes to the fields, never to the frame
+    area.setWidget(widget)
+    return area
+
+
+def with_buttons(panel: QWidget, buttons: list) -> QWidget:
+    """A panel with its buttons pinned under it (never scrolled away); None is a stretch."""
+    holder = QWidget()
+    row = QHBoxLayout()
+    if buttons[0] is not None and len(buttons) == 1:
+        row.addStretch(1)
+    for button in buttons:
+        if button is None:
+            row.addStretch(1)
+        else:
+            row.addWidget(button)
+    layout = QVBoxLayout(holder)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.addWidget(panel, 1)
+    layout.addLayout(row)
+    return holder
 
 
 class FormGrid(QWidget):
