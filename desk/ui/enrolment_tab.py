@@ -176,19 +176,14 @@ class EnrolmentTab(PersonTab):
         self._set_person(record)
         self.inputs.year.setFocus(Qt.FocusReason.OtherFocusReason)
 
-    def start_new(self, *, id_number: str = "", confirm: bool = True) -> None:
-        if confirm and not self.confirm_discard():
-            return
-        self.search.hide_results()
-        self.bar.clear_message()
+    def _clear_for_new(self) -> None:
         self._set_person(None)
         self.inputs.reset(ui_support.default_benefit_year(self.desk), self.desk.today())
-        if id_number:
-            self.form.id_number.setText(id_number)
-            self.form.touched.add("id_number")
-            self.form.name.setFocus(Qt.FocusReason.OtherFocusReason)
-        else:
-            self.form.id_number.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _prefill_id_number(self, id_number: str) -> None:
+        """The searched number counts as typed: the person form checks it at once."""
+        super()._prefill_id_number(id_number)
+        self.form.touched.add("id_number")
 
     def save(self) -> bool:
         """Register the person, or save the changes as a new version."""

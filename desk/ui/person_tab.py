@@ -9,7 +9,7 @@ Each tab keeps its own texts and its differences as small hooks (`_id_number_not
 
 from __future__ import annotations
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from desk.core.idnumber import IdNumberError, parse_id_number
@@ -95,6 +95,26 @@ class PersonTab(QWidget):
 
     def _start_over(self) -> None:
         self.start_new(confirm=False)
+
+    def start_new(self, *, id_number: str = "", confirm: bool = True) -> None:
+        """An empty `self.form` (`_clear_for_new`), or one holding the ID number searched for, the keyboard on the
+        first field still to fill; asks first when typed input would be lost (unless `confirm` is False)."""
+        if confirm and not self.confirm_discard():
+            return
+        self.search.hide_results()
+        self.bar.clear_message()
+        self._clear_for_new()
+        if id_number:
+            self._prefill_id_number(id_number)
+            self.form.name.setFocus(Qt.FocusReason.OtherFocusReason)
+        else:
+            self.form.id_number.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _clear_for_new(self) -> None:
+        raise NotImplementedError
+
+    def _prefill_id_number(self, id_number: str) -> None:
+        self.form.id_number.setText(id_number)
 
     def has_unsaved_changes(self) -> bool:
         return False

@@ -187,21 +187,12 @@ class TransferTab(PersonTab):
             self.bar.show_warning(self.tr("该申请人已有在办的转移接续申请：查询号 {number}（{state}），请核对，避免重复受理。").format(
                 number=row["query_number"], state=row["state_name"]))
 
-    def start_new(self, *, id_number: str = "", confirm: bool = True) -> None:
-        if confirm and not self.confirm_discard():
-            return
-        self.search.hide_results()
-        self.bar.clear_message()
+    def _clear_for_new(self) -> None:
         self.person_id = None
         self._set_accepted(None)
         self.form.reset()
         self._note_applicant()
         self.pages.setCurrentIndex(0)
-        if id_number:
-            self.form.id_number.setText(id_number)
-            self.form.name.setFocus(Qt.FocusReason.OtherFocusReason)
-        else:
-            self.form.id_number.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _may_discard_on_escape(self) -> bool:
         """Esc starts over only on the accept page (the tracking and summary pages hold no input)."""
