@@ -5,13 +5,11 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
-    QAbstractItemView, QDialog, QDialogButtonBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QTableWidget,
-    QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget,
+    QAbstractItemView, QHBoxLayout, QHeaderView, QTableWidget, QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget,
 )
 
 from desk.services.ui_support import HistoryRow
-from desk.ui.errors import FieldErrors, MessageBar, run_action
-from desk.ui.widgets import FormGrid, action_button, hint_label
+from desk.ui.widgets import ReasonPrompt, action_button
 
 HISTORY_COLUMNS = ("年度", "险种", "应缴（元）", "待遇开始", "状态", "经办人/时间")
 VOUCHER_COLUMNS = ("凭证编号", "名称", "出具时间", "已打印")
@@ -126,41 +124,12 @@ class HistoryPanel(QTabWidget):
             self.reprint_requested.emit(number, title)
 
 
-class ReasonDialog(QDialog):
+class ReasonDialog(ReasonPrompt):
     """Asks why an enrolment is cancelled; `submit(reason)` is the service call, refusals stay in the dialog."""
 
     def __init__(self, description: str, submit, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.setWindowTitle(self.tr("作废参保登记"))
-        self.setMinimumWidth(520)
-        self._submit = submit
-        self.result_value = None
-        self.errors = FieldErrors()
-        self.bar = MessageBar()
-        self.reason = QLineEdit()
-        self.reason.setObjectName("reasonEdit")
-        self.reason.setPlaceholderText(self.tr("例如：证件号码录入错误，已重新登记"))
-        form = FormGrid(self.errors, label_width=80)
-        form.add_row(self.tr("作废原因"), self.reason, "reason", required=True)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("确认作废 (Enter)"))
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("取消 (Esc)"))
-        buttons.accepted.connect(self._accept)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        heading = QLabel(description)
-        heading.setWordWrap(True)
-        layout.addWidget(heading)
-        layout.addWidget(hint_label(self.tr("作废后记录保留并标为“已作废”，不能恢复；如需参保请重新办理登记。")))
-        layout.addWidget(self.bar)
-        layout.addWidget(form)
-        layout.addWidget(buttons)
-        self.reason.setFocus()
-
-    def _accept(self) -> None:
-        self.errors.clear()
-        ok, value = run_action(lambda: self._submit(self.reason.text()), bar=self.bar, fields=self.errors, parent=self)
-        self.adjustSize()
-        if ok:
-            self.result_value = value
-            self.accept()
+        super().__init__(
+            description, submit, parent, title=self.tr("作废参保登记"), width=520, object_name="reasonEdit",
+            placeholder=self.tr("例如：证件号码录入错误，已重新登记"), caption=self.tr("作废原因"),
+            confirm=self.tr("确认作废 (Enter)"),
+            note=self.tr("作废后记录保留并标为“已作废”，不能恢复；如需参保请重新办理登记。"))

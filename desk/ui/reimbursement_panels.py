@@ -10,15 +10,14 @@ from __future__ import annotations
 from PySide6.QtCore import QEvent, QObject, QStringListModel, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
-    QAbstractItemView, QCheckBox, QComboBox, QCompleter, QDialog, QDialogButtonBox, QGridLayout, QGroupBox,
-    QHBoxLayout, QHeaderView, QLabel, QLineEdit, QScrollArea, QStackedWidget, QTableWidget, QTableWidgetItem,
-    QVBoxLayout, QWidget,
+    QAbstractItemView, QCheckBox, QComboBox, QCompleter, QGridLayout, QGroupBox, QHBoxLayout, QHeaderView, QLabel,
+    QLineEdit, QScrollArea, QStackedWidget, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
 )
 
 from desk.services import reimbursement_ui_support as support
 from desk.services.context import Desk
-from desk.ui.errors import FieldErrors, MessageBar, run_action
-from desk.ui.widgets import FormGrid, action_button, hint_label, value_label
+from desk.ui.errors import FieldErrors, MessageBar
+from desk.ui.widgets import FormGrid, ReasonPrompt, action_button, hint_label, value_label
 
 CLAIM_FIELDS = ("date", "benefit", "level", "in_region", "disease", "procurement", "total", "fulamt_ownpay",
                 "preselfpay", "retired")
@@ -527,42 +526,13 @@ class SettlementsPanel(QGroupBox):
 # ------------------------------------------------------------------ reversal
 
 
-class ReversalDialog(QDialog):
+class ReversalDialog(ReasonPrompt):
     """Asks why a settlement is reversed; `submit(reason)` is the service call, refusals stay in the dialog."""
 
     def __init__(self, description: str, submit, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.setWindowTitle(self.tr("冲正结算"))
-        self.setMinimumWidth(640)
-        self._submit = submit
-        self.result_value = None
-        self.errors = FieldErrors()
-        self.bar = MessageBar()
-        self.reason = QLineEdit()
-        self.reason.setObjectName("reversalReasonEdit")
-        self.reason.setPlaceholderText(self.tr("例如：发票重复报销，已核实"))
-        form = FormGrid(self.errors, label_width=80)
-        form.add_row(self.tr("冲正原因"), self.reason, "reason", required=True)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("确认冲正 (Enter)"))
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("取消 (Esc)"))
-        buttons.accepted.connect(self._accept)
-        buttons.rejected.connect(self.reject)
-        heading = QLabel(description)
-        heading.setWordWrap(True)
-        layout = QVBoxLayout(self)
-        layout.addWidget(heading)
-        layout.addWidget(hint_label(self.tr("冲正后原结算保留，另记一笔金额为负数的冲正记录，并出具结算冲正凭证；"
-                                            "冲正须由记录该笔结算以外的审核员办理。")))
-        layout.addWidget(self.bar)
-        layout.addWidget(form)
-        layout.addWidget(buttons)
-        self.reason.setFocus()
-
-    def _accept(self) -> None:
-        self.errors.clear()
-        ok, value = run_action(lambda: self._submit(self.reason.text()), bar=self.bar, fields=self.errors, parent=self)
-        self.adjustSize()
-        if ok:
-            self.result_value = value
-            self.accept()
+        super().__init__(
+            description, submit, parent, title=self.tr("冲正结算"), width=640, object_name="reversalReasonEdit",
+            placeholder=self.tr("例如：发票重复报销，已核实"), caption=self.tr("冲正原因"),
+            confirm=self.tr("确认冲正 (Enter)"),
+            note=self.tr("冲正后原结算保留，另记一笔金额为负数的冲正记录，并出具结算冲正凭证；"
+                         "冲正须由记录该笔结算以外的审核员办理。"))

@@ -1,13 +1,16 @@
 """Small building blocks shared by the screens: labelled form rows with their error label,
-buttons that show their shortcut, read-only value labels."""
+buttons that show their shortcut, read-only value labels, the dialog asking for a reason."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QDialog, QDialogButtonBox, QGridLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QScrollArea, QVBoxLayout,
+    QWidget,
+)
 
-from desk.ui.errors import FieldErrors
+from desk.ui.errors import FieldErrors, MessageBar, run_action
 
 
 def tr(text: str) -> str:
@@ -139,3 +142,46 @@ class FormGrid(QWidget):
             self.grid.addWidget(holder, row + 1, 0, 1, -1)
             self._error_lines[row] = line
         return self._error_lines[row]
+
+
+class ReasonPrompt(QDialog):
+    """Asks why (one required line, field "reason"); `submit(reason)` is the service call, refusals stay in the dialog.
+
+    The texts are the caller's: `caption` labels the line, `confirm` is the OK button, `note` the hint above."""
+
+    def __init__(self, description: str, submit, parent: QWidget | None = None, *, title: str, width: int,
+                 object_name: str, placeholder: str, caption: str, confirm: str, note: str):
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.setMinimumWidth(width)
+        self._submit = submit
+        self.result_value = None
+        self.errors = FieldErrors()
+        self.bar = MessageBar()
+        self.reason = QLineEdit()
+        self.reason.setObjectName(object_name)
+        self.reason.setPlaceholderText(placeholder)
+        form = FormGrid(self.errors, label_width=80)
+        form.add_row(caption, self.reason, "reason", required=True)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(confirm)
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(tr("取消 (Esc)"))
+        buttons.accepted.connect(self._accept)
+        buttons.rejected.connect(self.reject)
+        heading = QLabel(description)
+        heading.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.addWidget(heading)
+        layout.addWidget(hint_label(note))
+        layout.addWidget(self.bar)
+        layout.addWidget(form)
+        layout.addWidget(buttons)
+        self.reason.setFocus()
+
+    def _accept(self) -> None:
+        self.errors.clear()
+        ok, value = run_action(lambda: self._submit(self.reason.text()), bar=self.bar, fields=self.errors, parent=self)
+        self.adjustSize()
+        if ok:
+            self.result_value = value
+            self.accept()
