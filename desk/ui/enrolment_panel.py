@@ -16,7 +16,7 @@ from desk.core.enrolment import Quote
 from desk.core.money import format_amount
 from desk.services.enrolment import PROVISIONAL_LABELS
 from desk.ui.errors import FieldErrors, MessageBar
-from desk.ui.widgets import FormGrid, hint_label, value_label
+from desk.ui.widgets import FormGrid, centred, hint_label, placeholder_label, value_label
 
 
 class EnrolmentInputs(QGroupBox):
@@ -99,11 +99,7 @@ class SummaryPanel(QGroupBox):
         super().__init__(parent)
         self.setTitle(self.tr("缴费与待遇"))
         self.bar = MessageBar()
-        self.placeholder = QLabel()
-        self.placeholder.setObjectName("summaryPlaceholder")
-        self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.placeholder.setWordWrap(True)
-        self.placeholder.setProperty("role", "hint")
+        self.placeholder = placeholder_label("summaryPlaceholder")
         self.stale = hint_label(self.tr("参保人信息有未保存的修改，下列结果按已保存的信息计算。"))
         self.stale.setProperty("role", "provisional")
         self.individual, self.individual_mark = value_label(), self._mark()
@@ -121,7 +117,7 @@ class SummaryPanel(QGroupBox):
         self.provisional_note = hint_label("")
         self.pack = hint_label("")
         self.stack = QStackedWidget()
-        self.stack.addWidget(self._placeholder_page())
+        self.stack.addWidget(centred(self.placeholder))
         self.stack.addWidget(self._values_page())
         layout = QVBoxLayout(self)
         layout.addWidget(self.bar)
@@ -134,14 +130,6 @@ class SummaryPanel(QGroupBox):
         mark.setToolTip(self.tr("该数值所依据的政策文件尚待确认"))
         mark.setVisible(False)
         return mark
-
-    def _placeholder_page(self) -> QWidget:
-        page = QWidget()
-        layout = QVBoxLayout(page)
-        layout.addStretch(1)
-        layout.addWidget(self.placeholder)
-        layout.addStretch(1)
-        return page
 
     def _values_page(self) -> QWidget:
         page = QWidget()

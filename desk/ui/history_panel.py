@@ -5,27 +5,18 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
-    QAbstractItemView, QHBoxLayout, QHeaderView, QTableWidget, QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget,
+    QHBoxLayout, QTableWidget, QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget,
 )
 
 from desk.services.ui_support import HistoryRow
-from desk.ui.widgets import ReasonPrompt, action_button
+from desk.ui.widgets import ReasonPrompt, action_button, read_only_table
 
 HISTORY_COLUMNS = ("年度", "险种", "应缴（元）", "待遇开始", "状态", "经办人/时间")
 VOUCHER_COLUMNS = ("凭证编号", "名称", "出具时间", "已打印")
 
 
 def _table(columns) -> QTableWidget:
-    table = QTableWidget(0, len(columns))
-    table.setHorizontalHeaderLabels(list(columns))
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    table.setAlternatingRowColors(True)
-    table.verticalHeader().setVisible(False)
-    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    table.horizontalHeader().setStretchLastSection(True)
-    return table
+    return read_only_table(list(columns))
 
 
 def _item(text: str, key=None, *, greyed: bool = False) -> QTableWidgetItem:

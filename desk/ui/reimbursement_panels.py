@@ -17,7 +17,9 @@ from PySide6.QtWidgets import (
 from desk.services import reimbursement_ui_support as support
 from desk.services.context import Desk
 from desk.ui.errors import FieldErrors, MessageBar
-from desk.ui.widgets import FormGrid, ReasonPrompt, action_button, hint_label, value_label
+from desk.ui.widgets import (
+    FormGrid, ReasonPrompt, action_button, centred, hint_label, placeholder_label, value_label,
+)
 
 CLAIM_FIELDS = ("date", "benefit", "level", "in_region", "disease", "procurement", "total", "fulamt_ownpay",
                 "preselfpay", "retired")
@@ -300,11 +302,7 @@ class ResultPanel(QGroupBox):
         super().__init__(parent)
         self.setTitle(self.tr("计算结果"))
         self.bar = MessageBar()
-        self.placeholder = QLabel()
-        self.placeholder.setObjectName("resultPlaceholder")
-        self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.placeholder.setWordWrap(True)
-        self.placeholder.setProperty("role", "hint")
+        self.placeholder = placeholder_label("resultPlaceholder")
         self.recorded = MessageBar()
         self.status = QLabel()
         self.status.setObjectName("statusLabel")
@@ -321,20 +319,12 @@ class ResultPanel(QGroupBox):
         self.steps.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.steps.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.stack = QStackedWidget()
-        self.stack.addWidget(self._placeholder_page())
+        self.stack.addWidget(centred(self.placeholder))
         self.stack.addWidget(self._values_page())
         layout = QVBoxLayout(self)
         layout.addWidget(self.bar)
         layout.addWidget(self.stack, 1)
         self.show_placeholder(self.tr("查询参保人后填写费用，结果随输入即时计算"))
-
-    def _placeholder_page(self) -> QWidget:
-        page = QWidget()
-        layout = QVBoxLayout(page)
-        layout.addStretch(1)
-        layout.addWidget(self.placeholder)
-        layout.addStretch(1)
-        return page
 
     def _amount_cell(self, key: str, caption: str) -> QWidget:
         cell = QWidget()

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QTableWidget, QTableWidgetItem, QVBoxLayout,
-    QWidget,
+    QHBoxLayout, QLabel, QLineEdit, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
 )
 
 from desk.core.idnumber import mask_id_number
-from desk.ui.widgets import action_button, error_label
+from desk.ui.widgets import action_button, error_label, read_only_table
 
 RESULT_COLUMNS = ("姓名", "证件号码", "性别", "出生日期", "电话")
 
@@ -41,16 +40,7 @@ class SearchPanel(QWidget):
         self.show_results([], "")
 
     def _make_table(self) -> QTableWidget:
-        table = QTableWidget(0, len(RESULT_COLUMNS))
-        table.setObjectName("searchResults")
-        table.setHorizontalHeaderLabels([self.tr(title) for title in RESULT_COLUMNS])
-        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        table.setAlternatingRowColors(True)
-        table.verticalHeader().setVisible(False)
-        table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        table.horizontalHeader().setStretchLastSection(True)
+        table = read_only_table([self.tr(title) for title in RESULT_COLUMNS], "searchResults")
         table.setToolTip(self.tr("↑↓ 选择，Enter 或双击打开"))
         return table
 

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 
 from desk.services.transfer_ui_support import TrackingRow
 from desk.ui.errors import FieldErrors
-from desk.ui.widgets import FormGrid, action_button, hint_label, shortcut
+from desk.ui.widgets import FormGrid, action_button, hint_label, read_only_table, shortcut
 
 TRACKING_COLUMNS = ("查询号", "申请人", "方向", "转出地 → 转入地", "状态", "受理日期", "承诺办结日期", "时限", "受理人")
 EVENT_COLUMNS = ("时间", "经办人", "原状态", "新状态", "说明")
@@ -40,17 +40,7 @@ def tr(text: str) -> str:
 
 
 def make_table(columns, name: str) -> QTableWidget:
-    table = QTableWidget(0, len(columns))
-    table.setObjectName(name)
-    table.setHorizontalHeaderLabels([tr(title) for title in columns])
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    table.setAlternatingRowColors(True)
-    table.verticalHeader().setVisible(False)
-    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    table.horizontalHeader().setStretchLastSection(True)
-    return table
+    return read_only_table([tr(title) for title in columns], name)
 
 
 def _item(text: str, key=None) -> QTableWidgetItem:

@@ -6,8 +6,8 @@ from __future__ import annotations
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QDialog, QDialogButtonBox, QGridLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QScrollArea, QVBoxLayout,
-    QWidget,
+    QAbstractItemView, QDialog, QDialogButtonBox, QGridLayout, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
+    QPushButton, QScrollArea, QTableWidget, QVBoxLayout, QWidget,
 )
 
 from desk.ui.errors import FieldErrors, MessageBar, run_action
@@ -37,6 +37,43 @@ def value_label(parent: QWidget | None = None, role: str = "value") -> QLabel:
     label.setProperty("role", role)
     label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     return label
+
+
+def placeholder_label(object_name: str, parent: QWidget | None = None) -> QLabel:
+    """The centred, wrapping hint a panel shows until it has something to show."""
+    label = QLabel(parent)
+    label.setObjectName(object_name)
+    label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+    label.setWordWrap(True)
+    label.setProperty("role", "hint")
+    return label
+
+
+def centred(widget: QWidget) -> QWidget:
+    """A page holding `widget` in its vertical middle."""
+    page = QWidget()
+    layout = QVBoxLayout(page)
+    layout.addStretch(1)
+    layout.addWidget(widget)
+    layout.addStretch(1)
+    return page
+
+
+def read_only_table(headers: list[str], name: str = "") -> QTableWidget:
+    """A list to choose from: not editable, one whole row selected at a time, columns sized to their contents
+    and the last one taking the rest; `headers` are shown as given (already translated)."""
+    table = QTableWidget(0, len(headers))
+    if name:
+        table.setObjectName(name)
+    table.setHorizontalHeaderLabels(headers)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setAlternatingRowColors(True)
+    table.verticalHeader().setVisible(False)
+    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    table.horizontalHeader().setStretchLastSection(True)
+    return table
 
 
 def action_button(text: str, shortcut: str | None = None, tooltip: str | None = None, parent=None) -> QPushButton:
