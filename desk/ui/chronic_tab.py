@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
-    QHBoxLayout, QLabel, QSplitter, QStackedWidget, QTabBar, QVBoxLayout, QWidget,
+    QHBoxLayout, QLabel, QStackedWidget, QTabBar, QVBoxLayout, QWidget,
 )
 
 from desk.core.filing import REJECTION_REASONS, TERMINATION_REASONS
@@ -26,7 +26,7 @@ from desk.ui.errors import FieldErrors, MessageBar, run_action
 from desk.ui.pdf_preview import PdfPreviewDialog
 from desk.ui.person_tab import PersonTab
 from desk.ui.search_panel import SearchPanel
-from desk.ui.widgets import action_button, error_label, scrolling, shortcut
+from desk.ui.widgets import action_button, error_label, scrolling, shortcut, split_pair
 
 APPLICATION_FIELDS = ("disease", "materials", "person", *AGENT_FIELDS)
 WORK_PAGE, REMINDER_PAGE = 0, 1
@@ -97,13 +97,7 @@ class ChronicTab(PersonTab):
         buttons.addStretch(1)
         buttons.addWidget(self.accept_button)
         right_layout.addLayout(buttons)
-        workspace = QSplitter(Qt.Orientation.Horizontal)
-        workspace.addWidget(self.filings)
-        workspace.addWidget(right)
-        workspace.setStretchFactor(0, 2)
-        workspace.setStretchFactor(1, 1)
-        workspace.setSizes([1000, 480])
-        workspace.setChildrenCollapsible(False)
+        workspace = split_pair(Qt.Orientation.Horizontal, self.filings, right, stretch=(2, 1), sizes=[1000, 480])
         work = QVBoxLayout(self.work_page)
         work.setContentsMargins(0, 4, 0, 0)
         work.addWidget(self.search)

@@ -7,7 +7,7 @@ policy arithmetic.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QGroupBox, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGroupBox, QVBoxLayout, QWidget
 
 from desk.core.idnumber import mask_id_number
 from desk.services import enrolment, persons, ui_support
@@ -19,7 +19,7 @@ from desk.ui.pdf_preview import PdfPreviewDialog
 from desk.ui.person_form import PersonForm
 from desk.ui.person_tab import PersonTab
 from desk.ui.search_panel import SearchPanel
-from desk.ui.widgets import action_button, scrolling, shortcut, with_buttons
+from desk.ui.widgets import action_button, scrolling, shortcut, split_pair, with_buttons
 
 QUOTE_DEBOUNCE_MS = 150
 ENROLMENT_FIELDS = ("year", "paid_on", "newborn", "employee_ended_on", "arrears_years")
@@ -64,21 +64,12 @@ class EnrolmentTab(PersonTab):
         right_layout.setContentsMargins(0, 0, 0, 0)
         right_layout.addWidget(self.inputs)
         right_layout.addWidget(self.summary, 1)
-        workspace = QSplitter(Qt.Orientation.Horizontal)
-        workspace.addWidget(with_buttons(scrolling(self.person_box), [self.save_button]))
-        workspace.addWidget(with_buttons(scrolling(right), [None, self.certificate_button, self.enrol_button]))
-        workspace.setStretchFactor(0, 3)
-        workspace.setStretchFactor(1, 2)
-        workspace.setSizes([920, 540])
-        workspace.setChildrenCollapsible(False)
+        workspace = split_pair(Qt.Orientation.Horizontal,
+                               with_buttons(scrolling(self.person_box), [self.save_button]),
+                               with_buttons(scrolling(right), [None, self.certificate_button, self.enrol_button]),
+                               stretch=(3, 2), sizes=[920, 540])
         self.history.setMinimumHeight(120)
-        vertical = QSplitter(Qt.Orientation.Vertical)
-        vertical.addWidget(workspace)
-        vertical.addWidget(self.history)
-        vertical.setStretchFactor(0, 1)
-        vertical.setStretchFactor(1, 0)
-        vertical.setSizes([760, 160])
-        vertical.setChildrenCollapsible(False)
+        vertical = split_pair(Qt.Orientation.Vertical, workspace, self.history, stretch=(1, 0), sizes=[760, 160])
         layout = QVBoxLayout(self)
         layout.setContentsMargins(10, 8, 10, 6)
         layout.addWidget(self.search)

@@ -18,7 +18,7 @@ Choices where the spec is silent:
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QMessageBox, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QMessageBox, QVBoxLayout, QWidget
 
 from desk.services import reimbursement
 from desk.services import reimbursement_ui_support as support
@@ -30,7 +30,7 @@ from desk.ui.reimbursement_panels import (
     CLAIM_FIELDS, ClaimForm, ResultPanel, ReversalDialog, SettlementsPanel, UsagePanel,
 )
 from desk.ui.search_panel import SearchPanel
-from desk.ui.widgets import action_button, scrolling, shortcut, with_buttons
+from desk.ui.widgets import action_button, scrolling, shortcut, split_pair, with_buttons
 
 PREVIEW_DEBOUNCE_MS = 200
 
@@ -79,28 +79,11 @@ class ReimbursementTab(PersonTab):
     # ------------------------------------------------------------------ layout
 
     def _lay_out(self) -> None:
-        workspace = QSplitter(Qt.Orientation.Horizontal)
-        workspace.addWidget(with_buttons(scrolling(self.form), [None, self.print_button, self.record_button]))
-        workspace.addWidget(self.result)
-        workspace.setStretchFactor(0, 2)
-        workspace.setStretchFactor(1, 3)
-        workspace.setSizes([600, 760])
-        workspace.setChildrenCollapsible(False)
-        records = QSplitter(Qt.Orientation.Horizontal)
-        records.addWidget(self.settlements)
-        records.addWidget(self.usage)
-        records.setStretchFactor(0, 3)
-        records.setStretchFactor(1, 2)
-        records.setSizes([760, 600])
-        records.setChildrenCollapsible(False)
+        claim = with_buttons(scrolling(self.form), [None, self.print_button, self.record_button])
+        workspace = split_pair(Qt.Orientation.Horizontal, claim, self.result, stretch=(2, 3), sizes=[600, 760])
+        records = split_pair(Qt.Orientation.Horizontal, self.settlements, self.usage, stretch=(3, 2), sizes=[760, 600])
         self.settlements.setMinimumHeight(130)
-        vertical = QSplitter(Qt.Orientation.Vertical)
-        vertical.addWidget(workspace)
-        vertical.addWidget(records)
-        vertical.setStretchFactor(0, 1)
-        vertical.setStretchFactor(1, 0)
-        vertical.setSizes([560, 250])
-        vertical.setChildrenCollapsible(False)
+        vertical = split_pair(Qt.Orientation.Vertical, workspace, records, stretch=(1, 0), sizes=[560, 250])
         layout = QVBoxLayout(self)
         layout.setContentsMargins(10, 8, 10, 6)
         layout.addWidget(self.search)

@@ -14,13 +14,13 @@ from datetime import date
 from PySide6.QtCore import QCoreApplication, QDate, QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
-    QAbstractItemView, QDateEdit, QHBoxLayout, QHeaderView, QLabel, QSplitter, QTableWidget, QTableWidgetItem,
+    QAbstractItemView, QDateEdit, QHBoxLayout, QHeaderView, QLabel, QTableWidget, QTableWidgetItem,
     QTabWidget, QVBoxLayout, QWidget,
 )
 
 from desk.services.transfer_ui_support import TrackingRow
 from desk.ui.errors import FieldErrors
-from desk.ui.widgets import FormGrid, action_button, hint_label, read_only_table, shortcut
+from desk.ui.widgets import FormGrid, action_button, hint_label, read_only_table, shortcut, split_pair
 
 TRACKING_COLUMNS = ("查询号", "申请人", "方向", "转出地 → 转入地", "状态", "受理日期", "承诺办结日期", "时限", "受理人")
 EVENT_COLUMNS = ("时间", "经办人", "原状态", "新状态", "说明")
@@ -114,13 +114,7 @@ class TrackingPanel(QWidget):
         top_layout.setContentsMargins(0, 0, 0, 0)
         top_layout.addWidget(self.table, 1)
         top_layout.addLayout(buttons)
-        split = QSplitter(Qt.Orientation.Vertical)
-        split.addWidget(top)
-        split.addWidget(self.details)
-        split.setStretchFactor(0, 3)
-        split.setStretchFactor(1, 1)
-        split.setSizes([330, 150])
-        split.setChildrenCollapsible(False)
+        split = split_pair(Qt.Orientation.Vertical, top, self.details, stretch=(3, 1), sizes=[330, 150])
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 6, 4, 4)
         layout.addWidget(self.counts)

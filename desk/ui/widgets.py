@@ -7,7 +7,7 @@ from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView, QDialog, QDialogButtonBox, QGridLayout, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
-    QPushButton, QScrollArea, QTableWidget, QVBoxLayout, QWidget,
+    QPushButton, QScrollArea, QSplitter, QTableWidget, QVBoxLayout, QWidget,
 )
 
 from desk.ui.errors import FieldErrors, MessageBar, run_action
@@ -100,6 +100,19 @@ def scrolling(widget: QWidget) -> QScrollArea:
     area.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes to the fields, never to the frame
     area.setWidget(widget)
     return area
+
+
+def split_pair(orientation: Qt.Orientation, first: QWidget, second: QWidget, *, stretch: tuple[int, int],
+               sizes: list[int]) -> QSplitter:
+    """Two panels side by side (or one above the other) that the clerk can resize but never collapse."""
+    split = QSplitter(orientation)
+    split.addWidget(first)
+    split.addWidget(second)
+    split.setStretchFactor(0, stretch[0])
+    split.setStretchFactor(1, stretch[1])
+    split.setSizes(sizes)
+    split.setChildrenCollapsible(False)
+    return split
 
 
 def with_buttons(panel: QWidget, buttons: list) -> QWidget:
