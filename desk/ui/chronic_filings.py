@@ -9,12 +9,11 @@ from html import escape
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
-    QAbstractItemView, QGroupBox, QHBoxLayout, QHeaderView, QLabel, QSplitter, QTableWidget, QTableWidgetItem,
-    QVBoxLayout, QWidget,
+    QGroupBox, QHBoxLayout, QLabel, QSplitter, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
 )
 
 from desk.services.chronic_ui_support import FilingDetail, FilingRow
-from desk.ui.widgets import action_button, hint_label
+from desk.ui.widgets import action_button, hint_label, read_only_table
 
 FILING_COLUMNS = ("受理号", "病种", "类别", "状态", "认定有效期", "受理", "审核")
 EVENT_COLUMNS = ("时间", "办理", "状态", "经办人", "说明")
@@ -23,18 +22,9 @@ STATE_COLOURS = {"approved": "#1e7a3a", "awaiting_materials": "#8a5a00", "reject
 
 
 def table(columns, name: str) -> QTableWidget:
-    widget = QTableWidget(0, len(columns))
-    widget.setObjectName(name)
-    widget.setHorizontalHeaderLabels(list(columns))
-    widget.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    widget.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    widget.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    widget.setAlternatingRowColors(True)
+    widget = read_only_table(list(columns), name)
     widget.setWordWrap(False)
     widget.setTabKeyNavigation(False)  # Tab leaves the table; ↑↓ choose the row
-    widget.verticalHeader().setVisible(False)
-    widget.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    widget.horizontalHeader().setStretchLastSection(True)
     return widget
 
 

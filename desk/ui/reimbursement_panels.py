@@ -10,15 +10,14 @@ from __future__ import annotations
 from PySide6.QtCore import QEvent, QObject, QStringListModel, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
-    QAbstractItemView, QCheckBox, QComboBox, QCompleter, QGridLayout, QGroupBox, QHBoxLayout, QHeaderView, QLabel,
-    QLineEdit, QScrollArea, QStackedWidget, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
+    QCheckBox, QComboBox, QCompleter, QGridLayout, QGroupBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QScrollArea, QStackedWidget, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
 )
 
 from desk.services import reimbursement_ui_support as support
 from desk.services.context import Desk
 from desk.ui.errors import FieldErrors, MessageBar
 from desk.ui.widgets import (
-    FormGrid, ReasonPrompt, action_button, centred, hint_label, placeholder_label, value_label,
+    FormGrid, ReasonPrompt, action_button, centred, hint_label, placeholder_label, read_only_table, value_label,
 )
 
 CLAIM_FIELDS = ("date", "benefit", "level", "in_region", "disease", "procurement", "total", "fulamt_ownpay",
@@ -61,19 +60,10 @@ def _amount_edit(object_name: str, placeholder: str) -> QLineEdit:
 
 
 def _table(columns, object_name: str) -> QTableWidget:
-    table = QTableWidget(0, len(columns))
-    table.setObjectName(object_name)
-    table.setHorizontalHeaderLabels(list(columns))
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    table.setAlternatingRowColors(True)
+    table = read_only_table(list(columns), object_name)
     table.setWordWrap(False)
     table.setTabKeyNavigation(False)  # Tab leaves the table (↑↓ move within it)
-    table.verticalHeader().setVisible(False)
     table.verticalHeader().setDefaultSectionSize(26)
-    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    table.horizontalHeader().setStretchLastSection(True)
     return table
 
 
