@@ -56,46 +56,42 @@ def cmd_idcard(args) -> int:
     return 0
 
 
+class _InputError(Exception):
+    """The input file could not be read as JSON; the message is the one stderr line."""
+
+
 def _read_json_input(source: str):
-    text = sys.stdin.read() if source == "-" else Path(source).read_text(encoding="utf-8")
-    return json.loads(text)
+    try:
+        text = sys.stdin.read() if source == "-" else Path(source).read_text(encoding="utf-8")
+        return json.loads(text)
+    except (FileNotFoundError, IsADirectoryError):
+        raise _InputError(f"(input): 找不到输入文件 {source}") from None
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        raise _InputError(f"(input): 输入不是有效的 JSON：{error}") from None
+
+
+def _json_command(source: str, compute) -> int:
+    """`desk quote` and `desk calc`: JSON in, JSON out; bad input exits 2 with one line on stderr."""
+    try:
+        result = compute(_read_json_input(source))
+    except _InputError as error:
+        return _fail_input(str(error))
+    except DeskError as error:
+        return _fail_input(_error_line(error))
+    _print_json(result)
+    return 0
 
 
 def cmd_quote(args) -> int:
-    from desk.core.packs import PackRegistry
-    from desk.resources import resource_path
     from desk.services.enrolment import quote_from_json
 
-    try:
-        data = _read_json_input(args.file)
-    except FileNotFoundError:
-        return _fail_input(f"(input): 找不到输入文件 {args.file}")
-    except (json.JSONDecodeError, UnicodeDecodeError) as error:
-        return _fail_input(f"(input): 输入不是有效的 JSON：{error}")
-    packs = PackRegistry.load_directory(resource_path("policies"))
-    try:
-        quote = quote_from_json(packs, data, date.today())
-    except DeskError as error:
-        return _fail_input(_error_line(error))
-    _print_json(quote.as_json())
-    return 0
+    return _json_command(args.file, lambda data: quote_from_json(_packs(), data, date.today()).as_json())
 
 
 def cmd_calc(args) -> int:
     from desk.services.reimbursement import calculate_json
 
-    try:
-        data = _read_json_input(args.file)
-    except FileNotFoundError:
-        return _fail_input(f"(input): 找不到输入文件 {args.file}")
-    except (json.JSONDecodeError, UnicodeDecodeError) as error:
-        return _fail_input(f"(input): 输入不是有效的 JSON：{error}")
-    try:
-        results = calculate_json(_packs(), data)
-    except DeskError as error:
-        return _fail_input(_error_line(error))
-    _print_json(results)
-    return 0
+    return _json_command(args.file, lambda data: calculate_json(_packs(), data))
 
 
 def _packs():
