@@ -15,6 +15,22 @@ _APPEND_ONLY = ("audit_log", "person_versions", "vouchers", "voucher_prints")
 _NEVER_DELETED = ("persons", "enrolments", "operators")
 
 
+def _never_deleted(db: sqlite_utils.Database, table: str) -> None:
+    db.execute(
+        f"CREATE TRIGGER {table}_no_delete BEFORE DELETE ON {table} "
+        f"BEGIN SELECT RAISE(ABORT, 'records in {table} are never deleted'); END"
+    )
+
+
+def _append_only(db: sqlite_utils.Database, table: str) -> None:
+    """Rows are only ever added: no update, no delete."""
+    db.execute(
+        f"CREATE TRIGGER {table}_no_update BEFORE UPDATE ON {table} "
+        f"BEGIN SELECT RAISE(ABORT, '{table} is append-only'); END"
+    )
+    _never_deleted(db, table)
+
+
 @migrations()
 def m001_initial_schema(db: sqlite_utils.Database) -> None:
     db.executescript(
@@ -145,15 +161,9 @@ def m001_initial_schema(db: sqlite_utils.Database) -> None:
         """
     )
     for table in _APPEND_ONLY:
-        db.execute(
-            f"CREATE TRIGGER {table}_no_update BEFORE UPDATE ON {table} "
-            f"BEGIN SELECT RAISE(ABORT, '{table} is append-only'); END"
-        )
-    for table in _APPEND_ONLY + _NEVER_DELETED:
-        db.execute(
-            f"CREATE TRIGGER {table}_no_delete BEFORE DELETE ON {table} "
-            f"BEGIN SELECT RAISE(ABORT, 'records in {table} are never deleted'); END"
-        )
+        _append_only(db, table)
+    for table in _NEVER_DELETED:
+        _never_deleted(db, table)
     db.execute(
         """
         CREATE TRIGGER enrolments_only_cancel BEFORE UPDATE ON enrolments
@@ -209,12 +219,6 @@ def m002_filings(db: sqlite_utils.Database) -> None:
             detail_json TEXT NOT NULL DEFAULT '{}'
         );
         CREATE INDEX filing_events_filing ON filing_events(filing_id);
-        CREATE TRIGGER filings_no_delete BEFORE DELETE ON filings
-        BEGIN SELECT RAISE(ABORT, 'records in filings are never deleted'); END;
-        CREATE TRIGGER filing_events_no_update BEFORE UPDATE ON filing_events
-        BEGIN SELECT RAISE(ABORT, 'filing_events is append-only'); END;
-        CREATE TRIGGER filing_events_no_delete BEFORE DELETE ON filing_events
-        BEGIN SELECT RAISE(ABORT, 'records in filing_events are never deleted'); END;
         CREATE TRIGGER filings_final_states BEFORE UPDATE ON filings
         WHEN OLD.state IN ('rejected', 'terminated')
           OR NEW.person_id IS NOT OLD.person_id OR NEW.disease_code IS NOT OLD.disease_code
@@ -222,6 +226,8 @@ def m002_filings(db: sqlite_utils.Database) -> None:
         BEGIN SELECT RAISE(ABORT, 'a decided filing is never changed'); END;
         """
     )
+    _never_deleted(db, "filings")
+    _append_only(db, "filing_events")
 
 
 AMOUNT_COLUMNS = (
@@ -265,12 +271,9 @@ def m003_settlements(db: sqlite_utils.Database) -> None:
         );
         CREATE INDEX settlements_person_year ON settlements(person_id, year);
         CREATE INDEX settlements_day ON settlements(created_at);
-        CREATE TRIGGER settlements_no_update BEFORE UPDATE ON settlements
-        BEGIN SELECT RAISE(ABORT, 'settlements is append-only'); END;
-        CREATE TRIGGER settlements_no_delete BEFORE DELETE ON settlements
-        BEGIN SELECT RAISE(ABORT, 'records in settlements are never deleted'); END;
         """
     )
+    _append_only(db, "settlements")
 
 
 @migrations()
@@ -288,12 +291,9 @@ def m004_holiday_schedules(db: sqlite_utils.Database) -> None:
             loaded_at TEXT NOT NULL
         );
         CREATE INDEX holiday_schedules_year ON holiday_schedules(year, id);
-        CREATE TRIGGER holiday_schedules_no_update BEFORE UPDATE ON holiday_schedules
-        BEGIN SELECT RAISE(ABORT, 'holiday_schedules is append-only'); END;
-        CREATE TRIGGER holiday_schedules_no_delete BEFORE DELETE ON holiday_schedules
-        BEGIN SELECT RAISE(ABORT, 'records in holiday_schedules are never deleted'); END;
         """
     )
+    _append_only(db, "holiday_schedules")
 
 
 @migrations()
@@ -341,18 +341,14 @@ def m005_transfers(db: sqlite_utils.Database) -> None:
             detail_json TEXT NOT NULL DEFAULT '{}'
         );
         CREATE INDEX transfer_events_transfer ON transfer_events(transfer_id);
-        CREATE TRIGGER transfers_no_delete BEFORE DELETE ON transfers
-        BEGIN SELECT RAISE(ABORT, 'records in transfers are never deleted'); END;
         CREATE TRIGGER transfers_final BEFORE UPDATE ON transfers
         WHEN OLD.state IN ('completed', 'returned') OR NEW.form_json IS NOT OLD.form_json
           OR NEW.query_number IS NOT OLD.query_number OR NEW.created_by IS NOT OLD.created_by
         BEGIN SELECT RAISE(ABORT, 'a finished transfer and its form are never changed'); END;
-        CREATE TRIGGER transfer_events_no_update BEFORE UPDATE ON transfer_events
-        BEGIN SELECT RAISE(ABORT, 'transfer_events is append-only'); END;
-        CREATE TRIGGER transfer_events_no_delete BEFORE DELETE ON transfer_events
-        BEGIN SELECT RAISE(ABORT, 'records in transfer_events are never deleted'); END;
         """
     )
+    _never_deleted(db, "transfers")
+    _append_only(db, "transfer_events")
 
 
 def apply_migrations(db: sqlite_utils.Database) -> None:
