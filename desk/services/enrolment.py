@@ -73,15 +73,25 @@ def quote_for_person(
 ) -> Quote:
     """What the person pays and from when benefits apply; nothing is written."""
     operator.require("person.search")
-    person_id = inputs.record_id(person_id, "person", "参保人")
+    person = _person(desk, person_id)
+    return _quote(desk, person, year=year, paid_on=paid_on, pack_id=pack_id, newborn=newborn,
+                  employee_ended_on=employee_ended_on, arrears_years=arrears_years)
+
+
+def _person(desk: Desk, person_id) -> dict:
+    person = person_store.get_person(desk.db, inputs.record_id(person_id, "person", "参保人"))
+    if person is None:
+        raise NotFound("没有找到这位参保人。")
+    return person
+
+
+def _quote(desk: Desk, person: dict, *, year, paid_on, pack_id, newborn, employee_ended_on, arrears_years) -> Quote:
+    """The quote for a person already read; every other input is checked here, once."""
     paid_on = inputs.day(paid_on, "paid_on", "缴费日期")
     employee_ended_on = inputs.optional_day(employee_ended_on, "employee_ended_on", "职工医保中断日期")
     newborn = inputs.flag(newborn, "newborn", "新生儿")
     if pack_id is not None:
         pack_id = inputs.text(pack_id, "pack", "政策包")
-    person = person_store.get_person(desk.db, person_id)
-    if person is None:
-        raise NotFound("没有找到这位参保人。")
     year = _check_year(year)
     pack = resident_pack(desk.packs, pack_id or desk.setting("default_pack"), year)
     request = QuoteRequest(
@@ -89,7 +99,7 @@ def quote_for_person(
         birth_date=date.fromisoformat(person["birth_date"]),
         paid_on=paid_on,
         groups=_person_groups(person),
-        last_enrolled_year=store.last_enrolled_year(desk.db, person_id, year),
+        last_enrolled_year=store.last_enrolled_year(desk.db, person["id"], year),
         newborn=newborn,
         employee_ended_on=employee_ended_on,
         arrears_years=_check_arrears(arrears_years),
@@ -129,19 +139,14 @@ def enrol(
 ) -> EnrolmentResult:
     """Record the enrolment and issue its receipt, in one transaction with its audit entry."""
     operator.require("enrolment.create")
-    person_id = inputs.record_id(person_id, "person", "参保人")
     paid_on = inputs.day(paid_on, "paid_on", "缴费日期")
     if paid_on > desk.today():
         raise ValidationError.single("paid_on", "future", "缴费日期不能晚于今天，请核对。")
     with desk.transaction():
-        person = person_store.get_person(desk.db, person_id)
-        if person is None:
-            raise NotFound("没有找到这位参保人。")
+        person = _person(desk, person_id)
         _refuse_double_enrolment(desk, person, _check_year(year))
-        quote = quote_for_person(
-            desk, operator, person_id=person_id, year=year, paid_on=paid_on, pack_id=pack_id,
-            newborn=newborn, employee_ended_on=employee_ended_on, arrears_years=arrears_years,
-        )
+        quote = _quote(desk, person, year=year, paid_on=paid_on, pack_id=pack_id, newborn=newborn,
+                       employee_ended_on=employee_ended_on, arrears_years=arrears_years)
         pack = desk.packs.get(quote.pack_id)
         row = _enrolment_row(desk, operator, person, pack, quote, paid_on)
         enrolment_id = store.insert_enrolment(desk.db, row)
@@ -266,9 +271,7 @@ def certificate_payload(desk: Desk, person: dict) -> dict:
 def issue_certificate(desk: Desk, operator: Operator, *, person_id: int) -> vouchers.IssuedVoucher:
     operator.require("voucher.print")
     with desk.transaction():
-        person = person_store.get_person(desk.db, person_id)
-        if person is None:
-            raise NotFound("没有找到这位参保人。")
+        person = _person(desk, person_id)
         issued = vouchers.issue(
             desk, operator, doc_type="enrolment_certificate", record_type="person", record_id=person_id,
             payload=certificate_payload(desk, person),
@@ -286,9 +289,7 @@ def record_external_enrolment(
     if scheme not in SCHEME_NAMES:
         raise ValidationError.single("scheme", "unknown", "险种只能是城乡居民医保或职工医保。")
     with desk.transaction():
-        person = person_store.get_person(desk.db, person_id)
-        if person is None:
-            raise NotFound("没有找到这位参保人。")
+        person = _person(desk, person_id)
         _refuse_double_enrolment(desk, person, _check_year(year))
         row = {
             "person_id": person_id, "scheme": scheme, "year": year, "region_code": region_code,
