@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import re
 from dataclasses import replace
 from datetime import datetime
 
@@ -20,6 +19,7 @@ from desk.vouchers.documents import (
 )
 from desk.vouchers.model import VoucherMeta
 from desk.vouchers.samples import SAMPLES
+from tests.vouchers.pdf_helpers import compact, fields_by_label, page_size, pdf_pages, pdf_text
 
 FULL_ID = "532923198506014529"
 MASKED_ID = "532923********4529"
@@ -94,28 +94,6 @@ def rejection_payload() -> dict:
                    "phone": "0872-2125000"},
         "pack_id": "dali-resident-2025", "pack_version": "2025.1",
     }
-
-
-def pdf_pages(pdf: bytes) -> list[str]:
-    return [page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages]
-
-
-def pdf_text(pdf: bytes) -> str:
-    return "\n".join(pdf_pages(pdf))
-
-
-def compact(text: str) -> str:
-    """Without whitespace, so a value wrapped over two lines still matches."""
-    return re.sub(r"\s+", "", text)
-
-
-def page_size(pdf: bytes, index: int = 0) -> tuple[float, float]:
-    box = PdfReader(io.BytesIO(pdf)).pages[index].mediabox
-    return float(box.width), float(box.height)
-
-
-def fields_by_label(doc) -> dict:
-    return {field.label: field for section in doc.sections for field in section.fields}
 
 
 def between(text: str, start: str, end: str) -> str:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import copy
 import io
-import re
 from dataclasses import replace
 from datetime import datetime
 
@@ -24,6 +23,7 @@ from desk.vouchers.fonts import register_reportlab_font
 from desk.vouchers.model import VoucherMeta
 from desk.vouchers.samples import SAMPLES, write_samples
 from desk.vouchers.settlement_documents import amount_in_words
+from tests.vouchers.pdf_helpers import between, compact, pdf_pages, pdf_text
 
 FULL_ID = "532923198506014529"
 MASKED_ID = "532923********4529"
@@ -127,30 +127,12 @@ def reversal_payload() -> dict:
     }
 
 
-def pdf_pages(pdf: bytes) -> list[str]:
-    return [page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages]
-
-
-def pdf_text(pdf: bytes) -> str:
-    return "\n".join(pdf_pages(pdf))
-
-
-def compact(text: str) -> str:
-    """Without whitespace, so a value wrapped over two lines still matches."""
-    return re.sub(r"\s+", "", text)
-
-
 def page_sizes(pdf: bytes) -> list[tuple[float, float]]:
     return [(float(page.mediabox.width), float(page.mediabox.height)) for page in PdfReader(io.BytesIO(pdf)).pages]
 
 
 def statement_text(payload: dict, meta) -> str:
     return pdf_text(render_voucher("settlement_statement", payload, meta))
-
-
-def between(text: str, start: str, end: str) -> str:
-    head = text.index(start) + len(start)
-    return text[head:text.index(end, head)]
 
 
 # --------------------------------------------------------------------------- 医疗费用结算单

@@ -17,6 +17,7 @@ from desk.vouchers.fonts import register_reportlab_font
 from desk.vouchers.model import VoucherMeta
 from desk.vouchers.samples import SAMPLES
 from desk.vouchers.transfer_documents import TICKED, UNTICKED
+from tests.vouchers.pdf_helpers import between, pdf_pages, pdf_text
 
 FULL_ID = "530102198807151239"
 MASKED_ID = "530102********1239"
@@ -93,14 +94,6 @@ def cross_province(payload: dict) -> dict:
     return payload
 
 
-def pdf_pages(pdf: bytes) -> list[str]:
-    return [page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages]
-
-
-def pdf_text(pdf: bytes) -> str:
-    return "\n".join(pdf_pages(pdf))
-
-
 def compact(text: str) -> str:
     """Without whitespace (the no-break spaces of an empty box too), so a wrapped value still matches."""
     return re.sub(r"\s+", "", text)
@@ -116,11 +109,6 @@ def form_text(payload: dict, meta) -> str:
 
 def receipt_text(payload: dict, meta) -> str:
     return compact(pdf_text(render_voucher("transfer_receipt", payload, meta)))
-
-
-def between(text: str, start: str, end: str) -> str:
-    head = text.index(start) + len(start)
-    return text[head:text.index(end, head)]
 
 
 # --------------------------------------------------------------------------- 申请登记表

@@ -26,6 +26,7 @@ from desk.vouchers.documents import (
 from desk.vouchers.fonts import FONT_NAME, font_file, register_reportlab_font
 from desk.vouchers.model import VoucherMeta
 from desk.vouchers.samples import SAMPLES, write_samples
+from tests.vouchers.pdf_helpers import compact, fields_by_label, page_size, pdf_pages, pdf_text
 
 FULL_ID = "532901199001011234"
 MASKED_ID = "532901********1234"
@@ -81,28 +82,6 @@ def certificate_payload() -> dict:
         "periods": [period(2024), period(2025, 7, "暂停参保")],
         "as_of": "2026-03-10",
     }
-
-
-def pdf_pages(pdf: bytes) -> list[str]:
-    return [page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages]
-
-
-def pdf_text(pdf: bytes) -> str:
-    return "\n".join(pdf_pages(pdf))
-
-
-def compact(text: str) -> str:
-    """Without whitespace, so a value wrapped over two lines still matches."""
-    return re.sub(r"\s+", "", text)
-
-
-def page_size(pdf: bytes, index: int = 0) -> tuple[float, float]:
-    box = PdfReader(io.BytesIO(pdf)).pages[index].mediabox
-    return float(box.width), float(box.height)
-
-
-def fields_by_label(doc) -> dict:
-    return {field.label: field for section in doc.sections for field in section.fields}
 
 
 # --------------------------------------------------------------------------- the receipt
