@@ -7,6 +7,7 @@ that failed); 2 bad input (one line on stderr naming the field, nothing on stdou
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import sys
 from datetime import date
@@ -62,7 +63,7 @@ class _InputError(Exception):
 
 def _read_json_input(source: str):
     try:
-        text = sys.stdin.read() if source == "-" else Path(source).read_text(encoding="utf-8")
+        text = sys.stdin.read() if source == "-" else Path(source).read_text(encoding="utf-8-sig")
         return json.loads(text)
     except (FileNotFoundError, IsADirectoryError):
         raise _InputError(f"(input): 找不到输入文件 {source}") from None
@@ -276,7 +277,23 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def use_utf8_streams() -> None:
+    """UTF-8 in and out whatever the console code page: piped on a Chinese Windows, Python would
+    use the ANSI code page (GBK), and under cp1252 printing Chinese crashes. Input may carry the
+    BOM that Windows tools write."""
+    for stream, encoding, errors in (
+        (sys.stdout, "utf-8", "replace"), (sys.stderr, "utf-8", "backslashreplace"), (sys.stdin, "utf-8-sig", "strict"),
+    ):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            try:
+                reconfigure(encoding=encoding, errors=errors)
+            except (ValueError, io.UnsupportedOperation):  # already read from, or not a text file
+                pass
+
+
 def main(argv: list[str] | None = None) -> int:
+    use_utf8_streams()
     parser = build_parser()
     args = parser.parse_args(argv)
     if getattr(args, "db_sub", None):

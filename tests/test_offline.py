@@ -64,5 +64,6 @@ def test_cli_process_with_sockets_disabled(tmp_path):
     )
     number = make_id_number("532901", date(1990, 1, 1), 123)
     for args in (["idcard", number], ["print-samples", str(tmp_path / "samples")]):
-        done = subprocess.run([sys.executable, "-c", guard, *args], capture_output=True, text=True, timeout=120)
+        done = subprocess.run([sys.executable, "-c", guard, *args], capture_output=True, text=True, encoding="utf-8",
+                              timeout=120)
         assert done.returncode == 0, done.stderr

@@ -12,7 +12,7 @@ from desk.core.idnumber import make_id_number
 
 def run(*args, stdin: str | None = None):
     return subprocess.run(
-        [sys.executable, "-m", "desk", *args], input=stdin, capture_output=True, text=True, timeout=120
+        [sys.executable, "-m", "desk", *args], input=stdin, capture_output=True, text=True, encoding="utf-8", timeout=120
     )
 
 

@@ -196,7 +196,7 @@ def test_the_first_login_of_the_day_takes_a_backup_in_the_background(qtbot, desk
 def test_the_start_up_seam_reports_when_the_login_window_is_shown(tmp_path):
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "DESK_BENCH_STARTUP": "1", "DESK_BENCH_T0": repr(time.time())}
     done = subprocess.run([sys.executable, "-m", "desk", "--db", str(tmp_path / "fresh.db")], env=env, cwd=REPO,
-                          capture_output=True, text=True, timeout=60)
+                          capture_output=True, text=True, encoding="utf-8", timeout=60)
     assert done.returncode == 0, done.stderr
     [line] = [line for line in done.stdout.splitlines() if line.startswith("login-window-shown ")]
     assert 0 < float(line.split()[1]) < 30

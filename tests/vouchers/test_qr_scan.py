@@ -20,5 +20,5 @@ def test_the_printed_qr_code_scans_back(tmp_path, doc_type):
     pdf.write_bytes(render_voucher(doc_type, payload, meta))
     subprocess.run(["pdftoppm", "-r", "150", "-png", "-f", "1", "-l", "1", str(pdf), str(tmp_path / "page")], check=True)
     [image] = tmp_path.glob("page*.png")
-    scanned = subprocess.run(["zbarimg", "-q", "--raw", str(image)], capture_output=True, text=True)
+    scanned = subprocess.run(["zbarimg", "-q", "--raw", str(image)], capture_output=True, text=True, encoding="utf-8")
     assert scanned.stdout.strip() == f"{meta.number}|{meta.code}"

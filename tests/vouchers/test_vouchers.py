@@ -331,5 +331,5 @@ def test_write_samples(tmp_path):
 
 def test_model_does_not_import_reportlab():
     code = "import sys, desk.vouchers.model; print(any(m.startswith('reportlab') for m in sys.modules))"
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, encoding="utf-8", check=True)
     assert result.stdout.strip() == "False"
