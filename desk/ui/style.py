@@ -9,11 +9,18 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtGui import QColor, QFont, QFontDatabase, QPalette
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QToolTip
 
 FONT_POINT_SIZE = 11
 SYSTEM_FONT_FALLBACK = Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
 _registered: dict[str, str] = {}
+# Platform themes keep fonts of their own for these classes (Windows: item views, headers, the
+# status bar, menus, tooltips, message boxes), which win over app.setFont() alone; Qt refills
+# them from the theme whenever the style changes, setting a style sheet included.
+FONT_CLASSES = (
+    "QAbstractItemView", "QHeaderView", "QStatusBar", "QTableView", "QTreeView", "QListView", "QMenu", "QMenuBar",
+    "QToolTip", "QTipLabel", "QMessageBox",
+)
 
 ACCENT = "#1f5f99"
 STYLE_SHEET = f"""
@@ -85,10 +92,18 @@ def apply_look(app: QApplication) -> None:
     family = register_font()
     font = QFont(family) if family else QFont()
     font.setPointSize(FONT_POINT_SIZE)
-    app.setFont(font)
     palette = app.palette()
     palette.setColor(QPalette.ColorRole.Highlight, QColor(ACCENT))
     palette.setColor(QPalette.ColorRole.Window, QColor("#f6f7f9"))
     app.setPalette(palette)
     app.setStyleSheet(STYLE_SHEET)
+    use_font_everywhere(font)  # after the style sheet: setting it refills the class fonts from the theme
     app.setProperty("desk_look_applied", True)
+
+
+def use_font_everywhere(font: QFont) -> None:
+    """The application font, also for the classes a platform theme gives fonts of their own."""
+    QApplication.setFont(font)
+    for class_name in FONT_CLASSES:
+        QApplication.setFont(font, class_name)
+    QToolTip.setFont(font)

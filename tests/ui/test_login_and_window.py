@@ -138,3 +138,35 @@ def test_the_bundled_font_is_the_application_font(qtbot, desk, staff, open_windo
     assert family and "WenQuanYi" in family
     font = QApplication.font()
     assert (font.family(), font.pointSize()) == (family, FONT_POINT_SIZE)
+
+
+def test_tables_and_the_status_bar_use_the_app_font(qtbot, desk, staff, open_window):
+    """A platform theme keeps its own fonts for item views, headers, the status bar, menus and
+    tooltips (Windows does): apply_look sets the bundled font for each of those classes too."""
+    from PySide6.QtGui import QFont, QGuiApplication
+    from PySide6.QtWidgets import QHeaderView, QLabel, QMenu, QStatusBar, QTableView, QToolTip
+
+    from desk.ui.style import FONT_CLASSES, FONT_POINT_SIZE, register_font, use_font_everywhere
+
+    window = open_window(staff.clerk)
+    expected = (register_font(), FONT_POINT_SIZE)
+    tables = window.findChildren(QTableView)
+    assert tables
+    for table in tables:
+        assert (table.font().family(), table.font().pointSize()) == expected, table.objectName()
+        header = table.horizontalHeader()
+        assert (header.font().family(), header.font().pointSize()) == expected
+    status_bar = window.statusBar()
+    assert (status_bar.font().family(), status_bar.font().pointSize()) == expected
+    labels = status_bar.findChildren(QLabel)
+    assert labels and all(label.font().family() == expected[0] for label in labels)
+    menu = QMenu(window)
+    assert (menu.font().family(), QToolTip.font().family()) == (expected[0], expected[0])
+    assert {QHeaderView.__name__, QStatusBar.__name__, "QAbstractItemView", "QMenu", "QToolTip"} <= set(FONT_CLASSES)
+    app_font = QApplication.font()
+    try:  # set for each class, not only inherited: they keep it when the application font alone changes
+        QGuiApplication.setFont(QFont("Serif", 7))
+        for class_name in FONT_CLASSES:
+            assert (QApplication.font(class_name).family(), QApplication.font(class_name).pointSize()) == expected, class_name
+    finally:
+        use_font_everywhere(app_font)
