@@ -9,6 +9,7 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from urllib.parse import quote
 
 from desk.core.errors import DeskError
 from desk.services.context import Desk, Operator
@@ -45,9 +46,20 @@ def list_backups(db_path: Path) -> list[BackupFile]:
     return sorted(found, key=lambda item: item.taken_at, reverse=True)
 
 
+def read_only_uri(path: Path | str) -> str:
+    """An SQLite URI opening `path` read-only. The path is percent-encoded: a '#' or '%' in a folder
+    name would otherwise cut or change it (and drop `mode=ro`, creating an empty database there).
+    Drive paths become file:///C:/..., UNC paths file:////server/share/..."""
+    return uri_of_posix_path(Path(path).absolute().as_posix()) + "?mode=ro"
+
+
+def uri_of_posix_path(posix: str) -> str:
+    return "file://" + ("" if posix.startswith("/") else "/") + quote(posix, safe="/:")
+
+
 def file_is_sound(path: Path) -> bool:
     try:
-        connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        connection = sqlite3.connect(read_only_uri(path), uri=True)
     except sqlite3.Error:
         return False
     try:
@@ -111,7 +123,7 @@ def restore(db_path: Path, backup_file: Path, *, now: datetime | None = None) ->
     aside = db_path.with_name(f"{db_path.stem}.before-restore-{stamp}{db_path.suffix}")
     if db_path.exists():
         _move_with_wal(db_path, aside)
-    source = sqlite3.connect(f"file:{backup_file}?mode=ro", uri=True)
+    source = sqlite3.connect(read_only_uri(backup_file), uri=True)
     try:
         _copy_online(source, db_path)
     finally:

@@ -66,3 +66,29 @@ def test_daily_backup_is_due_once_a_day(desk, staff, clock):
     assert not backup.daily_backup_due(desk)
     clock.moment += timedelta(days=1)
     assert backup.daily_backup_due(desk)
+
+
+def test_backup_and_restore_in_a_folder_whose_name_is_no_plain_uri(tmp_path, clock):
+    """Spaces, Chinese, "#" and "%" in the folder name (all allowed on Windows too)."""
+    from desk.services import operators
+
+    folder = tmp_path / "数据 目录 #2 100%"
+    folder.mkdir()
+    desk = Desk.open(folder / "desk.db", clock=clock)
+    admin = operators.create_first_administrator(desk, username="admin", display_name="赵管理", password="Admin2026")
+    taken = backup.backup(desk, admin)
+    assert backup.file_is_sound(taken.path)
+    path = desk.path
+    desk.close()
+    backup.restore(path, taken.path)
+    assert len(snapshot(path)["operators"]) == 1
+    assert [entry.name for entry in tmp_path.iterdir()] == [folder.name]  # no stray database beside it
+
+
+@pytest.mark.parametrize("posix, uri", [
+    ("/home/李娜/数据 目录/x.db", "file:///home/%E6%9D%8E%E5%A8%9C/%E6%95%B0%E6%8D%AE%20%E7%9B%AE%E5%BD%95/x.db"),
+    ("C:/Users/clerk/#2 100%/x.db", "file:///C:/Users/clerk/%232%20100%25/x.db"),  # a Windows drive path
+    ("//server/share/desk.db", "file:////server/share/desk.db"),  # a UNC path: empty authority
+])
+def test_sqlite_uris_of_paths(posix, uri):
+    assert backup.uri_of_posix_path(posix) == uri
