@@ -9,6 +9,13 @@ deallocating None" - after a few thousand calls, i.e. minutes of a clerk's work.
 `guard_none_refcount()` detects the leak with a probe (so it switches itself off once the
 binding is fixed or on Python >= 3.12) and then raises None's count once by a margin that
 no day of work can use up. None is never freed anyway, so the extra count costs nothing.
+
+Python 3.12.0 (the interpreter of the Windows build) with shiboken's import hook: the hook asks
+for the source of every module imported after PySide6, and `repr()` of a module whose loader
+has no `_path` raises AttributeError on 3.12.0 (CPython issue 112414, fixed in 3.12.1). six's
+`six.moves` (imported by python-dateutil, imported by sqlite-utils) is such a module, so the GUI
+died at start. `patch_six_module_repr()` gives six's importer an empty `_path`, which is all the
+3.12.0 repr reads; it is applied before PySide6 is imported.
 """
 
 from __future__ import annotations
@@ -16,7 +23,24 @@ from __future__ import annotations
 import ctypes
 import sys
 
-from PySide6.QtCore import QObject
+
+def patch_six_module_repr() -> bool:
+    """Python 3.12.0 only: let repr(six.moves) work (CPython issue 112414)."""
+    if sys.version_info[:3] != (3, 12, 0):
+        return False
+    try:
+        import six
+    except ImportError:
+        return False
+    importer = getattr(six, "_SixMetaPathImporter", None)
+    if importer is not None and not hasattr(importer, "_path"):
+        importer._path = ()
+    return True
+
+
+patch_six_module_repr()
+
+from PySide6.QtCore import QObject  # noqa: E402 - after the 3.12.0 patch above
 
 PROBE_CALLS = 64
 _state = {"guarded": False}
