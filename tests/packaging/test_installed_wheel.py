@@ -51,7 +51,7 @@ def _venv_bin(venv: Path, name: str) -> Path:
 
 @pytest.fixture(scope="module")
 def installed(tmp_path_factory):
-    """(the venv, the build log, an environment for running it with the data dir in tmp)."""
+    """The venv with the wheel installed, the wheel, its build log, and an environment with the data dir in tmp."""
     base = tmp_path_factory.mktemp("wheel")
     source = _copy_sources(base / "src")
     built = _run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-v", "-w", base / "dist", source], cwd=base)
@@ -71,7 +71,8 @@ def installed(tmp_path_factory):
     )
     work = base / "elsewhere"
     work.mkdir()
-    return {"venv": venv, "wheel": wheel, "build_log": built.stdout + built.stderr, "env": env, "cwd": work, "data": data}
+    yield {"venv": venv, "wheel": wheel, "build_log": built.stdout + built.stderr, "env": env, "cwd": work, "data": data}
+    shutil.rmtree(base, ignore_errors=True)  # the venv holds Qt: hundreds of MB per kept test run
 
 
 def desk(installed, *args, timeout=180):
