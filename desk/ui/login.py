@@ -33,6 +33,11 @@ class _FormDialog(QDialog):
         header = QLabel(heading)
         header.setProperty("role", "heading")
         header.setWordWrap(True)
+        # each line of the heading on one line when it fits a screen (the layout's minimum-size
+        # constraint overrides the dialog's own minimum width, and Windows' font metrics differ)
+        header.ensurePolished()
+        widest = max(header.fontMetrics().horizontalAdvance(line) for line in heading.split("\n"))
+        header.setMinimumWidth(min(widest + 8, 720))
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.accepted.connect(self.submit)
         self.buttons.rejected.connect(self.reject)

@@ -90,8 +90,12 @@ printf 'python312.zip\r\n.\r\n..\\site-packages\r\n' > "$STAGE/python/python312.
 say "the wheels (requirements-win64.txt, hashes pinned)"
 python3 -m pip download -q --no-deps --require-hashes -r "$HERE/requirements-win64.txt" \
   "${WINDOWS_WHEELS[@]}" -d "$BUILD/wheels"
-python3 -m pip wheel -q --no-deps --no-build-isolation -w "$BUILD/wheels" "$ROOT" 2>/dev/null \
-  || python3 -m pip wheel -q --no-deps -w "$BUILD/wheels" "$ROOT"
+# desk's own wheel from a clean copy of what it is made of (a stale build/lib of an earlier in-tree
+# build would otherwise slip old files into it)
+rm -rf "$BUILD/source" && mkdir -p "$BUILD/source"
+cp -r "$ROOT/pyproject.toml" "$ROOT/README.md" "$ROOT/desk" "$ROOT/resources" "$BUILD/source/"
+find "$BUILD/source" -name '__pycache__' -type d -prune -exec rm -rf {} +
+python3 -m pip wheel -q --no-deps -w "$BUILD/wheels" "$BUILD/source"
 python3 -m pip install -q --no-deps --no-index --no-compile --target "$STAGE/site-packages" \
   "${WINDOWS_WHEELS[@]}" "$BUILD"/wheels/*.whl
 rm -rf "$STAGE/site-packages/bin"
