@@ -66,6 +66,7 @@ def parse_region_table(path: Path) -> RegionTable:
     for line in path.read_text(encoding="utf-8").splitlines():
         if not line or line.startswith("#"):
             continue
+        # code, name, first_year, last_year; a fifth column (the row's source) is not read
         code, name, first, last = (line.split("\t") + ["", "", ""])[:4]
         entries.setdefault(code, []).append(RegionName(name, _parse_year(first), _parse_year(last)))
     return RegionTable({code: tuple(names) for code, names in entries.items()})
