@@ -14,9 +14,10 @@ _CLERK = frozenset(
         "filing.accept",
         "settlement.record",
         "transfer.accept",
+        "report.own",
     }
 )
-_REVIEWER = _CLERK | {"enrolment.cancel", "filing.review", "settlement.reverse", "transfer.review"}
+_REVIEWER = _CLERK | {"enrolment.cancel", "filing.review", "settlement.reverse", "transfer.review", "report.office"}
 _ADMIN = frozenset(
     {
         "admin.operators",
@@ -26,6 +27,7 @@ _ADMIN = frozenset(
         "admin.backup",
         "admin.calendar",
         "voucher.verify",
+        "report.office",
     }
 )
 
@@ -50,6 +52,8 @@ ACTION_NAMES = {
     "admin.audit": "查看审计日志",
     "admin.backup": "备份与恢复",
     "admin.calendar": "载入节假日安排",
+    "report.own": "打印本人的日报表",
+    "report.office": "打印全部或任一经办人的日报表",
 }
 
 

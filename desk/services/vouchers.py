@@ -27,6 +27,7 @@ PREFIXES = {
     "reversal_notice": "CZ",
     "transfer_form": "SQ",
     "transfer_receipt": "HZ",
+    "daily_report": "RB",
 }
 DOCUMENT_NAMES = {
     "enrolment_receipt": "参保登记回执",
@@ -38,7 +39,11 @@ DOCUMENT_NAMES = {
     "reversal_notice": "结算冲正凭证",
     "transfer_form": "医保社保关系转移接续“一件事”申请登记表",
     "transfer_receipt": "转移接续受理回执",
+    "daily_report": "日报表",
 }
+# Who may print a document type; every other type needs "voucher.print". A daily report is the
+# operator's own paper (the service decided whose day it shows when it was issued).
+PRINT_PERMISSIONS = {"daily_report": ("report.own", "report.office")}
 
 
 @dataclass(frozen=True)
@@ -145,11 +150,30 @@ def render(desk: Desk, number: str, *, copy_no: int | None = None) -> bytes:
     return render_voucher(row["doc_type"], json.loads(row["payload_json"]), _meta(desk, row, copy_no, desk.now()))
 
 
+def _require_print(operator: Operator, doc_type: str) -> None:
+    permissions = PRINT_PERMISSIONS.get(doc_type, ("voucher.print",))
+    if not any(operator.can(permission) for permission in permissions):
+        operator.require(permissions[0])
+
+
+def may_print(desk: Desk, operator: Operator, number: str) -> bool:
+    """Whether the operator may print this voucher (the preview shows its 打印 button then)."""
+    row = store.voucher_by_number(desk.db, (number or "").upper())
+    permissions = PRINT_PERMISSIONS.get(row["doc_type"] if row else "", ("voucher.print",))
+    return any(operator.can(permission) for permission in permissions)
+
+
+def stored(desk: Desk, number: str) -> dict:
+    """A voucher's stored record with its payload decoded (number, doc_type, code, payload, ...)."""
+    row = _voucher(desk, number)
+    return {**row, "payload": json.loads(row["payload_json"])}
+
+
 def record_print(desk: Desk, operator: Operator, number: str) -> int:
     """Count one print (the first is the original, every later one a reprint); returns its copy number."""
-    operator.require("voucher.print")
     with desk.transaction():
         row = _voucher(desk, number)
+        _require_print(operator, row["doc_type"])
         copy_no = store.record_print(desk.db, row["id"], at=desk.timestamp(), operator_id=operator.id)
         action = "voucher.print" if copy_no == 0 else "voucher.reprint"
         desk.audit(operator, action, "voucher", row["number"], {"copy_no": copy_no})

@@ -26,6 +26,9 @@ from desk.vouchers.settlement_documents import (  # noqa: F401 (re-exported)
     REVERSAL_NOTICE, SETTLEMENT_BUILDERS, SETTLEMENT_RENDERERS, SETTLEMENT_STATEMENT, SETTLEMENT_TITLES,
     build_reversal_notice, build_settlement_statement,
 )
+from desk.vouchers.daily_report import (  # noqa: F401 (re-exported)
+    DAILY_REPORT, DAILY_REPORT_BUILDERS, DAILY_REPORT_RENDERERS, DAILY_REPORT_TITLES, build_daily_report,
+)
 from desk.vouchers.transfer_documents import (  # noqa: F401 (re-exported)
     TRANSFER_BUILDERS, TRANSFER_FORM, TRANSFER_RECEIPT, TRANSFER_TITLES, build_transfer_form, build_transfer_receipt,
 )
@@ -44,6 +47,7 @@ DOCUMENT_TITLES: dict[str, str] = {
     FILING_REJECTION: "门诊慢特病待遇不予认定通知书",
     **SETTLEMENT_TITLES,
     **TRANSFER_TITLES,
+    **DAILY_REPORT_TITLES,
 }
 
 NO_LOCAL_PERIODS = "无本地参保记录"
@@ -404,12 +408,14 @@ BUILDERS: dict[str, Callable[[dict, VoucherMeta], VoucherDoc]] = {
     FILING_REJECTION: build_filing_rejection,
     **SETTLEMENT_BUILDERS,
     **TRANSFER_BUILDERS,
+    **DAILY_REPORT_BUILDERS,
 }
 
 
 # Document types with a renderer of their own; every other one is drawn by `render_pdf`.
 RENDERERS: dict[str, Callable[[VoucherDoc], bytes]] = {
     **SETTLEMENT_RENDERERS,
+    **DAILY_REPORT_RENDERERS,
 }
 
 

@@ -7,10 +7,11 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import datetime
+from decimal import Decimal
 from pathlib import Path
 
 from desk.vouchers.documents import (
-    ENROLMENT_CERTIFICATE, ENROLMENT_RECEIPT, FILING_APPROVAL, FILING_REJECTION, ONE_TIME_NOTICE, REVERSAL_NOTICE,
+    DAILY_REPORT, ENROLMENT_CERTIFICATE, ENROLMENT_RECEIPT, FILING_APPROVAL, FILING_REJECTION, ONE_TIME_NOTICE, REVERSAL_NOTICE,
     SETTLEMENT_STATEMENT, TRANSFER_FORM, TRANSFER_RECEIPT, render_voucher,
 )
 from desk.vouchers.model import VoucherMeta
@@ -236,6 +237,53 @@ TRANSFER_PAYLOAD = {
 }
 TRANSFER_PRINTED_AT = datetime(2026, 12, 15, 10, 18)
 
+SETTLEMENT_KEYS = ("medfee_sumamt", "fulamt_ownpay_amt", "preselfpay_amt", "inscp_scp_amt", "act_pay_dedc", "hifp_pay",
+                   "hifmi_pay", "maf_pay", "fund_pay_sumamt", "psn_part_amt")
+
+
+def _signed(count: int, amounts: dict, back: int, back_amounts: dict) -> dict:
+    """Sample lines as the service gives them: the reversed line negative, the net line summed."""
+    net = {key: f"{amounts[key] - back_amounts[key]:.2f}" for key in amounts}
+    return {"positive": {"count": count, **{key: f"{value:.2f}" for key, value in amounts.items()}},
+            "negative": {"count": -back, **{key: f"{-value:.2f}" if value else "0.00" for key, value in back_amounts.items()}},
+            "net": {"count": count - back, **net}}
+
+
+def _daily_figures(enrolled: int, cancelled: int, settled: int, reversed_: int) -> dict:
+    enrolment = _signed(enrolled, {"individual": Decimal(400 * enrolled), "subsidy": Decimal(120),
+                                   "payable": Decimal(400 * enrolled - 120)},
+                        cancelled, {"individual": Decimal(400 * cancelled), "subsidy": Decimal(0),
+                                    "payable": Decimal(400 * cancelled)})
+    amounts = dict(zip(SETTLEMENT_KEYS, (15190, 510, 1000, 13680, 200, 10065, 0, 0, 10065, 5125)))
+    back = dict(zip(SETTLEMENT_KEYS, (15000, 500, 1000, 13500, 200, 9975, 0, 0, 9975, 5025)))
+    settlement = _signed(settled, {k: Decimal(v * settled) for k, v in amounts.items()}, reversed_,
+                         {k: Decimal(v * reversed_) for k, v in back.items()})
+    line = {"accepted": 1, "awaiting": 0, "completed": 1, "returned": 0, "pooled_fund": "8650.40",
+            "personal_account": "3210.00"}
+    empty = {"accepted": 0, "awaiting": 1, "completed": 0, "returned": 0, "pooled_fund": "0.00",
+             "personal_account": "0.00"}
+    total = {"accepted": 1, "awaiting": 1, "completed": 1, "returned": 0, "pooled_fund": "8650.40",
+             "personal_account": "3210.00"}
+    return {"enrolment": enrolment, "filing": {"accepted": 2, "awaiting": 1, "approved": 1, "rejected": 1, "terminated": 0},
+            "settlement": settlement, "transfer": {"out": empty, "in": line, "total": total}}
+
+
+DAILY_PAYLOAD = {
+    "day": "2026-03-10", "scope": "office", "scope_name": "全部经办人", "prepared_by": "王建华",
+    "prepared_at": "2026-03-10T17:35:00", "window": "3号窗口",
+    "chain_head": {"entry": 1842, "hash": "9f3c1a77d2e04b58"},
+    "vouchers": {"count": 23, "first": "CB-20260310-0001", "last": "JS-20260310-0009"},
+    "totals": _daily_figures(6, 1, 4, 1),
+    "operators": [
+        {"id": 2, "name": "李红梅", "username": "clerk01", "role_name": "窗口经办员",
+         "vouchers": {"count": 14, "first": "CB-20260310-0001", "last": "JS-20260310-0009"},
+         "figures": _daily_figures(4, 0, 2, 0)},
+        {"id": 3, "name": "王建华", "username": "review01", "role_name": "审核员",
+         "vouchers": {"count": 9, "first": "RD-20260310-0001", "last": "CZ-20260310-0001"},
+         "figures": _daily_figures(2, 1, 2, 1)},
+    ],
+}
+
 SAMPLES: dict[str, tuple[dict, VoucherMeta]] = {
     ENROLMENT_RECEIPT: (RECEIPT_PAYLOAD, sample_meta("CB-20260310-0007", "7KQ2-M9XD")),
     ENROLMENT_CERTIFICATE: (CERTIFICATE_PAYLOAD, sample_meta("PZ-20260310-0003", "H4TN-2WQ8")),
@@ -249,6 +297,8 @@ SAMPLES: dict[str, tuple[dict, VoucherMeta]] = {
                                               printed_at=TRANSFER_PRINTED_AT)),
     TRANSFER_RECEIPT: (TRANSFER_PAYLOAD, replace(sample_meta("HZ-20261215-0001", "K9DT-6RFA"),
                                                  printed_at=TRANSFER_PRINTED_AT)),
+    DAILY_REPORT: (DAILY_PAYLOAD, replace(sample_meta("RB-20260310-0001", "P4WK7-2QZNA"), operator_name="王建华",
+                                          printed_at=datetime(2026, 3, 10, 17, 35))),
 }
 
 # Document types that also print on A5 get an extra A5 sample; some get a reprint sample.

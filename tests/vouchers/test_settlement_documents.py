@@ -300,7 +300,7 @@ def test_a5_continuation_title_keeps_clear_of_the_office_name(meta, statement_pa
 
 
 def test_the_statement_is_drawn_dense_and_others_are_not():
-    assert set(RENDERERS) == {"settlement_statement"}
+    assert set(RENDERERS) == {"settlement_statement", "daily_report"}  # the 日报表 is dense too
 
 
 # --------------------------------------------------------------------------- 结算冲正凭证

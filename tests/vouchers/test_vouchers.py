@@ -316,7 +316,7 @@ def test_every_document_type_has_a_title_a_builder_and_a_sample():
 def test_write_samples(tmp_path):
     written = write_samples(tmp_path)
     names = sorted(path.name for path in written)
-    assert names == ["enrolment_certificate.pdf", "enrolment_receipt-a5.pdf",
+    assert names == ["daily_report.pdf", "enrolment_certificate.pdf", "enrolment_receipt-a5.pdf",
                      "enrolment_receipt-reprint.pdf", "enrolment_receipt.pdf",
                      "filing_approval.pdf", "filing_rejection.pdf", "one_time_notice.pdf",
                      "reversal_notice.pdf", "settlement_statement-a5.pdf", "settlement_statement.pdf",
