@@ -86,7 +86,14 @@ def _json_command(source: str, compute) -> int:
 def cmd_quote(args) -> int:
     from desk.services.enrolment import quote_from_json
 
-    return _json_command(args.file, lambda data: quote_from_json(_packs(), data, date.today()).as_json())
+    if args.db:
+        try:
+            packs = _open_desk(args.db).packs
+        except DeskError as error:
+            return _fail_input(f"--db: {error.message}")
+    else:
+        packs = _packs()
+    return _json_command(args.file, lambda data: quote_from_json(packs, data, date.today()).as_json())
 
 
 def cmd_calc(args) -> int:
@@ -147,6 +154,25 @@ def _open_desk(db: str | None):
     if not path.exists():
         raise DeskError(f"数据库 {path} 不存在。")
     return Desk.open(path)
+
+
+class _AuthFailed(Exception):
+    """The operator of a writing command could not be logged in; the message is the one stderr line."""
+
+
+def _login_from_stdin(desk, username: str | None):
+    """A command that writes acts as an operator: `--user NAME`, the password as one line on standard
+    input. The login is the GUI's (audited, counted toward the lockout); refusal: `_AuthFailed`."""
+    from desk.services.operators import LoginFailed, authenticate
+
+    if not username:
+        raise _AuthFailed("请用 --user 指定操作员用户名，密码从标准输入读入（一行）。")
+    line = sys.stdin.readline(1024)
+    password = line.rstrip("\r\n")
+    try:
+        return authenticate(desk, username=username, password=password)
+    except LoginFailed as error:
+        raise _AuthFailed(error.message) from None
 
 
 def cmd_verify(args) -> int:
@@ -223,6 +249,53 @@ def _run_gui(path: Path) -> int:
 # ------------------------------------------------------------ parser
 
 
+_STANDARD_OPTIONS = {"pack": "PACK", "year": "YEAR", "individual": "--individual", "subsidy": "--subsidy",
+                     "document": "--document"}
+
+
+def cmd_standard_set(args) -> int:
+    """`desk standard set`: an administrator enters a benefit year's standard (exit 0/1/2)."""
+    from desk.core.errors import PermissionDenied, ValidationError
+    from desk.services import standards
+
+    try:
+        desk = _open_desk(args.db)
+    except DeskError as error:
+        return _fail_input(_error_line(error))
+    try:
+        operator = _login_from_stdin(desk, args.user)
+        subsidies = [tuple(item.split("=", 1)) if "=" in item else (item,) for item in args.subsidy or []]
+        result = standards.enter_standard(desk, operator, pack_id=args.pack, year=args.year,
+                                          individual=args.individual, subsidies=subsidies, document=args.document)
+    except _AuthFailed as error:
+        sys.stderr.write(f"{error}\n")
+        return 1
+    except PermissionDenied as error:
+        sys.stderr.write(f"{error.message}\n")
+        return 1
+    except ValidationError as error:
+        return _fail_input("；".join(f"{_STANDARD_OPTIONS.get(p.field, p.field)}: {p.message}" for p in error.problems))
+    _print_json(result.as_json())
+    return 0
+
+
+def cmd_standard_list(args) -> int:
+    """`desk standard list PACK`: every year's values with source and status (and, with --db, every entry)."""
+    from desk.services import standards
+
+    try:
+        desk = _open_desk(args.db) if args.db else None
+        pack = (desk.packs if desk else _packs()).get(args.pack)
+    except DeskError as error:
+        return _fail_input(f"PACK: {error.message}" if error.field == "pack" else _error_line(error))
+    entries = standards.standards_history(desk, pack.id) if desk else []
+    entered_years = {entry.year for entry in entries}
+    years = [standards.values_of_year(pack, year, entered=year in entered_years).as_json()
+             for year in standards.years_of(pack)]
+    _print_json({"pack": pack.id, "years": years, "entries": [standards.entry_json(entry) for entry in entries]})
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="desk", description="医保经办窗口离线桌面应用。不带子命令时打开图形界面。")
     parser.add_argument("--db", help="数据库文件（默认在用户数据目录下）")
@@ -234,7 +307,25 @@ def build_parser() -> argparse.ArgumentParser:
 
     quote = sub.add_parser("quote", help="参保缴费测算：读一个 JSON 对象（文件或 - 表示标准输入），输出 JSON")
     quote.add_argument("file")
+    quote.add_argument("--db", dest="db_sub", help="同时使用该数据库中管理员录入的年度缴费标准")
     quote.set_defaults(handler=cmd_quote)
+
+    standard = sub.add_parser("standard", help="年度缴费标准：管理员录入（set）或列出（list）")
+    standard_sub = standard.add_subparsers(dest="standard_command", required=True)
+    standard_set = standard_sub.add_parser("set", help="录入某政策包某待遇年度的个人缴费标准和资助金额（密码从标准输入读入）")
+    standard_set.add_argument("pack")
+    standard_set.add_argument("year")
+    standard_set.add_argument("--individual", required=True, help="个人缴费标准，例如 420.00")
+    standard_set.add_argument("--subsidy", action="append", metavar="GROUP=AMOUNT",
+                              help="某资助类别的资助金额（可多次），例如 dibao=150.00 或 tekun=全额")
+    standard_set.add_argument("--document", help="确定该标准的文件号，例如 云医保〔2026〕88号（不填则为暂定）")
+    standard_set.add_argument("--user", required=True, help="管理员用户名")
+    standard_set.add_argument("--db", dest="db_sub")
+    standard_set.set_defaults(handler=cmd_standard_set)
+    standard_list = standard_sub.add_parser("list", help="列出政策包每个年度的缴费标准及其来源和状态")
+    standard_list.add_argument("pack")
+    standard_list.add_argument("--db", dest="db_sub", help="含该数据库中录入的标准（不填则只列政策包自带的）")
+    standard_list.set_defaults(handler=cmd_standard_list)
 
     calc = sub.add_parser("calc", help="报销计算：读一个 JSON 对象（文件或 - 表示标准输入），输出每笔费用的结果数组")
     calc.add_argument("file")

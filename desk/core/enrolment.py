@@ -15,12 +15,21 @@ from desk.core.errors import DeskError, Problem, ValidationError
 from desk.core.idnumber import age_on
 from desk.core.money import ZERO, format_amount
 from desk.core.packs import Pack, PackNotConfigured
+from desk.core.standards import FULL, contribution_provenance, group_amount, group_provenance
 
 
 class QuoteError(DeskError):
     """无法计算参保缴费。"""
 
     code = "quote"
+
+
+class StandardMissing(QuoteError):
+    """The benefit year has no individual contribution yet: an administrator must enter it (not the
+    clerk's input: screens show it as a notice, not as a red field)."""
+
+    code = "standard_missing"
+    marks_field = False
 
 
 @dataclass(frozen=True)
@@ -98,14 +107,17 @@ def individual_contribution(pack: Pack, year: int) -> Decimal:
     except PackNotConfigured:
         raise QuoteError(f"政策包 {pack.id} 未配置个人缴费标准，不能办理参保登记。", field="pack") from None
     if str(year) not in table:
-        raise QuoteError(
-            f"{year}年度的个人缴费标准尚未录入政策包 {pack.id}，请管理员先录入该年度缴费标准及其文件号。", field="year"
+        raise StandardMissing(
+            f"{year}年度的个人缴费标准尚未录入政策包 {pack.id}：请管理员先录入该年度缴费标准及其文件号"
+            f"（系统管理 → 政策包 → 录入年度标准），录入后即可办理{year}年度参保。", field="year"
         )
     return table[str(year)]
 
 
-def judge_groups(pack: Pack, codes: tuple[str, ...], birth_date: date, paid_on: date, individual: Decimal):
-    """Each claimed group with its amount, or not applicable with the reason (age judged on the payment date)."""
+def judge_groups(pack: Pack, codes: tuple[str, ...], birth_date: date, paid_on: date, individual: Decimal,
+                 year: int):
+    """Each claimed group with its amount for the benefit year (an administrator's entry for the year,
+    else the pack's table), or not applicable with the reason (age judged on the payment date)."""
     if not codes:
         return ()
     known = {group["code"]: group for group in pack.section("subsidies")["groups"]}
@@ -113,7 +125,8 @@ def judge_groups(pack: Pack, codes: tuple[str, ...], birth_date: date, paid_on: 
     judgements = []
     for code in codes:
         group = known[code]
-        amount = individual if group["amount"] == "full" else min(group["amount"], individual)
+        table_amount = group_amount(pack, group, year)
+        amount = individual if table_amount == FULL else min(table_amount, individual)
         if "min_age" in group and age < group["min_age"]:
             reason = f"缴费之日{age}周岁，未满{group['min_age']}周岁"
             judgements.append(GroupJudgement(code, group["name"], False, ZERO, reason))
@@ -254,14 +267,14 @@ def quote_enrolment(pack: Pack, request: QuoteRequest) -> Quote:
     if not pack.has("waiting_period"):
         raise QuoteError(f"政策包 {pack.id} 未配置待遇等待期规则，不能办理参保登记。", field="pack")
     validate_request(pack, request)
-    judgements = judge_groups(pack, request.groups, request.birth_date, request.paid_on, individual)
+    judgements = judge_groups(pack, request.groups, request.birth_date, request.paid_on, individual, request.year)
     best = highest_group(pack, judgements)
     subsidy = best.amount if best else ZERO
     period_start, period_end = concentrated_period(pack, request.year)
     in_period = period_start <= request.paid_on <= period_end
     applicable = {j.code for j in judgements if j.applicable}
     start = benefit_start(pack, request, applicable, in_period)
-    provisional = provisional_sections(pack, bool(request.groups))
+    provisional = provisional_sections(pack, request.year, judgements)
     return Quote(
         pack_id=pack.id,
         pack_version=pack.version,
@@ -280,8 +293,20 @@ def quote_enrolment(pack: Pack, request: QuoteRequest) -> Quote:
     )
 
 
-def provisional_sections(pack: Pack, used_groups: bool) -> tuple[str, ...]:
-    """The pack sections this quote used whose values are provisional (shown as 暂定)."""
-    used = ["collection", "contribution", "waiting_period"] + (["subsidies"] if used_groups else [])
-    order = ["contribution", "subsidies", "collection", "waiting_period"]
-    return tuple(name for name in order if name in used and pack.section(name).is_provisional())
+def provisional_sections(pack: Pack, year: int, judgements=()) -> tuple[str, ...]:
+    """The pack sections this quote used whose values are provisional (shown as 暂定).
+
+    The contribution counts by the year's own value (an administrator's entry with its document is
+    confirmed); the subsidies by the amounts of the claimed groups that apply, each for the year."""
+    provisional = []
+    if contribution_provenance(pack, year).provisional:
+        provisional.append("contribution")
+    applicable = [j.code for j in judgements if j.applicable]
+    if applicable and any(group_provenance(pack, code, year).provisional for code in applicable):
+        provisional.append("subsidies")
+    elif judgements and not applicable and pack.section("subsidies").provenance.provisional:
+        provisional.append("subsidies")  # the groups' rules themselves (ages) come from the table
+    for name in ("collection", "waiting_period"):
+        if pack.section(name).is_provisional():
+            provisional.append(name)
+    return tuple(provisional)

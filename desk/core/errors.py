@@ -13,6 +13,9 @@ class DeskError(Exception):
     """操作未能完成，请检查输入后重试。"""
 
     code = "desk_error"
+    # False for a refusal that is nobody's typing mistake (e.g. a year whose standard an administrator
+    # has not entered yet): screens show it as a notice and leave the field unmarked
+    marks_field = True
 
     def __init__(self, message: str | None = None, *, field: str | None = None):
         self.message = message or (self.__doc__ or "").strip()

@@ -14,6 +14,7 @@ from desk.core.errors import PermissionDenied
 from desk.core.packs import PackRegistry
 from desk.core.roles import ACTION_NAMES, ROLE_NAMES, allowed
 from desk.resources import resource_path
+from desk.services.entered_packs import EnteredPacks
 from desk.store import audit as audit_store
 from desk.store import settings as settings_store
 from desk.store.db import connect, write_transaction
@@ -59,9 +60,15 @@ class Desk:
     """The open application: one database, the loaded policy packs and a clock."""
 
     db: sqlite_utils.Database
-    packs: PackRegistry
+    packs: EnteredPacks  # the bundled packs as entered in this database (a PackRegistry is wrapped)
     path: Path | None = None
     clock: Callable[[], datetime] = field(default=datetime.now)
+
+    def __post_init__(self) -> None:
+        if isinstance(self.packs, PackRegistry):
+            self.packs = EnteredPacks(self.packs, self.db)
+        else:
+            self.packs = self.packs.bound_to(self.db)
 
     @classmethod
     def open(cls, path: Path | str, *, clock: Callable[[], datetime] | None = None, packs_dir: Path | None = None) -> "Desk":

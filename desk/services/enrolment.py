@@ -13,6 +13,7 @@ from desk.core.errors import NotFound, Problem, Refused, ValidationError
 from desk.core.idnumber import parse_id_number
 from desk.core.money import from_fen, to_fen
 from desk.core.packs import Pack, PackRegistry
+from desk.core.standards import contribution_provenance, group_provenance
 from desk.services import vouchers
 from desk.services.context import Desk, Operator
 from desk.store import enrolments as store
@@ -214,8 +215,17 @@ def receipt_payload(person: dict, pack: Pack, quote: Quote, paid_on: date) -> di
             "waiting_months": quote.waiting_months,
             "reason": quote.reason,
             "provisional": [PROVISIONAL_LABELS[name] for name in quote.provisional],
+            "standard_sources": standard_sources(pack, quote),
         },
     }
+
+
+def standard_sources(pack: Pack, quote: Quote) -> dict:
+    """Where the year's contribution (and the applied subsidy) come from, for the receipt."""
+    sources = {"individual": contribution_provenance(pack, quote.year).source}
+    if quote.subsidy_group:
+        sources["subsidy"] = group_provenance(pack, quote.subsidy_group, quote.year).source
+    return sources
 
 
 def cancel_enrolment(desk: Desk, operator: Operator, *, enrolment_id: int, reason: str) -> dict:

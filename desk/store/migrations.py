@@ -351,5 +351,28 @@ def m005_transfers(db: sqlite_utils.Database) -> None:
     _append_only(db, "transfer_events")
 
 
+@migrations()
+def m006_annual_standards(db: sqlite_utils.Database) -> None:
+    """Annual standards an administrator entered (policy-packs.md): every entry kept as a version,
+    the latest per pack and year in force; subsidies as JSON {group code: fen or "full"}."""
+    db.executescript(
+        """
+        CREATE TABLE annual_standards (
+            id INTEGER PRIMARY KEY,
+            pack_id TEXT NOT NULL,
+            year INTEGER NOT NULL,
+            individual_fen INTEGER NOT NULL CHECK (individual_fen >= 0),
+            subsidies_json TEXT NOT NULL,
+            document TEXT NOT NULL,
+            status TEXT NOT NULL CHECK (status IN ('confirmed', 'provisional')),
+            entered_by INTEGER NOT NULL REFERENCES operators(id),
+            entered_at TEXT NOT NULL
+        );
+        CREATE INDEX annual_standards_pack_year ON annual_standards(pack_id, year, id);
+        """
+    )
+    _append_only(db, "annual_standards")
+
+
 def apply_migrations(db: sqlite_utils.Database) -> None:
     migrations.apply(db)

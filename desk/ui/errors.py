@@ -179,6 +179,9 @@ def run_action(
             fields.show(error.problems)
         _say(bar, parent, error.message)
     except DeskError as error:
+        if not error.marks_field:
+            _notice(bar, parent, error.message)
+            return False, None
         if fields is not None and fields.has(error.field):
             fields.set(error.field, error.message)
         _say(bar, parent, error.message)
@@ -187,6 +190,14 @@ def run_action(
         if bar is not None:
             bar.show_error(apology(reference))
     return False, None
+
+
+def _notice(bar: MessageBar | None, parent: QWidget | None, message: str) -> None:
+    """A refusal that is no field's fault: a warning on the bar, never a red field."""
+    if bar is not None:
+        bar.show_warning(message)
+    else:
+        _say(None, parent, message)
 
 
 def _say(bar: MessageBar | None, parent: QWidget | None, message: str) -> None:

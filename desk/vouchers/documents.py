@@ -143,7 +143,13 @@ def receipt_benefit_fields(enrolment: dict) -> tuple[Field, ...]:
 
 def receipt_notes(enrolment: dict, meta: VoucherMeta) -> tuple[str, ...]:
     pack = f"本次参保按政策包 {enrolment['pack_id']}（版本 {enrolment['pack_version']}）确定缴费、资助及待遇标准。"
-    notes = [pack, verification_note(meta), "请妥善保管本回执。"]
+    notes = [pack]
+    sources = enrolment.get("standard_sources") or {}
+    if sources.get("individual"):
+        notes.append(f"{enrolment['year']}年度个人缴费标准依据：{sources['individual']}。")
+    if sources.get("subsidy"):
+        notes.append(f"财政资助标准依据：{sources['subsidy']}。")
+    notes += [verification_note(meta), "请妥善保管本回执。"]
     unknown = [label for label in enrolment.get("provisional") or () if label not in PROVISIONAL_FIELDS]
     if unknown:  # a standard the receipt has no field for: still say it is provisional
         notes.append(f"以下标准为暂定：{'、'.join(unknown)}。")
