@@ -14,7 +14,7 @@ from pathlib import Path
 from desk.core.errors import DeskError
 from desk.core.idnumber import make_id_number
 from desk.core.filing import REJECTION_REASONS
-from desk.services import chronic, enrolment, operators, persons, reimbursement, transfer
+from desk.services import chronic, enrolment, operators, persons, reimbursement, standards, transfer
 from desk.services.context import Desk, Operator
 from desk.services.settings import update_settings
 
@@ -30,6 +30,16 @@ DEMO_SETTINGS = {
     "window": "3号窗口",
     "office_phone": "0872-2125000",
     "office_address": "大理市下关镇榆华路（示例地址）",
+}
+
+# The season: the benefit year whose concentrated period runs from 1 September 2026, and the
+# standard the demo's administrator enters for it. The document is named as a demo value so that
+# nobody takes it for the real notice.
+SEASON_YEAR = 2027
+SEASON_STANDARD = {
+    "individual": "420.00",
+    "subsidies": [("dibao", "150.00"), ("tuopin", "200.00"), ("tekun", "全额")],
+    "document": "示例文件（演示数据，非正式文件）",
 }
 
 # Dali's counties and some of their towns (GB/T 2260 codes)
@@ -120,6 +130,43 @@ def _enrol_years(desk: Desk, clerk: Operator, person_id: int, rng: random.Random
         clock.moment = _at(paid, rng)
         try:
             enrolment.enrol(desk, clerk, person_id=person_id, year=year, paid_on=paid)
+            done += 1
+        except DeskError:
+            pass
+    return done
+
+
+def _weekday_on_or_before(day: date) -> date:
+    while day.weekday() >= 5:
+        day -= timedelta(days=1)
+    return day
+
+
+def _season(desk: Desk, staff: dict, person_ids: list[int], rng: random.Random, clock: DemoClock) -> int:
+    """The concentrated period for SEASON_YEAR under way: the administrator enters the year's standard
+    just before it opens, then the clerks enrol residents, most of them in the last working days, so
+    the day's 日报表 has something to add up. Nothing is paid in the future: the period so far only."""
+    period_start, today = date(SEASON_YEAR - 1, 9, 1), date.today()
+    last = min(today, date(SEASON_YEAR, 2, 28))
+    clock.moment = datetime(SEASON_YEAR - 1, 8, 28, 10, 0)
+    standards.enter_standard(desk, staff["admin"], pack_id="dali-resident-2025", year=SEASON_YEAR, **SEASON_STANDARD)
+    if last < period_start:
+        return 0
+    clerks = [staff["clerk01"], staff["clerk02"]]
+    recent = [_weekday_on_or_before(last - timedelta(days=back)) for back in range(0, 7)]
+    done = 0
+    for person_id in person_ids:
+        if rng.random() >= 0.35:
+            continue
+        if rng.random() < 0.6:
+            paid = rng.choice(recent)
+        else:
+            paid = _weekday_on_or_before(period_start + timedelta(days=rng.randrange(0, (last - period_start).days + 1)))
+        if paid < period_start:
+            paid = period_start
+        clock.moment = _at(paid, rng)
+        try:
+            enrolment.enrol(desk, rng.choice(clerks), person_id=person_id, year=SEASON_YEAR, paid_on=paid)
             done += 1
         except DeskError:
             pass
@@ -293,6 +340,7 @@ def _fill(desk: Desk, rng: random.Random, clock: DemoClock, count: int) -> str:
     filings = _filings(desk, staff, person_ids, rng, clock)
     settlements = _settlements(desk, staff, person_ids, rng, clock)
     transfers = _transfers(desk, staff, person_ids, rng, clock)
+    enrolled += _season(desk, staff, person_ids, rng, clock)
     clock.moment = datetime.now()
     desk.clock = datetime.now
     return (f"参保人 {registered} 人，参保记录 {enrolled} 条，职工医保记录 {employees} 条，门诊慢特病申请 {filings} 件，"
