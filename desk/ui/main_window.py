@@ -14,6 +14,7 @@ from desk.services import ui_support
 from desk.services.context import Desk, Operator
 from desk.ui.admin_panel import AdminPanel
 from desk.ui.chronic_tab import ChronicTab
+from desk.ui.daily_report_dialog import DailyReportDialog
 from desk.ui.enrolment_tab import EnrolmentTab
 from desk.ui.login import ChangePasswordDialog
 from desk.ui.reimbursement_tab import ReimbursementTab
@@ -65,6 +66,7 @@ class MainWindow(QMainWindow):
 
     def _actions(self) -> None:
         self.verify_action = self._action(self.tr("凭证核验"), "F8", self.open_verify)
+        self.report_action = self._action(self.tr("日报表"), "F9", self.open_daily_report)
         self.password_action = self._action(self.tr("修改密码"), None, self.change_password)
         self.logout_action = self._action(self.tr("退出登录"), "Ctrl+L", self.logout)
         self.quit_action = self._action(self.tr("退出程序"), "Ctrl+Q", self.close)
@@ -73,11 +75,11 @@ class MainWindow(QMainWindow):
         system.addSeparator()
         system.addAction(self.quit_action)
         tools = self.menuBar().addMenu(self.tr("工具"))
-        tools.addAction(self.verify_action)
+        tools.addActions([self.verify_action, self.report_action])
         toolbar = QToolBar(self.tr("常用"))
         toolbar.setMovable(False)
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-        toolbar.addActions([self.verify_action, self.password_action, self.logout_action])
+        toolbar.addActions([self.verify_action, self.report_action, self.password_action, self.logout_action])
         self.addToolBar(toolbar)
 
     def _action(self, text: str, keys: str | None, slot) -> QAction:
@@ -117,6 +119,10 @@ class MainWindow(QMainWindow):
 
     def open_verify(self) -> None:
         self.dialog = VerifyDialog(self.desk, self.operator, self)
+        self.dialog.open()
+
+    def open_daily_report(self) -> None:
+        self.dialog = DailyReportDialog(self.desk, self.operator, self)
         self.dialog.open()
 
     def change_password(self) -> None:

@@ -21,7 +21,8 @@ class PdfPreviewDialog(QDialog):
     printed = Signal(int)  # the copy number just printed (0 = original)
 
     def __init__(self, desk: Desk, operator: Operator, number: str, parent: QWidget | None = None, *,
-                 title: str | None = None):
+                 title: str | None = None, pdf: bytes | None = None):
+        """`pdf`: the copy already rendered (off the UI thread, e.g. a long 日报表); otherwise rendered here."""
         super().__init__(parent)
         self.desk, self.operator, self.number = desk, operator, number
         self.pdf = b""
@@ -43,8 +44,9 @@ class PdfPreviewDialog(QDialog):
         self.print_button.setProperty("primary", True)
         self.save_button = action_button(self.tr("另存为PDF"), "Ctrl+Shift+S")
         self.close_button = action_button(self.tr("关闭"), "Esc")
-        self.print_button.setVisible(operator.can("voucher.print"))
+        self.print_button.setVisible(vouchers.may_print(desk, operator, number))
         self._lay_out()
+        self._rendered = pdf
         self.print_button.clicked.connect(self.print_voucher)
         self.save_button.clicked.connect(self.save_as)
         self.close_button.clicked.connect(self.reject)
@@ -69,7 +71,9 @@ class PdfPreviewDialog(QDialog):
         self.print_button.setFocus()
 
     def reload(self) -> None:
-        ok, pdf = run_action(lambda: vouchers.render(self.desk, self.number), bar=self.bar, parent=self)
+        rendered, self._rendered = self._rendered, None
+        ok, pdf = (True, rendered) if rendered else run_action(lambda: vouchers.render(self.desk, self.number),
+                                                               bar=self.bar, parent=self)
         if ok:
             self.show_pdf(pdf)
         copy_no = ui_support.next_copy_number(self.desk, self.number)
