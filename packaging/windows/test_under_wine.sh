@@ -13,12 +13,16 @@ ROOT=$(pwd)
 HERE=$ROOT/packaging/windows
 BUILD=$ROOT/build/windows
 RELEASE_PYTHON=$BUILD/stage/desk/python
-[ -x "$RELEASE_PYTHON/python.exe" ] || { echo "test_under_wine.sh: run packaging/windows/build.sh first"; exit 2; }
+[ -f "$RELEASE_PYTHON/python.exe" ] || { echo "test_under_wine.sh: run packaging/windows/build.sh first"; exit 2; }
 
 WORK=$BUILD/wine-tests
 rm -rf "$WORK/python" "$WORK/home"
 mkdir -p "$WORK/home" "$WORK/wheels"
 cp -r "$RELEASE_PYTHON" "$WORK/python"
+# pytest's header asks platform for the Windows version, which on 3.12 queries WMI; Wine 8's
+# propsys.dll lacks VariantToString and aborts the process. Without _wmi, platform falls back to
+# the registry. (This copy of the interpreter is the test's own; the release keeps _wmi.pyd.)
+rm -f "$WORK/python/_wmi.pyd"
 if [ ! -f "$WORK/site-packages/.complete" ]; then
   rm -rf "$WORK/site-packages"
   python3 -m pip download -q --no-deps --require-hashes -r "$HERE/requirements-win64-test.txt" \

@@ -17,8 +17,14 @@ import sys
 import zipfile
 from pathlib import Path
 
+import importlib.util
+
 import pytest
 from pypdf import PdfReader
+
+if importlib.util.find_spec("ensurepip") is None or importlib.util.find_spec("venv") is None:
+    pytest.skip("this interpreter cannot make a virtual environment (the Windows embeddable distribution)",
+                allow_module_level=True)
 
 ROOT = Path(__file__).resolve().parents[2]
 BUILD_INPUTS = ("pyproject.toml", "README.md", "desk", "resources")
