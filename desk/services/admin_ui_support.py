@@ -173,6 +173,284 @@ def pack_problems(desk: Desk) -> list[PackProblemRow]:
     return [PackProblemRow(error.file, error.key, error.problem) for error in desk.packs.errors]
 
 
+# ---------------------------------------------------------------- annual contribution standards
+# (the 政策包 page's 年度缴费标准 section, the 录入年度标准 dialog and the administrator's notice at login)
+
+STANDARD_STATUS_NAMES = {"confirmed": "已确认", "provisional": "暂定", "missing": "尚未录入"}
+FULL_NAME = "全额"
+NOTICE_DAYS = 90  # a benefit year is "coming" when its concentrated period begins within this many days
+
+
+def amount_name(amount) -> str:
+    """An amount as 420.00; the whole individual contribution ("full") as 全额."""
+    from decimal import Decimal
+
+    from desk.core.money import format_amount
+
+    if amount == "full":
+        return FULL_NAME
+    return format_amount(amount) if isinstance(amount, Decimal) else str(amount)
+
+
+@dataclass(frozen=True)
+class StandardValue:
+    """One value of a benefit year as it stands, and the pack file's own value when an entry changed it."""
+
+    code: str  # "individual" or a subsidy group's code (never shown alone)
+    name: str
+    amount: str  # "420.00", "全额", or "" when missing
+    source: str
+    status: str  # confirmed / provisional / missing
+    status_name: str
+    entered: bool  # the value in force comes from an administrator's entry
+    bundled: str  # the pack file's value for the year, when `entered` ("" otherwise)
+
+    @property
+    def provisional(self) -> bool:
+        return self.status == "provisional"
+
+    @property
+    def missing(self) -> bool:
+        return self.status == "missing"
+
+
+@dataclass(frozen=True)
+class StandardYear:
+    year: int
+    values: tuple[StandardValue, ...]  # the individual contribution first, then every subsidy group
+    entered: bool  # an administrator's entry is in force for the year
+    note: str  # where the year stands in the collection, e.g. 集中参保中（至 2027-02-28）
+
+    @property
+    def individual(self) -> StandardValue:
+        return self.values[0]
+
+    @property
+    def missing(self) -> bool:
+        return self.individual.missing
+
+
+@dataclass(frozen=True)
+class StandardHistoryRow:
+    id: int
+    year: int
+    individual: str
+    subsidies: str  # 城乡低保对象 150.00；特困供养人员 全额 (or 无)
+    document: str
+    status_name: str
+    entered_by: str
+    entered_at: str
+
+
+@dataclass(frozen=True)
+class StandardGroup:
+    code: str
+    name: str
+    table_amount: str  # the pack's table amount: "120.00" or 全额
+
+
+@dataclass(frozen=True)
+class StandardForm:
+    """What the 录入年度标准 dialog needs for one pack; `refusal` when the pack takes no contribution."""
+
+    pack_id: str
+    pack_title: str
+    default_year: int
+    groups: tuple[StandardGroup, ...]
+    refusal: str = ""
+
+
+@dataclass(frozen=True)
+class StandardPrefill:
+    """The entry in force for a year (a new entry replaces it whole): what the dialog starts from."""
+
+    individual: str
+    subsidies: dict[str, str]  # code -> amount or 全额
+    document: str
+    entered_by: str
+    entered_at: str
+
+
+def _value_text(value) -> str:
+    return amount_name(value.amount) if value.status != "missing" else ""
+
+
+def _bundled_text(value) -> str:
+    if value.status == "missing" or not value.amount:
+        return "（文件未载该年度）"
+    return f"{amount_name(value.amount)}（{STANDARD_STATUS_NAMES.get(value.status, value.status)}）"
+
+
+def _year_note(pack, year: int, today) -> str:
+    from datetime import timedelta
+
+    from desk.core.enrolment import concentrated_period
+
+    if not pack.has("collection"):
+        return ""
+    start, end = concentrated_period(pack, year)
+    if start <= today <= end:
+        return f"集中参保中，至 {end:%Y-%m-%d}"
+    if start - timedelta(days=NOTICE_DAYS) <= today < start:
+        return f"{start:%Y-%m-%d} 起集中参保"
+    if year == today.year:
+        return "本年度"
+    if today < start:
+        return "以后年度"
+    return "往年"
+
+
+def _in_effect(pack, year: int) -> bool:
+    return pack.effective_from.year <= year and (pack.effective_to is None or year <= pack.effective_to.year)
+
+
+def collecting_year(desk: Desk, pack_id: str) -> int:
+    """The benefit year being collected today under the pack: next year once its concentrated period has begun."""
+    from desk.core.enrolment import concentrated_period
+
+    pack = desk.packs.get(pack_id)
+    today = desk.today()
+    if pack.has("collection") and concentrated_period(pack, today.year + 1)[0] <= today:
+        return today.year + 1
+    return today.year
+
+
+def standard_years(desk: Desk, pack_id: str) -> list[StandardYear]:
+    """Every benefit year of the pack (its own years, entered years, the year being collected and any
+    coming year still missing), each value with its source and status; oldest first."""
+    from desk.core.standards import in_force
+    from desk.services import standards
+
+    pack = desk.packs.get(pack_id)
+    if not pack.has("contribution"):
+        return []
+    bundled = desk.packs.bundled.get(pack_id)
+    current = in_force(desk.packs.entries(pack_id))
+    years = set(standards.years_of(pack)) | set(standards.years_of(bundled)) | set(current)
+    years |= set(standards.missing_years(desk, pack_id))
+    collecting = collecting_year(desk, pack_id)
+    if _in_effect(pack, collecting):
+        years.add(collecting)
+    today = desk.today()
+    shown = []
+    for year in sorted(years):
+        now = standards.values_of_year(pack, year, entered=year in current)
+        original = standards.values_of_year(bundled, year)
+        entry = current.get(year)
+        entered_codes = {"individual"} | {code for code, _ in entry.subsidies} if entry else set()
+        values = []
+        for value, file_value in zip((now.individual, *now.subsidies), (original.individual, *original.subsidies)):
+            entered = value.code in entered_codes
+            values.append(StandardValue(
+                value.code, value.name, _value_text(value), value.source, value.status,
+                STANDARD_STATUS_NAMES.get(value.status, value.status), entered,
+                _bundled_text(file_value) if entered else ""))
+        shown.append(StandardYear(year, tuple(values), entry is not None, _year_note(pack, year, today)))
+    return shown
+
+
+def _when(moment) -> str:
+    return f"{moment:%Y-%m-%d %H:%M}"
+
+
+def standard_history(desk: Desk, pack_id: str) -> list[StandardHistoryRow]:
+    """Every entry of the pack, oldest first, as the page lists them (never edited)."""
+    from desk.core.money import format_amount
+    from desk.services import standards
+
+    pack = desk.packs.get(pack_id)
+    names = {group["code"]: group["name"] for group in (pack.section("subsidies")["groups"] if pack.has("subsidies") else [])}
+    rows = []
+    for entry in standards.standards_history(desk, pack_id):
+        subsidies = "；".join(f"{names.get(code, code)} {FULL_NAME if amount == 'full' else format_amount(amount)}"
+                             for code, amount in entry.subsidies)
+        rows.append(StandardHistoryRow(
+            entry.id, entry.year, format_amount(entry.individual), subsidies or "（未录入，按政策包表内金额）",
+            entry.document or "（未填文件号）", STANDARD_STATUS_NAMES[entry.status], entry.entered_by,
+            _when(entry.entered_at)))
+    return rows
+
+
+def standard_form(desk: Desk, pack_id: str) -> StandardForm:
+    """The dialog's pack, default year (the first missing year, else next year) and subsidy groups."""
+    from desk.services import standards
+
+    pack = desk.packs.get(pack_id)
+    groups = tuple(StandardGroup(group["code"], group["name"], amount_name(group["amount"]))
+                   for group in (pack.section("subsidies")["groups"] if pack.has("subsidies") else []))
+    missing = standards.missing_years(desk, pack_id)
+    year = missing[0] if missing else desk.today().year + 1
+    refusal = "" if pack.has("contribution") else f"政策包 {pack.id} 不收个人缴费（未配置缴费标准），没有年度缴费标准可录入。"
+    return StandardForm(pack.id, pack.title, year, groups, refusal)
+
+
+def standard_prefill(desk: Desk, pack_id: str, year: int) -> StandardPrefill | None:
+    """The entry in force for the year, if any: a new entry for the year replaces it whole."""
+    from desk.core.money import format_amount
+    from desk.core.standards import in_force
+
+    entry = in_force(desk.packs.entries(pack_id)).get(year)
+    if entry is None:
+        return None
+    return StandardPrefill(format_amount(entry.individual),
+                           {code: FULL_NAME if amount == "full" else format_amount(amount) for code, amount in entry.subsidies},
+                           entry.document, entry.entered_by, _when(entry.entered_at))
+
+
+# ---------------------------------------------------------------- the administrator's notice at login
+
+
+@dataclass(frozen=True)
+class AdminNotice:
+    page: str  # the administration page where it is done: "packs" or "calendar"
+    text: str
+
+
+def packs_in_use(desk: Desk) -> list[str]:
+    """The office's default pack, then every pack with an enrolment of last year or later (still loadable)."""
+    chosen = [desk.setting("default_pack")]
+    rows = desk.db.execute("SELECT DISTINCT pack_id FROM enrolments WHERE year >= ? AND pack_id IS NOT NULL ORDER BY pack_id",
+                           [desk.today().year - 1]).fetchall()
+    for (pack_id,) in rows:
+        if pack_id not in chosen:
+            chosen.append(pack_id)
+    return [pack_id for pack_id in chosen if pack_id in desk.packs.packs]
+
+
+def holiday_years_missing(desk: Desk) -> list[int]:
+    """This year and, from October on, next year, when their official holiday schedule is not loaded."""
+    from desk.services import calendar
+
+    today = desk.today()
+    wanted = [today.year] + ([today.year + 1] if today.month >= 10 else [])
+    published = set(calendar.published_years(desk))
+    return [year for year in wanted if year not in published]
+
+
+def admin_notices(desk: Desk) -> list[AdminNotice]:
+    """What an administrator should do soon: coming benefit years with no contribution standard, and
+    years whose holiday schedule is not loaded, each saying where it is done."""
+    from desk.services import standards
+
+    notices = []
+    today = desk.today()
+    for pack_id in packs_in_use(desk):
+        pack = desk.packs.get(pack_id)
+        for year in standards.missing_years(desk, pack_id):
+            if not _in_effect(pack, year):
+                continue
+            notices.append(AdminNotice("packs", (
+                f"{pack.title} {year}年度个人缴费标准尚未录入（{_year_note(pack, year, today)}），暂不能办理该年度参保登记："
+                f"请在 系统管理 → 政策包 → 录入年度标准… 中录入。")))
+    years = holiday_years_missing(desk)
+    if years:
+        named = "、".join(f"{year}年" for year in years)
+        notices.append(AdminNotice("calendar", (
+            f"{named}的节假日安排尚未载入，办结日期暂按周末和法定节假日推算（暂定）：国务院办公厅公布后，"
+            f"请在 系统管理 → 节假日安排 中载入。")))
+    return notices
+
+
 # ---------------------------------------------------------------- audit log
 
 ACTION_GROUPS = (

@@ -1,23 +1,36 @@
 """政策包: every pack, value by value with its source and status (provisional values marked 暂定),
+its annual contribution standards (what is in force for each benefit year, beside the pack file's
+own value where an administrator's entry changed it, and every entry ever made), 录入年度标准…,
 and every pack file that failed validation with its file, key and problem (policy-packs.md)."""
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QCheckBox, QGroupBox, QHBoxLayout, QHeaderView, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QCheckBox, QGroupBox, QHBoxLayout, QHeaderView, QLabel, QTabWidget, QVBoxLayout, QWidget,
+)
 
 from desk.services import admin_ui_support as support
 from desk.services.context import Desk, Operator
-from desk.ui.admin_common import PROVISIONAL_COLOURS, AdminPage, fill_row, make_table, paint_row, selected_key
-from desk.ui.widgets import hint_label, value_label
+from desk.ui.admin_common import PROVISIONAL_COLOURS, AdminPage, fill_row, make_table, paint_row, select_key, selected_key
+from desk.ui.admin_standard_dialog import StandardDialog
+from desk.ui.widgets import action_button, hint_label, split_pair, value_label
 
 PACK_COLUMNS = ("编号", "名称", "版本", "险种", "统筹区", "有效期", "数值", "暂定")
 VALUE_COLUMNS = ("分项", "项目", "值", "来源", "状态")
 PROBLEM_COLUMNS = ("文件", "项目", "问题")
 PROBLEM_COLOURS = (QColor("#fdecea"), QColor("#8e1c12"))
+YEAR_COLUMNS = ("待遇年度", "个人缴费标准", "状态", "说明")
+YEAR_VALUE_COLUMNS = ("项目", "金额", "状态", "来源", "政策包文件原值")
+HISTORY_COLUMNS = ("待遇年度", "个人缴费标准", "资助金额", "文件号", "状态", "录入人", "录入时间")
+MISSING_COLOURS = (QColor("#fdecea"), QColor("#8e1c12"))
+ENTER_KEYS = "Alt+N"
 
 
 class PacksPage(AdminPage):
+    standard_entered = Signal(int)  # a benefit year whose standard the administrator just entered
+
     def __init__(self, desk: Desk, admin: Operator, parent: QWidget | None = None):
         super().__init__(self.tr(
             "每个政策包的每一个数值及其来源和状态。“暂定”是在当地文件录入前采用的假定值，用到它的计算结果和凭证都会注明暂定。"), parent)
@@ -26,9 +39,10 @@ class PacksPage(AdminPage):
         self._shown: list[support.PackValueRow] = []
         self.packs = make_table(PACK_COLUMNS, "packsTable", stretch=1)
         self.packs.itemSelectionChanged.connect(self.show_values)
+        self.packs.itemSelectionChanged.connect(self.show_standards)
         self.only_provisional = QCheckBox(self.tr("只看暂定值 (Alt+P)"))
         self.only_provisional.toggled.connect(self.show_values)
-        self.page_shortcut("Alt+P", self.only_provisional.toggle)
+        self.page_shortcut("Alt+P", self._toggle_provisional)
         self.values_table = make_table(VALUE_COLUMNS, "packValuesTable", stretch=VALUE_COLUMNS.index("值"))
         source = self.values_table.horizontalHeader()
         source.setSectionResizeMode(VALUE_COLUMNS.index("来源"), QHeaderView.ResizeMode.Interactive)
@@ -41,23 +55,80 @@ class PacksPage(AdminPage):
         self.counts.setProperty("role", "hint")
         self.problems = make_table(PROBLEM_COLUMNS, "packProblemsTable")
         self.problems_note = hint_label("")
+        self._standards_widgets()
         self._layout()
         self.refresh()
+
+    def _standards_widgets(self) -> None:
+        self.dialog: StandardDialog | None = None
+        self.years: list[support.StandardYear] = []
+        self.standards_summary = QLabel()
+        self.standards_summary.setObjectName("standardsSummary")
+        self.standards_summary.setWordWrap(True)
+        self.enter_button = action_button(self.tr("录入年度标准…"), ENTER_KEYS)
+        self.enter_button.setObjectName("enterStandardButton")
+        self.enter_button.setProperty("primary", True)
+        self.enter_button.clicked.connect(self.enter_standard)
+        self.page_shortcut(ENTER_KEYS, self.enter_standard)
+        self.years_table = make_table(YEAR_COLUMNS, "standardYearsTable", stretch=YEAR_COLUMNS.index("说明"))
+        self.years_table.itemSelectionChanged.connect(self._show_year)
+        self.year_values = make_table(YEAR_VALUE_COLUMNS, "standardValuesTable", stretch=YEAR_VALUE_COLUMNS.index("来源"))
+        self.year_title = QLabel()
+        self.year_title.setObjectName("standardYearTitle")
+        self.history = make_table(HISTORY_COLUMNS, "standardHistoryTable", stretch=HISTORY_COLUMNS.index("资助金额"))
+        self.history_note = hint_label(self.tr("录入记录：每次录入都是一个新版本，不修改、不删除；同一年度以最后一次录入为准。"))
 
     def _layout(self) -> None:
         line = QHBoxLayout()
         line.addWidget(self.counts, 1)
         line.addWidget(self.only_provisional)
+        values = QWidget()
+        values_layout = QVBoxLayout(values)
+        values_layout.setContentsMargins(8, 8, 8, 4)
+        values_layout.addLayout(line)
+        values_layout.addWidget(self.values_table, 1)
+        values_layout.addWidget(self.detail)
+        self.sections = QTabWidget()
+        self.sections.setObjectName("packSections")
+        self.sections.addTab(self._standards_section(), self.tr("年度缴费标准"))
+        self.sections.addTab(self._history_section(), self.tr("录入记录"))
+        self.sections.addTab(values, self.tr("全部数值及来源"))
         broken = QGroupBox(self.tr("未通过校验的政策包文件（不会被使用，其他政策包照常工作）"))
         broken_layout = QVBoxLayout(broken)
         broken_layout.setContentsMargins(10, 6, 10, 6)
-        broken_layout.addWidget(self.problems_note)
         broken_layout.addWidget(self.problems)
+        self.broken = broken
         self.body.addWidget(self.packs)
-        self.body.addLayout(line)
-        self.body.addWidget(self.values_table, 1)
-        self.body.addWidget(self.detail)
+        self.body.addWidget(self.sections, 1)
+        self.body.addWidget(self.problems_note)
         self.body.addWidget(broken)
+
+    def _standards_section(self) -> QWidget:
+        top = QHBoxLayout()
+        top.addWidget(self.standards_summary, 1)
+        top.addWidget(self.enter_button)
+        year = QWidget()
+        year_layout = QVBoxLayout(year)
+        year_layout.setContentsMargins(0, 0, 0, 0)
+        year_layout.setSpacing(4)
+        year_layout.addWidget(self.year_title)
+        year_layout.addWidget(self.year_values, 1)
+        section = QWidget()
+        layout = QVBoxLayout(section)
+        layout.setContentsMargins(8, 6, 8, 4)
+        layout.setSpacing(6)
+        layout.addLayout(top)
+        layout.addWidget(split_pair(Qt.Orientation.Horizontal, self.years_table, year, stretch=(2, 5), sizes=[450, 850]), 1)
+        return section
+
+    def _history_section(self) -> QWidget:
+        section = QWidget()
+        layout = QVBoxLayout(section)
+        layout.setContentsMargins(8, 6, 8, 4)
+        layout.setSpacing(6)
+        layout.addWidget(self.history_note)
+        layout.addWidget(self.history, 1)
+        return section
 
     def refresh(self) -> None:
         keep = selected_key(self.packs)
@@ -74,6 +145,7 @@ class PacksPage(AdminPage):
         self.packs.selectRow(rows[0] if rows else 0)
         self._show_problems()
         self.show_values()
+        self.show_standards()
 
     def _show_problems(self) -> None:
         problems = support.pack_problems(self.desk)
@@ -84,6 +156,7 @@ class PacksPage(AdminPage):
         self.problems.setVisible(bool(problems))
         fitted = self.problems.horizontalHeader().sizeHint().height() + 30 * len(problems) + 4
         self.problems.setFixedHeight(min(fitted, 150))
+        self.broken.setVisible(bool(problems))  # all sound: one line says so, no empty box
         self.problems_note.setText(
             self.tr("以下 {count} 个文件有误，请按“问题”一栏修改后重新启动程序：").format(count=len(problems)) if problems
             else self.tr("所有政策包文件均已通过校验。"))
@@ -117,3 +190,114 @@ class PacksPage(AdminPage):
         self.detail.setText(self.tr("{section}（{code}）· {key}：{value}\n来源：{source}　状态：{status}").format(
             section=self.tr(row.section_name), code=row.section, key=row.key, value=row.value, source=row.source,
             status=self.tr(row.status_name)))
+
+    def _toggle_provisional(self) -> None:
+        self.sections.setCurrentIndex(2)
+        self.only_provisional.toggle()
+
+    # ------------------------------------------------------------------ 年度缴费标准
+
+    def show_standards(self) -> None:
+        if not hasattr(self, "years_table"):
+            return  # during construction
+        pack_id = selected_key(self.packs)
+        keep = selected_key(self.years_table)
+        self.years = support.standard_years(self.desk, pack_id) if pack_id else []
+        self.years_table.setRowCount(len(self.years))
+        for index, year in enumerate(self.years):
+            individual = year.individual
+            fill_row(self.years_table, index, (self.tr("{year}年度").format(year=year.year), individual.amount or "—",
+                                               self.tr(individual.status_name), self.tr(year.note)), year.year)
+            if individual.missing:
+                paint_row(self.years_table, index, MISSING_COLOURS)
+            elif individual.provisional:
+                paint_row(self.years_table, index, PROVISIONAL_COLOURS)
+        self._fill_history(pack_id)
+        form = support.standard_form(self.desk, pack_id) if pack_id else None
+        self.enter_button.setEnabled(bool(form) and not form.refusal)
+        self.enter_button.setToolTip(form.refusal if form and form.refusal else self.enter_button.text())
+        self.standards_summary.setText(self._summary(form))
+        wanted = keep if keep in {year.year for year in self.years} else self._first_year_to_show()
+        select_key(self.years_table, wanted)
+        self._show_year()
+
+    def _first_year_to_show(self) -> int | None:
+        missing = [year.year for year in self.years if year.missing]
+        if missing:
+            return missing[0]
+        return self.years[-1].year if self.years else None
+
+    def _summary(self, form) -> str:
+        if form is None:
+            return ""
+        if form.refusal:
+            return self.tr(form.refusal)
+        missing = [year.year for year in self.years if year.missing]
+        if missing:
+            return self.tr("{years}的个人缴费标准尚未录入：该年度不能办理参保登记。请按文件点“录入年度标准…”。").format(
+                years="、".join(self.tr("{year}年度").format(year=year) for year in missing))
+        provisional = [year.year for year in self.years if any(value.provisional for value in year.values)]
+        if provisional:
+            return self.tr("{years}含暂定值（在当地文件录入前采用的假定值）；文件下达后请录入年度标准并填写文件号。").format(
+                years="、".join(self.tr("{year}年度").format(year=year) for year in provisional))
+        return self.tr("各待遇年度的缴费标准均已按文件确认。")
+
+    def _fill_history(self, pack_id: str | None) -> None:
+        rows = support.standard_history(self.desk, pack_id) if pack_id and self.years else []
+        self.history.setRowCount(len(rows))
+        for index, row in enumerate(rows):
+            fill_row(self.history, index, (self.tr("{year}年度").format(year=row.year), row.individual, row.subsidies,
+                                           row.document, self.tr(row.status_name), row.entered_by, row.entered_at), row.id)
+            self.history.item(index, HISTORY_COLUMNS.index("资助金额")).setToolTip(row.subsidies)
+            if row.status_name == support.STANDARD_STATUS_NAMES["provisional"]:
+                paint_row(self.history, index, PROVISIONAL_COLOURS)
+        self.history_note.setText(self.tr(
+            "共 {count} 次录入。每次录入都是一个新版本，不修改、不删除；同一年度以最后一次录入为准。").format(count=len(rows))
+            if rows else self.tr("尚无录入：各年度的数值均来自政策包文件。"))
+        self.sections.setTabText(1, self.tr("录入记录（{count}）").format(count=len(rows)))
+
+    def selected_year(self) -> support.StandardYear | None:
+        key = selected_key(self.years_table)
+        return next((year for year in self.years if year.year == key), None)
+
+    def _show_year(self) -> None:
+        year = self.selected_year()
+        values = year.values if year else ()
+        self.year_values.setRowCount(len(values))
+        for index, value in enumerate(values):
+            fill_row(self.year_values, index, (self.tr(value.name), value.amount or "—", self.tr(value.status_name),
+                                               value.source if not value.missing else "—", value.bundled), index)
+            self.year_values.item(index, YEAR_VALUE_COLUMNS.index("来源")).setToolTip(value.source)
+            if value.missing:
+                paint_row(self.year_values, index, MISSING_COLOURS)
+            elif value.provisional:
+                paint_row(self.year_values, index, PROVISIONAL_COLOURS)
+        if year is None:
+            self.year_title.setText(self.tr("该政策包没有年度缴费标准。") if self.packs.selectionModel().hasSelection() else "")
+        else:
+            entered = self.tr("，已由管理员录入（“政策包文件原值”一栏是文件中原来的值）") if year.entered else ""
+            self.year_title.setText(self.tr("{year}年度现行标准{entered}：").format(year=year.year, entered=entered))
+
+    def enter_standard(self) -> None:
+        pack_id = selected_key(self.packs)
+        if pack_id is None or not self.enter_button.isEnabled():
+            return
+        self.sections.setCurrentIndex(0)
+        dialog = StandardDialog(self.desk, self.admin, pack_id, self)
+        dialog.accepted.connect(lambda: self._entered(dialog))
+        self.dialog = dialog
+        dialog.open()
+
+    def _entered(self, dialog: StandardDialog) -> None:
+        in_force = dialog.in_force
+        self.refresh()
+        select_key(self.years_table, in_force.year)
+        status = support.STANDARD_STATUS_NAMES[in_force.individual.status]
+        text = self.tr("已录入{year}年度缴费标准：个人缴费 {amount} 元，来源 {source}（{status}）。已记入审计日志。").format(
+            year=in_force.year, amount=in_force.individual.amount, source=in_force.individual.source, status=self.tr(status))
+        if in_force.individual.status == "provisional":
+            self.bar.show_warning(text + self.tr("未填文件号，数值为暂定；文件下达后请再录入一次并填写文件号。"))
+        else:
+            self.bar.show_info(text)
+        self.years_table.setFocus()
+        self.standard_entered.emit(in_force.year)

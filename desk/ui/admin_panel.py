@@ -6,6 +6,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QTabWidget, QVBoxLayout, QWidget
 
+from desk.services import admin_ui_support as support
 from desk.services.context import Desk, Operator
 from desk.ui.admin_audit import AuditPage
 from desk.ui.admin_backup import BackupPage
@@ -14,6 +15,7 @@ from desk.ui.admin_common import AdminPage
 from desk.ui.admin_operators import OperatorsPage
 from desk.ui.admin_packs import PacksPage
 from desk.ui.admin_settings import SettingsPage
+from desk.ui.errors import MessageBar
 from desk.ui.widgets import hint_label, shortcut
 
 # (attribute, tab title, page class); Ctrl+1 … Ctrl+6 in this order
@@ -44,7 +46,10 @@ class AdminPanel(QWidget):
             shortcut(self, f"Ctrl+{number}", lambda index=index: self.show_page(index),
                      context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.pages["settings"].saved.connect(self.settings_saved)
+        self.pages["packs"].standard_entered.connect(self.refresh_notice)
         self.tabs.currentChanged.connect(self._page_shown)
+        self.notice = MessageBar()  # what to do soon (missing standards, holiday schedules); never blocks
+        self.notice.setAccessibleName(self.tr("待办提醒"))
         title = QLabel(self.tr("系统管理"))
         title.setProperty("role", "title")
         note = hint_label(self.tr("管理员：{name}。管理员不办理参保登记等业务；Ctrl+1 至 Ctrl+6 切换页面。").format(
@@ -56,7 +61,18 @@ class AdminPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 10, 12, 6)
         layout.addLayout(header)
+        layout.addWidget(self.notice)
         layout.addWidget(self.tabs, 1)
+        self.refresh_notice()
+
+    def refresh_notice(self, *_ignored) -> None:
+        """The administrator's reminders at login, read again whenever a page is shown or a standard entered."""
+        notices = support.admin_notices(self.desk)
+        self.notices = notices
+        if notices:
+            self.notice.show_warning("\n".join(self.tr("待办：") + notice.text for notice in notices))
+        else:
+            self.notice.clear_message()
 
     def page(self, name: str) -> AdminPage:
         return self.pages[name]
@@ -67,6 +83,7 @@ class AdminPanel(QWidget):
         return self.tabs.currentWidget()
 
     def _page_shown(self, index: int) -> None:
+        self.refresh_notice()
         page = self.tabs.widget(index)
         if not getattr(page, "has_unsaved_changes", lambda: False)():  # typed settings survive a look elsewhere
             page.refresh()
