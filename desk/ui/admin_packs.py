@@ -22,7 +22,7 @@ VALUE_COLUMNS = ("分项", "项目", "值", "来源", "状态")
 PROBLEM_COLUMNS = ("文件", "项目", "问题")
 PROBLEM_COLOURS = (QColor("#fdecea"), QColor("#8e1c12"))
 YEAR_COLUMNS = ("待遇年度", "个人缴费标准", "状态", "说明")
-YEAR_VALUE_COLUMNS = ("项目", "金额", "状态", "来源", "政策包文件原值")
+YEAR_VALUE_COLUMNS = ("项目", "金额", "状态", "政策包文件原值", "来源")
 HISTORY_COLUMNS = ("待遇年度", "个人缴费标准", "资助金额", "文件号", "状态", "录入人", "录入时间")
 MISSING_COLOURS = (QColor("#fdecea"), QColor("#8e1c12"))
 ENTER_KEYS = "Alt+N"
@@ -75,6 +75,10 @@ class PacksPage(AdminPage):
         self.year_values = make_table(YEAR_VALUE_COLUMNS, "standardValuesTable", stretch=YEAR_VALUE_COLUMNS.index("来源"))
         self.year_title = QLabel()
         self.year_title.setObjectName("standardYearTitle")
+        self.year_values.itemSelectionChanged.connect(self._show_value_detail)
+        self.year_detail = value_label()
+        self.year_detail.setObjectName("standardValueDetail")
+        self.year_detail.setWordWrap(True)
         self.history = make_table(HISTORY_COLUMNS, "standardHistoryTable", stretch=HISTORY_COLUMNS.index("资助金额"))
         self.history_note = hint_label(self.tr("录入记录：每次录入都是一个新版本，不修改、不删除；同一年度以最后一次录入为准。"))
 
@@ -113,6 +117,7 @@ class PacksPage(AdminPage):
         year_layout.setSpacing(4)
         year_layout.addWidget(self.year_title)
         year_layout.addWidget(self.year_values, 1)
+        year_layout.addWidget(self.year_detail)
         section = QWidget()
         layout = QVBoxLayout(section)
         layout.setContentsMargins(8, 6, 8, 4)
@@ -238,7 +243,7 @@ class PacksPage(AdminPage):
                 years="、".join(self.tr("{year}年度").format(year=year) for year in missing))
         provisional = [year.year for year in self.years if any(value.provisional for value in year.values)]
         if provisional:
-            return self.tr("{years}含暂定值（在当地文件录入前采用的假定值）；文件下达后请录入年度标准并填写文件号。").format(
+            return self.tr("{years}含暂定值（黄色行：在当地文件录入前采用的假定值）；文件下达后请录入年度标准并填写文件号。").format(
                 years="、".join(self.tr("{year}年度").format(year=year) for year in provisional))
         return self.tr("各待遇年度的缴费标准均已按文件确认。")
 
@@ -266,17 +271,29 @@ class PacksPage(AdminPage):
         self.year_values.setRowCount(len(values))
         for index, value in enumerate(values):
             fill_row(self.year_values, index, (self.tr(value.name), value.amount or "—", self.tr(value.status_name),
-                                               value.source if not value.missing else "—", value.bundled), index)
+                                               value.bundled, value.source if not value.missing else "—"), index)
             self.year_values.item(index, YEAR_VALUE_COLUMNS.index("来源")).setToolTip(value.source)
             if value.missing:
                 paint_row(self.year_values, index, MISSING_COLOURS)
             elif value.provisional:
                 paint_row(self.year_values, index, PROVISIONAL_COLOURS)
+        self._show_value_detail()
         if year is None:
             self.year_title.setText(self.tr("该政策包没有年度缴费标准。") if self.packs.selectionModel().hasSelection() else "")
         else:
             entered = self.tr("，已由管理员录入（“政策包文件原值”一栏是文件中原来的值）") if year.entered else ""
             self.year_title.setText(self.tr("{year}年度现行标准{entered}：").format(year=year.year, entered=entered))
+
+    def _show_value_detail(self) -> None:
+        year, index = self.selected_year(), selected_key(self.year_values)
+        if year is None or index is None or index >= len(year.values):
+            self.year_detail.setText(self.tr("选中一行可看完整的来源。") if year else "")
+            return
+        value = year.values[index]
+        beside = self.tr("；政策包文件原值 {bundled}").format(bundled=value.bundled) if value.bundled else ""
+        self.year_detail.setText(self.tr("{year}年度 {name}：{amount}（{status}）{beside}。来源：{source}").format(
+            year=year.year, name=self.tr(value.name), amount=value.amount or "—", status=self.tr(value.status_name),
+            beside=beside, source=value.source if not value.missing else self.tr("尚未录入")))
 
     def enter_standard(self) -> None:
         pack_id = selected_key(self.packs)

@@ -52,7 +52,7 @@ class StandardDialog(_FormDialog):
         self._auto: tuple | None = None  # what the last prefill put in the fields (replaced while untouched)
         pack = value_label()
         pack.setObjectName("standardPack")
-        pack.setText(f"{self.form_data.pack_title}（{pack_id}）")
+        pack.setText(f"{self.form_data.pack_title}　{pack_id}")
         self.year = QLineEdit(str(self.form_data.default_year))
         self.year.setObjectName("standardYear")
         self.year.setMaxLength(4)

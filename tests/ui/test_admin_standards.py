@@ -92,9 +92,11 @@ def test_the_administrator_enters_2027_by_keyboard_and_the_page_shows_it_confirm
     assert row_of(page.years_table, "2027年度")[1:3] == ["420.00", "已确认"]
     assert page.selected_year().year == 2027
     values = {row[0]: row for row in table_texts(page.year_values)}
-    assert values["个人缴费标准"] == ["个人缴费标准", "420.00", "已确认", DOC, "（文件未载该年度）"]
-    assert values["城乡低保对象"] == ["城乡低保对象", "150.00", "已确认", DOC, "120.00（暂定）"]  # bundled beside it
-    assert values["已脱贫人口"][1:3] == ["180.00", "暂定"] and values["已脱贫人口"][4] == ""  # not entered: the table's
+    assert values["个人缴费标准"] == ["个人缴费标准", "420.00", "已确认", "（文件未载该年度）", DOC]
+    assert values["城乡低保对象"] == ["城乡低保对象", "150.00", "已确认", "120.00（暂定）", DOC]  # bundled beside it
+    assert values["已脱贫人口"][1:4] == ["180.00", "暂定", ""]  # not entered: the pack's table amount
+    page.year_values.selectRow(list(values).index("城乡低保对象"))
+    assert "来源：" + DOC in page.year_detail.text() and "政策包文件原值 120.00（暂定）" in page.year_detail.text()
     assert page.year_values.item(0, 2).background().color().name() != "#fff4d6"
     [history] = table_texts(page.history)
     assert history == ["2027年度", "420.00", "城乡低保对象 150.00", DOC, "已确认", "王管理", "2026-12-01 09:30"]
@@ -149,7 +151,7 @@ def test_without_a_document_the_entry_is_provisional_and_marked_so(qtbot, desk, 
     assert page.years_table.item(page.years_table.currentRow(), 2).background().color().name() == "#fff4d6"
     values = {row[0]: row for row in table_texts(page.year_values)}
     assert values["城乡低保对象"][1:3] == ["全额", "暂定"]
-    assert "未注明文件" in values["个人缴费标准"][3]
+    assert "未注明文件" in values["个人缴费标准"][4]
     [history] = table_texts(page.history)
     assert history[2:5] == ["城乡低保对象 全额", "（未填文件号）", "暂定"]
     assert page.bar.kind == "warning" and "暂定" in page.bar.text()
