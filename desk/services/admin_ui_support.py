@@ -469,7 +469,7 @@ ACTION_NAMES = {
     "filing.terminate": "终止认定", "filing.receive_materials": "补正材料", "settlement.record": "记录报销结算",
     "settlement.reverse": "冲正结算", "transfer.apply": "受理转移接续", "transfer.receive_materials": "转移接续补正材料",
     "transfer.to_out_review": "转出审核", "transfer.to_in_review": "转入审核", "transfer.complete": "转移接续办结",
-    "transfer.return": "转移接续退回",
+    "transfer.return": "转移接续退回", "transfer.recompute_due": "重算转移接续办结期限（载入节假日安排后）",
     "voucher.print": "打印凭证", "voucher.reprint": "补打凭证", "report.daily": "出具日报表", "certificate.issue": "出具参保凭证",
     "calendar.load": "载入节假日安排", "backup.create": "备份数据库", "audit.export": "导出审计日志",
 }

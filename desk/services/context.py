@@ -16,6 +16,7 @@ from desk.core.roles import ACTION_NAMES, ROLE_NAMES, allowed
 from desk.resources import resource_path
 from desk.services.entered_packs import EnteredPacks
 from desk.store import audit as audit_store
+from desk.store import seals as seals_store
 from desk.store import settings as settings_store
 from desk.store.db import connect, write_transaction
 
@@ -111,7 +112,11 @@ class Desk:
 
     # ---- audit
     def audit(self, operator: Operator | None, action: str, record_type: str | None, record_id, detail: dict) -> int:
-        """Append an audit entry; call inside the business transaction."""
+        """Append an audit entry; call inside the business transaction, after the write. An entry
+        about a sealed record carries the row's seal as it now stands (desk/store/seals.py)."""
+        row_seal = seals_store.seal(self.db, record_type, record_id)
+        if row_seal is not None:
+            detail = {**detail, seals_store.SEAL_KEY: row_seal}
         return audit_store.append_entry(
             self.db,
             at=self.timestamp(),

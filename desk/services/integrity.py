@@ -1,12 +1,31 @@
-"""`desk check`: the database's own integrity and the unbroken audit chain."""
+"""`desk check`: the database's own integrity, the unbroken audit chain, and the records themselves.
+
+- SQLite's integrity check and the foreign keys;
+- the audit hash chain, entry by entry;
+- every append-only / never-deleted trigger of the migrations is present and unchanged (a dropped
+  trigger is how someone edits history behind the app's back);
+- every business row matches what the audit chain says it became (its seal, desk/store/seals.py),
+  and no sealed row exists that no audit entry speaks of;
+- every voucher's verification code matches its number, type and contents;
+- the four-eyes rules hold in the rows: no filing decided by its own acceptor, no settlement
+  reversed by the operator who recorded it.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cache
+
+import sqlite_utils
 
 from desk.services.context import Desk
+from desk.store import seals as seals_store
 from desk.store.audit import ChainBreak, verify_chain
 from desk.store.db import integrity_problems
+
+MAX_LISTED = 50  # problems listed per kind (the count says how many there are)
+RECORD_NAMES = {"person": "参保人", "enrolment": "参保登记", "filing": "慢特病申请", "settlement": "结算",
+                "transfer": "转移接续", "operator": "操作员", "annual_standard": "年度缴费标准"}
 
 
 @dataclass(frozen=True)
@@ -14,23 +33,95 @@ class IntegrityReport:
     database_problems: tuple[str, ...]
     audit_entries_checked: int
     first_break: ChainBreak | None
+    record_problems: tuple[str, ...] = ()
+    records_checked: int = 0
+    record_problem_count: int = 0
+    trigger_problems: tuple[str, ...] = field(default=())
 
     @property
     def sound(self) -> bool:
-        return not self.database_problems and self.first_break is None
+        return (not self.database_problems and self.first_break is None and not self.record_problems
+                and not self.trigger_problems)
 
     def as_json(self) -> dict:
         result = {
             "sound": self.sound,
             "database": "ok" if not self.database_problems else list(self.database_problems),
             "audit_entries_checked": self.audit_entries_checked,
+            "triggers": "ok" if not self.trigger_problems else list(self.trigger_problems),
+            "records_checked": self.records_checked,
+            "records": "ok" if not self.record_problems else list(self.record_problems),
         }
+        if self.record_problem_count > len(self.record_problems):
+            result["record_problems_total"] = self.record_problem_count
         if self.first_break:
             result["first_broken_entry"] = {"id": self.first_break.entry_id, "problem": self.first_break.problem}
         return result
 
 
-def check_database(desk: Desk) -> IntegrityReport:
+@cache
+def expected_triggers() -> dict[str, str]:
+    """The triggers the migrations create, read off a fresh in-memory database."""
+    from desk.store.migrations import apply_migrations
+
+    fresh = sqlite_utils.Database(memory=True)
+    apply_migrations(fresh)
+    return seals_store.triggers(fresh)
+
+
+def trigger_problems(db: sqlite_utils.Database) -> list[str]:
+    present = seals_store.triggers(db)
+    problems = []
+    for name, sql in sorted(expected_triggers().items()):
+        if name not in present:
+            problems.append(f"保护触发器 {name} 不存在（被删除）：历史记录可能已被改动。")
+        elif " ".join(present[name].split()) != " ".join(sql.split()):
+            problems.append(f"保护触发器 {name} 与程序建立的不同（被改写）。")
+    return problems
+
+
+def record_problems(desk: Desk) -> tuple[list[str], int]:
+    """(problems, rows checked): every sealed row against the latest audit entry about it."""
+    audited = seals_store.audited_seals(desk.db)
+    problems: list[str] = []
+    checked = 0
+    for record_type in seals_store.SEALED:
+        name = RECORD_NAMES[record_type]
+        for row_id, row_seal in seals_store.sealed_rows(desk.db, record_type):
+            checked += 1
+            entry = audited.get((record_type, row_id))
+            if entry is None:
+                problems.append(f"{name}记录 {row_id} 没有任何审计记录：可能是绕过程序直接写入数据库的。")
+            elif entry.seal is not None and entry.seal != row_seal:
+                problems.append(f"{name}记录 {row_id} 与审计记录第{entry.entry_id}条（{entry.action}）所记的内容不符："
+                                "记录在程序之外被改动过。")
+    problems += _voucher_problems(desk)
+    problems += _four_eyes_problems(desk)
+    return problems, checked
+
+
+def _voucher_problems(desk: Desk) -> list[str]:
+    from desk.services.vouchers import code_problems
+
+    return code_problems(desk)
+
+
+def _four_eyes_problems(desk: Desk) -> list[str]:
+    problems = []
+    for filing_id, state in desk.db.execute(
+            "SELECT id, state FROM filings WHERE decided_by IS NOT NULL AND decided_by = accepted_by"):
+        problems.append(f"慢特病申请 {filing_id}（{state}）由受理人本人审核：违反双人复核规则。")
+    for reversal_id, original_id in desk.db.execute(
+            "SELECT r.id, o.id FROM settlements r JOIN settlements o ON o.id = r.reverses_id"
+            " WHERE r.entry = 'reversal' AND r.operator_id = o.operator_id"):
+        problems.append(f"结算 {original_id} 由记录人本人冲正（冲正记录 {reversal_id}）：违反双人复核规则。")
+    return problems
+
+
+def check_database(desk: Desk, *, records: bool = True) -> IntegrityReport:
+    """The whole check (`desk check`); `records=False` leaves out the row-by-row part."""
     problems = tuple(integrity_problems(desk.db))
     checked, first_break = verify_chain(desk.db)
-    return IntegrityReport(problems, checked, first_break)
+    triggers = tuple(trigger_problems(desk.db))
+    found, rows = record_problems(desk) if records else ([], 0)
+    return IntegrityReport(problems, checked, first_break, tuple(found[:MAX_LISTED]), rows, len(found), triggers)

@@ -194,6 +194,8 @@ def recompute_provisional_due_dates(desk: Desk, admin: Operator) -> int:
         store.insert_event(desk.db, transfer_id=row["id"], action="recompute_due", from_state=row["state"],
                            to_state=row["state"], operator_id=admin.id, at=desk.timestamp(),
                            detail={"old": row["due_date"], "new": due.due.isoformat(), "provisional": due.provisional})
+        desk.audit(admin, "transfer.recompute_due", "transfer", row["id"],
+                   {"old": row["due_date"], "new": due.due.isoformat(), "provisional": due.provisional})
         changed += 1
     return changed
 

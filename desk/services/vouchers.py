@@ -7,11 +7,14 @@ import base64
 import hashlib
 import hmac
 import json
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal, InvalidOperation
 
 from desk.core import inputs
 from desk.core.errors import NotFound, ValidationError
+from desk.core.money import to_fen
 from desk.services.context import Desk, Operator
 from desk.store import settings as settings_store
 from desk.store import vouchers as store
@@ -203,22 +206,39 @@ def parse_scan(text: str) -> tuple[str, str]:
     return number.strip(), code.strip()
 
 
+def _normal_code(code: str) -> str:
+    """A code as typed: lower case, without the hyphen, with spaces or full-width letters, is the same code."""
+    text = unicodedata.normalize("NFKC", code).upper()
+    text = "".join(ch for ch in text if ch.isascii() and ch.isalnum())
+    return f"{text[:5]}-{text[5:]}" if len(text) == 10 else text
+
+
 def verify(desk: Desk, number: str, code: str) -> Verification:
-    number = inputs.text(number, "number", "凭证编号").upper()
+    """Is the paper genuine: the number is ours, the code matches its contents, and the business record
+    it speaks of exists and still says the same; the answer says when it was since reversed, cancelled
+    or terminated."""
+    number = unicodedata.normalize("NFKC", inputs.text(number, "number", "凭证编号")).upper().replace(" ", "")
     code = inputs.text(code, "code", "核验码")
     row = store.voucher_by_number(desk.db, number)
     if row is None:
         return Verification(False, number, f"本系统没有编号为 {number} 的凭证：此凭证不是本窗口出具的，或编号有误。")
     payload = json.loads(row["payload_json"])
     expected = verification_code(_secret(desk), row["number"], row["doc_type"], payload)
-    given = code.upper()
+    given = _normal_code(code)
     if not hmac.compare_digest(given, expected) or row["code"] != expected:
         return Verification(False, number, "核验码不符：此凭证可能被涂改或伪造，请以系统记录为准。", row["doc_type"])
     title = DOCUMENT_NAMES.get(row["doc_type"], row["doc_type"])
+    ledger = ledger_check(desk, row, payload)
+    if ledger.mismatch:
+        return Verification(False, number, f"{title}与系统业务记录不符：{ledger.mismatch}请以系统记录为准。", row["doc_type"],
+                            title)
+    message = f"真实有效：{title}，{row['created_at'][:10]} 由{row['operator_name']}出具。"
+    if ledger.since:
+        message += ledger.since
     return Verification(
         True,
         number,
-        f"真实有效：{title}，{row['created_at'][:10]} 由{row['operator_name']}出具。",
+        message,
         row["doc_type"],
         title,
         row["created_at"],
@@ -226,3 +246,64 @@ def verify(desk: Desk, number: str, code: str) -> Verification:
         payload,
         store.print_count(desk.db, row["id"]),
     )
+
+
+@dataclass(frozen=True)
+class LedgerCheck:
+    mismatch: str = ""  # the paper and the record disagree (or the record does not exist)
+    since: str = ""  # what happened to the record after the paper was issued
+
+
+def ledger_check(desk: Desk, voucher: dict, payload: dict) -> LedgerCheck:
+    """The paper against the business record it was issued for."""
+    record_type, record_id = voucher["record_type"], voucher["record_id"]
+    if record_type not in store.RECORD_TABLES:
+        return LedgerCheck()
+    record = store.business_record(desk.db, record_type, record_id)
+    if record is None:
+        return LedgerCheck(mismatch=f"凭证所记的业务记录（{record_type} {record_id}）在系统中不存在。")
+    if record_type == "enrolment":
+        enrolment = payload.get("enrolment") or {}
+        if "payable" in enrolment and (_fen(enrolment["payable"]) != record["payable_fen"]
+                                       or enrolment.get("year") != record["year"]):
+            return LedgerCheck(mismatch="参保登记的年度或应缴金额与凭证不同。")
+        if record["status"] == "cancelled":
+            return LedgerCheck(since=f"但该参保登记已于 {str(record['cancelled_at'])[:10]} 作废"
+                                     f"（原因：{record['cancel_reason']}），不再有效。")
+    elif record_type == "settlement":
+        for name, text in (payload.get("amounts") or {}).items():
+            if f"{name}_fen" in record and _fen(text) != record[f"{name}_fen"]:
+                return LedgerCheck(mismatch="结算金额与凭证不同。")
+        reversal = store.reversal_of(desk.db, record["id"])
+        if record["entry"] == "settlement" and reversal is not None:
+            return LedgerCheck(since=f"但该笔结算已于 {str(reversal['created_at'])[:10]} 冲正（冲正记录 {reversal['id']}），"
+                                     "不再有效。")
+    elif record_type == "filing":
+        if record["state"] == "terminated" and voucher["doc_type"] == "filing_approval":
+            return LedgerCheck(since=f"但该认定已终止（{record['terminated_on'] or ''}起，原因：{record['reason'] or ''}），"
+                                     "不再有效。")
+    elif record_type == "transfer":
+        if record["state"] == "returned":
+            return LedgerCheck(since="但该转移接续申请已被退回。")
+    return LedgerCheck()
+
+
+def _fen(text) -> int | None:
+    try:
+        return to_fen(Decimal(str(text)))
+    except (InvalidOperation, ValueError):
+        return None
+
+
+def code_problems(desk: Desk) -> list[str]:
+    """`desk check`: vouchers whose code no longer matches their contents, or that no audit entry names."""
+    secret = _secret(desk)
+    named = store.voucher_numbers_in_audit(desk.db)
+    problems = []
+    for row in store.all_vouchers(desk.db):
+        payload = json.loads(row["payload_json"])
+        if verification_code(secret, row["number"], row["doc_type"], payload) != row["code"]:
+            problems.append(f"凭证 {row['number']} 的内容与其核验码不符：凭证记录被改动过。")
+        elif row["number"] not in named:
+            problems.append(f"凭证 {row['number']} 没有任何审计记录提到：可能是绕过程序直接写入的。")
+    return problems

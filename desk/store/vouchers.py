@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import sqlite_utils
 
 from desk.store.persons import _rows
@@ -49,3 +51,34 @@ def record_print(db: sqlite_utils.Database, voucher_id: int, *, at: str, operato
         [voucher_id, copy_no, at, operator_id],
     )
     return copy_no
+
+
+# the business records a voucher can be issued for (record_type -> table)
+RECORD_TABLES = {"enrolment": "enrolments", "settlement": "settlements", "filing": "filings",
+                 "transfer": "transfers", "person": "persons"}
+_VOUCHER_NUMBER = re.compile(r"[A-Z]{2}-\d{8}-\d{4,}")
+
+
+def business_record(db: sqlite_utils.Database, record_type: str, record_id) -> dict | None:
+    table = RECORD_TABLES[record_type]
+    rows = _rows(db, f"SELECT * FROM {table} WHERE id = ?", [record_id])
+    return rows[0] if rows else None
+
+
+def reversal_of(db: sqlite_utils.Database, settlement_id: int) -> dict | None:
+    rows = _rows(db, "SELECT * FROM settlements WHERE reverses_id = ?", [settlement_id])
+    return rows[0] if rows else None
+
+
+def all_vouchers(db: sqlite_utils.Database):
+    return db.query("SELECT number, doc_type, payload_json, code FROM vouchers ORDER BY id")
+
+
+def voucher_numbers_in_audit(db: sqlite_utils.Database) -> set[str]:
+    """Every voucher number any audit entry names (in its detail or as its record)."""
+    found: set[str] = set()
+    for record_id, detail in db.execute("SELECT record_id, detail_json FROM audit_log"):
+        found.update(_VOUCHER_NUMBER.findall(detail))
+        if isinstance(record_id, str) and _VOUCHER_NUMBER.fullmatch(record_id):
+            found.add(record_id)
+    return found

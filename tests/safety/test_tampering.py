@@ -1,0 +1,167 @@
+"""Someone with the database file edits it behind the app's back: `desk check` names each change, and
+`desk verify` checks a paper against the ledger (issue 11, items 3 and 4)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from datetime import date
+
+import pytest
+
+from desk.services import chronic, enrolment, persons, reimbursement, vouchers
+from desk.services.integrity import check_database
+from tests.conftest import person_form
+
+INPATIENT = {"date": "2026-03-01", "benefit": "inpatient", "level": "level2", "in_region": True,
+             "total": "30000.00", "fulamt_ownpay": "1000.00", "preselfpay": "2000.00"}
+MATERIALS = ["id_document", "application_form", "diagnosis", "examinations"]
+
+
+@pytest.fixture
+def world(desk, clerk, reviewer):
+    person = persons.register_person(desk, clerk, person_form())
+    enrolled = enrolment.enrol(desk, clerk, person_id=person.id, year=2026, paid_on=date(2026, 1, 10))
+    settled = reimbursement.record_settlement(desk, clerk, person_id=person.id, claim_form=INPATIENT)
+    filing = chronic.accept_filing(desk, clerk, person_id=person.id, disease_code="M03900", kind="chronic",
+                                   materials=MATERIALS)
+    approved = chronic.approve_filing(desk, reviewer, filing_id=filing.filing["id"])
+    assert check_database(desk).sound
+    return {"person": person, "enrolment": enrolled, "settlement": settled, "filing": filing.filing["id"],
+            "approval": approved.voucher}
+
+
+def behind_the_back(desk, *statements: str) -> None:
+    """What someone with the file and the sqlite3 shell does, leaving no trace of the protection: drop
+    every protecting trigger, change the rows, put the triggers back exactly as they were."""
+    saved = desk.db.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'").fetchall()
+    for name, _ in saved:
+        desk.db.conn.execute(f"DROP TRIGGER {name}")
+    for statement in statements:
+        desk.db.conn.execute(statement)
+    for _, sql in saved:
+        desk.db.conn.execute(sql)
+    desk.db.conn.commit()
+
+
+def problems(desk) -> str:
+    report = check_database(desk)
+    assert not report.sound
+    return json.dumps(report.as_json(), ensure_ascii=False)
+
+
+def test_a_fresh_database_is_sound_and_every_row_is_checked(desk, world):
+    report = check_database(desk)
+    assert report.sound and report.records_checked >= 7  # 3 operators, person, enrolment, settlement, filing
+
+
+def test_a_settlement_fund_amount_raised(desk, world):
+    behind_the_back(desk, "UPDATE settlements SET hifp_pay_fen = hifp_pay_fen + 100000")
+    assert f"结算记录 {world['settlement'].settlement_id}" in problems(desk)
+
+
+def test_an_enrolment_subsidy_raised(desk, world):
+    behind_the_back(desk, "UPDATE enrolments SET subsidy_fen = 40000, payable_fen = 0")
+    assert f"参保登记记录 {world['enrolment'].enrolment_id}" in problems(desk)
+
+
+def test_a_person_renamed(desk, world):
+    behind_the_back(desk, "UPDATE persons SET name = '王五'")
+    assert f"参保人记录 {world['person'].id}" in problems(desk)
+
+
+def test_a_filing_approved_by_its_own_acceptor(desk, world, clerk):
+    behind_the_back(desk, f"UPDATE filings SET decided_by = {clerk.id}")
+    text = problems(desk)
+    assert "由受理人本人审核" in text and f"慢特病申请记录 {world['filing']}" in text
+
+
+def test_a_clerk_made_a_reviewer(desk, world, clerk):
+    behind_the_back(desk, f"UPDATE operators SET role = 'reviewer' WHERE id = {clerk.id}")
+    assert f"操作员记录 {clerk.id}" in problems(desk)
+
+
+def test_failed_logins_are_not_a_change_of_record(desk, world, clerk):
+    behind_the_back(desk, f"UPDATE operators SET failed_attempts = 2 WHERE id = {clerk.id}")
+    assert check_database(desk).sound
+
+
+def test_a_protecting_trigger_dropped(desk, world):
+    desk.db.conn.execute("DROP TRIGGER audit_log_no_update")
+    desk.db.conn.commit()
+    assert "audit_log_no_update" in problems(desk)
+
+
+def test_a_row_inserted_without_the_app(desk, world):
+    columns = [c[0] for c in desk.db.execute("SELECT * FROM persons LIMIT 0").description if c[0] != "id"]
+    copied = ", ".join("'532923198001010011'" if c == "id_number" else "NULL" if c == "personal_number" else c
+                       for c in columns)
+    behind_the_back(desk, f"INSERT INTO persons ({', '.join(columns)}) SELECT {copied} FROM persons LIMIT 1")
+    assert "没有任何审计记录" in problems(desk)
+
+
+def test_a_forged_voucher_is_refused_by_verify_and_named_by_check(desk, world):
+    """With read access to the file one can compute a valid code (the key is still in the file); the
+    paper then names a settlement that does not exist, which verify checks against the ledger."""
+    row = desk.db.execute("SELECT * FROM vouchers WHERE doc_type = 'settlement_statement'").fetchone()
+    columns = [c[0] for c in desk.db.execute("SELECT * FROM vouchers LIMIT 0").description]
+    original = dict(zip(columns, row))
+    payload = json.loads(original["payload_json"])
+    number = "JS-20260310-0099"
+    secret = desk.db.execute("SELECT value FROM settings WHERE key = 'voucher_secret'").fetchone()[0]
+    code = vouchers.verification_code(json.loads(secret), number, "settlement_statement", payload)
+    behind_the_back(desk, "INSERT INTO vouchers (number, doc_type, record_type, record_id, payload_json, code,"
+                          " operator_name, created_at) VALUES ('%s', 'settlement_statement', 'settlement', 999,"
+                          " '%s', '%s', '李娜', '2026-03-10T10:00:00')" % (number, original["payload_json"], code))
+    verdict = vouchers.verify(desk, number, code)
+    assert not verdict.genuine and "不存在" in verdict.message
+    assert number in problems(desk)
+
+
+def test_verify_says_a_reversed_settlement_is_no_longer_valid(desk, world, reviewer):
+    statement = world["settlement"].voucher
+    reimbursement.reverse_settlement(desk, reviewer, settlement_id=world["settlement"].settlement_id, reason="重复录入更正")
+    verdict = vouchers.verify(desk, statement.number, statement.code)
+    assert verdict.genuine and "冲正" in verdict.message and "不再有效" in verdict.message
+    assert check_database(desk).sound
+
+
+def test_verify_says_a_terminated_filing_is_no_longer_valid(desk, world, reviewer, clock):
+    chronic.terminate_filing(desk, reviewer, filing_id=world["filing"], reason="迁出本统筹区", on=date(2026, 3, 31))
+    approval = world["approval"]
+    verdict = vouchers.verify(desk, approval.number, approval.code)
+    assert verdict.genuine and "已终止" in verdict.message
+    assert check_database(desk).sound
+
+
+def test_verify_says_a_cancelled_enrolment_is_no_longer_valid(desk, world, reviewer):
+    receipt = world["enrolment"].receipt
+    enrolment.cancel_enrolment(desk, reviewer, enrolment_id=world["enrolment"].enrolment_id, reason="年度录错")
+    verdict = vouchers.verify(desk, receipt.number, receipt.code)
+    assert verdict.genuine and "作废" in verdict.message
+    assert check_database(desk).sound
+
+
+def test_a_paper_whose_record_was_changed_is_not_genuine(desk, world):
+    statement = world["settlement"].voucher
+    behind_the_back(desk, "UPDATE settlements SET hifp_pay_fen = 1")
+    verdict = vouchers.verify(desk, statement.number, statement.code)
+    assert not verdict.genuine and "不同" in verdict.message
+
+
+@pytest.mark.parametrize("typed", ["{lower}", "{plain}", " {code} ", "{fullwidth}"])
+def test_a_code_typed_in_lower_case_without_the_hyphen_is_accepted(desk, world, typed):
+    code = world["enrolment"].receipt.code
+    variants = {"lower": code.lower(), "plain": code.replace("-", ""), "code": code,
+                "fullwidth": "".join(chr(ord(c) + 0xFEE0) if c.isalnum() else c for c in code)}
+    assert vouchers.verify(desk, world["enrolment"].receipt.number.lower(), typed.format(**variants)).genuine
+
+
+def test_desk_check_on_the_command_line_names_the_change(desk, world):
+    behind_the_back(desk, "UPDATE persons SET name = '王五'")
+    done = subprocess.run([sys.executable, "-m", "desk", "check", "--db", str(desk.path)], capture_output=True,
+                          text=True, encoding="utf-8", timeout=120)
+    assert done.returncode == 1
+    report = json.loads(done.stdout)
+    assert report["sound"] is False and any("参保人记录" in problem for problem in report["records"])
