@@ -23,7 +23,8 @@ cp -r "$RELEASE_PYTHON" "$WORK/python"
 # propsys.dll lacks VariantToString and aborts the process. Without _wmi, platform falls back to
 # the registry. (This copy of the interpreter is the test's own; the release keeps _wmi.pyd.)
 rm -f "$WORK/python/_wmi.pyd"
-if [ ! -f "$WORK/site-packages/.complete" ]; then
+LOCK_HASH=$(sha256sum "$HERE/requirements-win64-test.txt" | cut -d' ' -f1)
+if [ "$(cat "$WORK/site-packages/.complete" 2>/dev/null)" != "$LOCK_HASH" ]; then
   rm -rf "$WORK/site-packages"
   python3 -m pip download -q --no-deps --require-hashes -r "$HERE/requirements-win64-test.txt" \
     --platform win_amd64 --python-version 3.12 --implementation cp --abi abi3 --abi cp312 --abi none \
@@ -31,7 +32,7 @@ if [ ! -f "$WORK/site-packages/.complete" ]; then
   python3 -m pip install -q --no-deps --no-index --no-compile --target "$WORK/site-packages" \
     --platform win_amd64 --python-version 3.12 --implementation cp --abi abi3 --abi cp312 --abi none \
     --only-binary=:all: "$WORK"/wheels/*.whl
-  touch "$WORK/site-packages/.complete"
+  echo "$LOCK_HASH" > "$WORK/site-packages/.complete"
 fi
 
 export WINEPREFIX=$WORK/prefix HOME=$WORK/home WINEDEBUG=-all
