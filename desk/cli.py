@@ -62,13 +62,13 @@ class _InputError(Exception):
 
 
 def _read_json_input(source: str):
+    """At most 20 MB, UTF-8, nesting at most 64 deep, no huge integers, no NaN (desk.cli_input)."""
+    from desk.cli_input import InputError, read_json
+
     try:
-        text = sys.stdin.read() if source == "-" else Path(source).read_text(encoding="utf-8-sig")
-        return json.loads(text)
-    except (FileNotFoundError, IsADirectoryError):
-        raise _InputError(f"(input): 找不到输入文件 {source}") from None
-    except (json.JSONDecodeError, UnicodeDecodeError) as error:
-        raise _InputError(f"(input): 输入不是有效的 JSON：{error}") from None
+        return read_json(source, sys.stdin)
+    except InputError as error:
+        raise _InputError(str(error)) from None
 
 
 def _json_command(source: str, compute) -> int:
@@ -110,17 +110,19 @@ def _packs():
 
 
 def cmd_workdays(args) -> int:
+    from desk.core.canonical import ascii_count
     from desk.core.dates import DateError, parse_date
 
     try:
         start = parse_date(args.start, "start", "起始日期")
     except DateError as error:
         return _fail_input(f"start: {error.message}")
-    if not args.count.lstrip("+").isdigit():
-        return _fail_input("count: 工作日天数应为正整数，例如 22。")
+    count = ascii_count(args.count, maximum_digits=4)
+    if count is None:
+        return _fail_input("count: 工作日天数应为正整数（阿拉伯数字0-9），例如 22。")
     calendar = _calendar(args.db)
     try:
-        due = calendar.add_working_days(start, int(args.count))
+        due = calendar.add_working_days(start, count)
     except DeskError as error:
         return _fail_input(f"count: {error.message}")
     _print_json(due.as_json())
@@ -175,9 +177,21 @@ def _login_from_stdin(desk, username: str | None):
         raise _AuthFailed(error.message) from None
 
 
+def _readable_argument(value: str) -> bool:
+    """False for an argument that was not UTF-8 (Python hands it over with lone surrogates)."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def cmd_verify(args) -> int:
     from desk.services import vouchers
 
+    for field, value in (("number", args.number), ("code", args.code)):
+        if not _readable_argument(value):
+            return _fail_input(f"{field}: 含有无法识别的字符（不是 UTF-8 编码），请按凭证上印的编号和核验码重新输入。")
     try:
         desk = _open_desk(args.db)
     except DeskError as error:

@@ -11,12 +11,15 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from desk.core.canonical import typed
 from desk.core.errors import DeskError
 from desk.core.regions import region_table
 
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK_CHARS = "10X98765432"
 MAX_AGE_YEARS = 130
+# after folding: ASCII letters and digits only (a letter other than X is refused below, by length or position)
+_ID_CHARACTERS = re.compile(r"[0-9A-Z]+")
 
 
 class IdNumberError(DeskError):
@@ -53,10 +56,22 @@ def check_character(first17: str) -> str:
     return _CHECK_CHARS[total % 11]
 
 
+def canonical_text(text: str) -> str:
+    """Full-width forms folded to ASCII, the ends stripped, x made X: how a number is compared and stored."""
+    value = typed(text if isinstance(text, str) else "")
+    # only ASCII is upper-cased: "ß".upper() is "SS" and "ﬁ".upper() "FI", which would make letters of what was not
+    return value.upper() if value.isascii() else value
+
+
 def _normalise(text: str) -> str:
-    value = (text or "").strip().replace(" ", "").upper()
+    value = canonical_text(text)
     if not value:
         raise IdNumberError("请输入公民身份号码。", "empty")
+    if not _ID_CHARACTERS.fullmatch(value):
+        raise IdNumberError(
+            "公民身份号码只能由数字0-9和最后一位的X组成（不能有空格、上标或其他文字的数字），请核对后重新输入。",
+            "characters",
+        )
     if len(value) == 15:
         if not value.isdigit():
             raise IdNumberError("15位身份号码只能由数字组成，请核对后重新输入。", "characters")
@@ -66,9 +81,18 @@ def _normalise(text: str) -> str:
         raise IdNumberError(
             f"公民身份号码应为18位（旧号码15位），现在是{len(value)}位，请核对后重新输入。", "length"
         )
-    if not re.fullmatch(r"\d{17}[\dX]", value):
+    if not re.fullmatch(r"[0-9]{17}[0-9X]", value):
         raise IdNumberError("公民身份号码前17位只能是数字，最后一位是数字或X，请核对后重新输入。", "characters")
     return value
+
+
+def canonical_id_number(text: str) -> str | None:
+    """The 18-character form of a number whose characters and length are right (15 digits converted), else None.
+    The check character, birth date and region are not judged here (`parse_id_number` does)."""
+    try:
+        return _normalise(text)
+    except IdNumberError:
+        return None
 
 
 def _birth_date(value: str, today: date) -> date:

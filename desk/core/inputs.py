@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from desk.core.dates import DateError, in_range, parse_date
 from desk.core.errors import ValidationError
 
 
@@ -16,6 +17,8 @@ def text(value, field: str, label: str) -> str:
     result = str(value).strip()
     if "\x00" in result:
         raise ValidationError.single(field, "characters", f"{label}含有不可见的控制字符，请重新输入。")
+    if not _encodable(result):
+        raise ValidationError.single(field, "characters", f"{label}含有无法识别的字符（编码有误），请重新输入。")
     return result
 
 
@@ -32,16 +35,19 @@ def flag(value, field: str, label: str) -> bool:
 
 
 def day(value, field: str, label: str) -> date:
+    """A date, or YYYY-MM-DD text (full-width digits read as ASCII), within the dates desk works with."""
     if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    if isinstance(value, str):
+        value = value.date()
+    if isinstance(value, str) and len(value.strip()) == 10:
         try:
-            if len(value.strip()) == 10:
-                return date.fromisoformat(value.strip())
-        except ValueError:
-            pass
+            return parse_date(value, field, label)
+        except DateError as error:
+            raise ValidationError.single(field, "date", error.message) from None
+    if isinstance(value, date):
+        try:
+            return in_range(value, field, label)
+        except DateError as error:
+            raise ValidationError.single(field, "date", error.message) from None
     raise ValidationError.single(field, "date", f"{label}应为有效日期（YYYY-MM-DD）。")
 
 
@@ -69,3 +75,12 @@ def text_list(value, field: str, label: str) -> list[str]:
     if not isinstance(value, (list, tuple)) or not all(isinstance(item, str) for item in value):
         raise ValidationError.single(field, "type", f"{label}应为勾选项的列表。")
     return list(value)
+
+
+def _encodable(value: str) -> bool:
+    """False for text with lone surrogates (a non-UTF-8 argument, a JSON "\\ud800"): SQLite cannot store it."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True

@@ -8,11 +8,12 @@ from __future__ import annotations
 import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from desk.core.canonical import typed
 from desk.core.errors import DeskError
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
-_AMOUNT_PATTERN = re.compile(r"\d{1,12}(\.\d{1,2})?")
+_AMOUNT_PATTERN = re.compile(r"[0-9]{1,12}(\.[0-9]{1,2})?")
 
 
 class AmountError(DeskError):
@@ -25,7 +26,9 @@ def parse_amount(text: object, field: str = "amount", label: str = "金额") -> 
     """A non-negative amount with at most two decimals, given as a string (never a float)."""
     if isinstance(text, bool) or not isinstance(text, (str, Decimal)):
         raise AmountError(f"{label}必须以文字形式填写（例如 \"1200.50\"），不能是数字类型。", field=field)
-    value = str(text).strip()
+    value = typed(str(text))
+    if len(value) > 40:
+        raise AmountError(f"{label}太长（{len(value)}个字符），请填写最多两位小数的金额，例如 1200.50。", field=field)
     if value.startswith("-"):
         raise AmountError(f"{label}不能为负数，请重新填写。", field=field)
     if not _AMOUNT_PATTERN.fullmatch(value):

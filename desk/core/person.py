@@ -10,7 +10,9 @@ from dataclasses import dataclass
 from datetime import date
 
 from desk.core.errors import Problem
-from desk.core.idnumber import IdNumberError, parse_id_number
+from desk.core.canonical import fold_width
+from desk.core.dates import DateError, parse_date
+from desk.core.idnumber import IdNumberError, canonical_text, parse_id_number
 
 ID_TYPES = ("居民身份证", "港澳台居民居住证", "外国人永久居留身份证", "出生医学证明")
 HOUSEHOLD_TYPES = ("城镇", "农村")
@@ -25,10 +27,10 @@ ETHNICITIES = (
 )
 
 NAME_PATTERN = re.compile(r"[\u3400-\u9fff\uf900-\ufaffA-Za-z·•．. ]{1,30}")
-MOBILE_PATTERN = re.compile(r"1[3-9]\d{9}")
-LANDLINE_PATTERN = re.compile(r"0\d{2,3}-?\d{7,8}(-\d{1,6})?")
+MOBILE_PATTERN = re.compile(r"1[3-9][0-9]{9}")
+LANDLINE_PATTERN = re.compile(r"0[0-9]{2,3}-?[0-9]{7,8}(-[0-9]{1,6})?")
 # 出生医学证明: a letter followed by 9 digits (e.g. O530123456) is the common national format
-BIRTH_CERTIFICATE_PATTERN = re.compile(r"[A-Z]\d{9}")
+BIRTH_CERTIFICATE_PATTERN = re.compile(r"[A-Z][0-9]{9}")
 OTHER_DOCUMENT_PATTERN = re.compile(r"[A-Z0-9]{8,20}")
 
 
@@ -75,6 +77,15 @@ def _text(value) -> str:
     return str(value).strip()
 
 
+def _encodable(value: str) -> bool:
+    """False for text with lone surrogates (a non-UTF-8 argument, a JSON "\\udcff"): SQLite cannot store it."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def check_name(value) -> str | None:
     name = _text(value)
     if not name:
@@ -88,8 +99,13 @@ def check_name(value) -> str | None:
     return None
 
 
+def canonical_phone(value) -> str:
+    """A phone number as stored and searched: full-width digits and hyphens in ASCII, spaces removed."""
+    return fold_width(_text(value)).replace(" ", "").strip()
+
+
 def check_phone(value) -> str | None:
-    phone = _text(value).replace(" ", "")
+    phone = canonical_phone(value)
     if not phone:
         return None
     if MOBILE_PATTERN.fullmatch(phone) or LANDLINE_PATTERN.fullmatch(phone):
@@ -101,8 +117,8 @@ def _identity(form: dict, today: date, problems: list[Problem]):
     id_type = _text(form.get("id_type")) or ID_TYPES[0]
     if id_type not in ID_TYPES:
         problems.append(Problem("id_type", "unknown", "证件类型只能从列表中选择。"))
-        return id_type, _text(form.get("id_number")).upper(), None
-    number = _text(form.get("id_number")).upper()
+        return id_type, canonical_text(_text(form.get("id_number"))), None
+    number = canonical_text(_text(form.get("id_number")))
     if id_type == "居民身份证":
         try:
             return id_type, None, parse_id_number(number, today)
@@ -120,15 +136,15 @@ def _derived_without_id(form: dict, problems: list[Problem], today: date):
     sex = _text(form.get("sex"))
     if sex not in ("男", "女"):
         problems.append(Problem("sex", "required", "请选择性别。"))
-    raw = _text(form.get("birth_date"))
+    raw = form.get("birth_date")
     try:
-        born = date.fromisoformat(raw)
-        if born > today:
-            problems.append(Problem("birth_date", "future", "出生日期不能晚于今天。"))
-        return sex, born
-    except ValueError:
-        problems.append(Problem("birth_date", "format", "请按 YYYY-MM-DD 填写出生日期。"))
+        born = parse_date(raw if isinstance(raw, (str, date)) else "", "birth_date", "出生日期")
+    except DateError as error:
+        problems.append(Problem("birth_date", "format", error.message if raw else "请按 YYYY-MM-DD 填写出生日期。"))
         return sex, None
+    if born > today:
+        problems.append(Problem("birth_date", "future", "出生日期不能晚于今天。"))
+    return sex, born
 
 
 def validate_person_form(form: dict, known_groups: dict[str, str], today: date) -> tuple[PersonForm | None, list[Problem]]:
@@ -156,6 +172,8 @@ def validate_person_form(form: dict, known_groups: dict[str, str], today: date) 
     for key, label in (("address", "地址"), ("township", "乡镇（街道）"), ("village", "村（社区）")):
         if len(_text(form.get(key))) > 100:
             problems.append(Problem(key, "too_long", f"{label}最多100个字。"))
+        elif not _encodable(_text(form.get(key))):
+            problems.append(Problem(key, "characters", f"{label}含有无法识别的字符（编码有误），请重新输入。"))
     groups = _groups(form.get("groups") or [], known_groups, problems)
     if problems:
         return None, problems
@@ -165,7 +183,7 @@ def validate_person_form(form: dict, known_groups: dict[str, str], today: date) 
             id_number=info.id_number if info else number,
             name=_text(form.get("name")),
             ethnicity=ethnicity,
-            phone=_text(form.get("phone")).replace(" ", "") or None,
+            phone=canonical_phone(form.get("phone")) or None,
             household_type=household,
             address=_text(form.get("address")) or None,
             township=_text(form.get("township")) or None,

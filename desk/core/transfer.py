@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from datetime import date
 
 from desk.core.errors import Problem, Refused, ValidationError
-from desk.core.idnumber import IdNumberError, parse_id_number
+from desk.core.idnumber import IdNumberError, canonical_text, parse_id_number
 from desk.core.money import AmountError, parse_amount
-from desk.core.person import ID_TYPES, check_name, check_phone
+from desk.core.person import ID_TYPES, canonical_phone, check_name, check_phone
 from desk.core.regions import region_table
 
 STATE_NAMES = {
@@ -81,7 +81,7 @@ def _place(form: dict, prefix: str, label: str, problems: list[Problem]) -> dict
     office = _text(form.get(f"{prefix}_office"))
     if not office:
         problems.append(Problem(f"{prefix}_office", "required", f"请填写{label}经办机构名称。"))
-    phone = _text(form.get(f"{prefix}_phone"))
+    phone = canonical_phone(form.get(f"{prefix}_phone"))
     if phone and check_phone(phone):
         problems.append(Problem(f"{prefix}_phone", "phone", f"{label}经办机构电话格式不对。"))
     return {"region_code": code, "region_name": name, "office": office, "phone": phone,
@@ -90,7 +90,7 @@ def _place(form: dict, prefix: str, label: str, problems: list[Problem]) -> dict
 
 def _applicant(form: dict, today: date, problems: list[Problem]) -> dict:
     id_type = _text(form.get("id_type")) or ID_TYPES[0]
-    number, sex = _text(form.get("id_number")).upper(), _text(form.get("sex"))
+    number, sex = canonical_text(_text(form.get("id_number"))), _text(form.get("sex"))
     if id_type == "居民身份证":
         try:
             info = parse_id_number(number, today)
@@ -102,7 +102,7 @@ def _applicant(form: dict, today: date, problems: list[Problem]) -> dict:
     name_problem = check_name(form.get("name"))
     if name_problem:
         problems.append(Problem("name", "name", name_problem))
-    phone = _text(form.get("phone"))
+    phone = canonical_phone(form.get("phone"))
     if not phone or check_phone(phone):
         problems.append(Problem("phone", "phone", "请填写申请人联系电话（11位手机号或带区号的固定电话）。"))
     status = _text(form.get("applicant_status")) or APPLICANT_STATUSES[0]
@@ -123,12 +123,12 @@ def _agent(form: dict, today: date, problems: list[Problem]) -> dict | None:
     name_problem = check_name(agent.get("name"))
     if name_problem:
         problems.append(Problem("agent_name", "name", "代办人" + name_problem))
-    number = _text(agent.get("id_number")).upper()
+    number = canonical_text(_text(agent.get("id_number")))
     try:
         number = parse_id_number(number, today).id_number
     except IdNumberError as error:
         problems.append(Problem("agent_id_number", error.reason_code, "代办人" + error.message))
-    phone = _text(agent.get("phone"))
+    phone = canonical_phone(agent.get("phone"))
     if not phone or check_phone(phone):
         problems.append(Problem("agent_phone", "phone", "请填写代办人联系电话。"))
     relationship = _text(agent.get("relationship"))
@@ -183,7 +183,7 @@ def completion_amounts(pooled_fund, personal_account) -> tuple:
             problems.append(Problem(field, "required", f"办结须填写{label}（没有的填 0.00）。"))
             continue
         try:
-            values.append(parse_amount(str(raw).strip(), field, label))
+            values.append(parse_amount(raw, field, label))  # text only: a float is refused, never rounded
         except AmountError as error:
             problems.append(Problem(field, "amount", error.message))
     if problems:

@@ -68,6 +68,8 @@ class WorkCalendar:
         if isinstance(count, bool) or not isinstance(count, int) or not 1 <= count <= MAX_WORKING_DAYS:
             raise DeskError(f"工作日天数应为1到{MAX_WORKING_DAYS}之间的整数。", field="count")
         day, counted, provisional = start, 0, False
+        if start > date.max - timedelta(days=2 * count + 30):
+            raise DeskError(f"起始日期 {start.isoformat()} 之后{count}个工作日超出可计算的日期范围，请核对日期。", field="start")
         while counted < count:
             day += timedelta(days=1)
             provisional = provisional or not self.published(day.year)

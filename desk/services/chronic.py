@@ -22,7 +22,7 @@ from desk.core.filing import (
 )
 from desk.core.idnumber import IdNumberError, parse_id_number
 from desk.core.packs import Pack
-from desk.core.person import check_name, check_phone
+from desk.core.person import canonical_phone, check_name, check_phone
 from desk.services import vouchers
 from desk.services.catalogues import catalogue_of
 from desk.services.context import Desk, Operator
@@ -117,7 +117,7 @@ def _check_agent(agent: dict | None, today: date) -> dict | None:
     except IdNumberError as error:
         problems.append(Problem("agent_id_number", error.reason_code, "代办人" + error.message))
         number = None
-    phone = str(agent.get("phone") or "").strip()
+    phone = canonical_phone(agent.get("phone"))
     if not phone or check_phone(phone):
         problems.append(Problem("agent_phone", "phone", "请填写代办人的联系电话（11位手机号或带区号的固定电话）。"))
     relationship = str(agent.get("relationship") or "").strip()

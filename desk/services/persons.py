@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from desk.core import inputs
 from desk.core.errors import NotFound, Refused, ValidationError
-from desk.core.idnumber import IdNumberError, parse_id_number
+from desk.core.idnumber import IdNumberError, canonical_text, parse_id_number
 from desk.core.person import validate_person_form
 from desk.services.context import Desk, Operator
 from desk.store import enrolments as enrolment_store
@@ -68,10 +68,10 @@ def known_groups(desk: Desk) -> dict[str, str]:
 
 
 def search_kind(text: str) -> str:
-    value = (text or "").strip()
-    if re.fullmatch(r"1[3-9]\d{9}", value):
+    value = canonical_text(text or "")
+    if re.fullmatch(r"1[3-9][0-9]{9}", value):
         return "phone"
-    if re.fullmatch(r"\d{6,17}[\dXx]?", value):
+    if re.fullmatch(r"[0-9]{6,17}[0-9X]?", value):
         return "id_number"
     return "name"
 
@@ -83,6 +83,8 @@ def search_persons(desk: Desk, operator: Operator, text: str, *, limit: int = SE
     if not value:
         return []
     kind = search_kind(value)
+    if kind != "name":
+        value = canonical_text(value)
     if kind == "phone":
         rows = store.persons_by_phone(desk.db, value, limit)
     elif kind == "id_number":

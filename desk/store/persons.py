@@ -82,3 +82,58 @@ def insert_version(db: sqlite_utils.Database, person_id: int, version: int, data
 
 def person_versions(db: sqlite_utils.Database, person_id: int) -> list[dict]:
     return _rows(db, "SELECT * FROM person_versions WHERE person_id = ? ORDER BY version", [person_id])
+
+
+# A stored number is canonical when it is what `parse_id_number` / the person form would store today:
+# a 居民身份证 number is 17 ASCII digits and a digit or X; another document's number is ASCII A-Z and 0-9.
+_NOT_CANONICAL = """
+    SELECT id, id_type, id_number, name FROM persons
+    WHERE CASE WHEN id_type = '居民身份证'
+               THEN length(id_number) != 18 OR substr(id_number, 1, 17) GLOB '*[^0-9]*'
+                    OR substr(id_number, 18, 1) GLOB '[^0-9X]'
+               ELSE id_number = '' OR id_number GLOB '*[^0-9A-Z]*' END
+    ORDER BY id
+"""
+
+
+def non_canonical_persons(db: sqlite_utils.Database) -> list[dict]:
+    """Persons whose stored id_number is not in its canonical form (e.g. typed with full-width digits by an
+    older version), each with `canonical` (the form it stands for, or None when it cannot be read as a number),
+    `same_as` (the ids of the other persons with that same number once normalised: one person registered
+    more than once) and a Chinese `message` for `desk check`. Canonical rows cannot collide (UNIQUE)."""
+    from desk.core.idnumber import canonical_id_number, canonical_text
+
+    rows = _rows(db, _NOT_CANONICAL, [])
+    for row in rows:
+        text = canonical_text(row["id_number"] or "")
+        if row["id_type"] == "居民身份证":
+            row["canonical"] = canonical_id_number(text)
+        else:
+            row["canonical"] = text if text.isascii() and text.isalnum() else None
+    by_canonical: dict[str, list[int]] = {}
+    for row in rows:
+        if row["canonical"]:
+            by_canonical.setdefault(row["canonical"], []).append(row["id"])
+    for row in rows:
+        row["same_as"] = _same_number(db, row, by_canonical)
+        row["message"] = _non_canonical_message(row)
+    return rows
+
+
+def _same_number(db: sqlite_utils.Database, row: dict, by_canonical: dict[str, list[int]]) -> list[int]:
+    if not row["canonical"]:
+        return []
+    stored = person_by_id_number(db, row["canonical"])
+    others = [person_id for person_id in by_canonical[row["canonical"]] if person_id != row["id"]]
+    return sorted(([stored["id"]] if stored else []) + others)
+
+
+def _non_canonical_message(row: dict) -> str:
+    where = f"参保人 {row['id']}（{row['name']}）的证件号码“{row['id_number']}”"
+    if not row["canonical"]:
+        return where + "含有不是数字0-9或X的字符（或位数不对），请对照证件核对后按证件号码变更业务更正。"
+    if row["same_as"]:
+        same = "、".join(str(person_id) for person_id in row["same_as"])
+        return (where + f"不是规范写法（即 {row['canonical']}），与参保人 {same} 是同一号码："
+                "同一人被重复登记，请核对其参保、结算记录后合并处理。")
+    return where + f"不是规范写法（应为 {row['canonical']}，如全角数字），请按证件号码变更业务更正。"

@@ -76,5 +76,39 @@ def test_workdays(start, count):
     check(*run(["workdays", start, count]))
 
 
+# issue 11: full-width and other look-alike digits, superscripts, huge numbers, the ends of time, deep nesting
+odd_digits = st.text(alphabet="0123456789０１２３４５６７８９²³¹٠١٢٣৩①Xxｘ -+", max_size=22)
+huge_numbers = st.integers(30, 6000).map(lambda digits: "9" * digits)
+odd_dates = st.sampled_from(["0001-01-01", "9999-12-31", "１９９９-０１-０１", "2026-0²-01"]) | st.dates().map(str)
+
+
+@SETTINGS
+@given(odd_digits | huge_numbers)
+def test_idcard_odd_digits(number):
+    if number.startswith("-"):
+        number = " " + number
+    check(*run(["idcard", number]))
+
+
+@SETTINGS
+@given(odd_dates | odd_digits, odd_digits | huge_numbers)
+def test_workdays_odd_digits_and_dates(start, count):
+    start, count = (" " + v if v.startswith("-") else v for v in (start, count))
+    check(*run(["workdays", start, count]))
+
+
+@SETTINGS
+@given(st.integers(1, 3000), st.sampled_from(["[", '{"a":', '{"claims":']), odd_digits | huge_numbers | odd_dates,
+       st.sampled_from(["year", "arrears_years", "last_enrolled_year", "id_number", "paid_on", "employee_ended_on"]))
+def test_quote_and_calc_deep_nesting_and_odd_values(depth, opener, value, key):
+    closer = "]" if opener == "[" else "}"
+    nested = opener * depth + "1" + closer * depth
+    document = {"pack": "dali-resident-2025", "year": 2026, "id_number": "532923198506014520", "paid_on": "2025-10-09",
+                key: int(value) if value.isascii() and value.isdigit() and len(value) < 4000 else value}
+    for text in (nested, json.dumps(document, ensure_ascii=False), json.dumps(document).replace('"year": 2026', '"year": ' + "9" * depth)):
+        for command in ("quote", "calc"):
+            check(*run([command, "-"], text))
+
+
 def test_figures():
     print(f"\nCLI fuzz inputs tried so far: {TRIED['count']}")
