@@ -10,6 +10,7 @@ from datetime import date
 
 from desk.core import inputs
 from desk.core.errors import NotFound, Refused, ValidationError
+from desk.core.idnumber import canonical_text
 from desk.core.money import format_amount, from_fen, to_fen
 from desk.core.transfer import (
     DIRECTIONS, PENSIONS, SCOPES, STATE_NAMES, completion_amounts, required_materials, target_state, validate_form,
@@ -252,7 +253,7 @@ def tracking(desk: Desk, operator: Operator) -> list[dict]:
 
 def transfers_of(desk: Desk, operator: Operator, id_number: str) -> list[dict]:
     operator.require("person.search")
-    return [describe(desk, row) for row in store.transfers_of_applicant(desk.db, (id_number or "").strip().upper())]
+    return [describe(desk, row) for row in store.transfers_of_applicant(desk.db, canonical_text(id_number or ""))]
 
 
 def history(desk: Desk, operator: Operator, transfer_id: int) -> list[dict]:

@@ -16,6 +16,7 @@ from desk.core.idnumber import make_id_number
 from desk.services import calendar, chronic, enrolment, operators, persons, reimbursement, transfer, vouchers
 from desk.services.context import Desk
 from desk.services.settings import update_settings
+from desk.store.persons import non_canonical_persons
 
 EXAMPLES = int(__import__("os").environ.get("DESK_FUZZ_EXAMPLES", "60"))
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -25,7 +26,12 @@ TRIED: dict[str, int] = {}
 scalars = st.one_of(
     st.none(), st.booleans(), st.integers(-10**6, 10**12), st.floats(allow_nan=True, allow_infinity=True),
     st.text(max_size=20), st.sampled_from(["", " ", "-1", "1e3", "0.001", "2026-02-30", "2026-03-10", "NaN", "９９", "M03900",
-                                           "532900", "inpatient", "level2", "dibao", "居民身份证", "\x00", "'; DROP TABLE persons;--"]),
+                                           "532900", "inpatient", "level2", "dibao", "居民身份证", "\x00", "'; DROP TABLE persons;--",
+                                           # issue 11: full-width, superscript and other scripts' digits, huge numbers,
+                                           # the ends of time, a lone surrogate (a non-UTF-8 argument)
+                                           "５３２９０１１９７００１０１０１１Ｘ", "53290119700101²011", "١٣٨٠٠٠٠٠٠٠٠",
+                                           "１３８００００００００", "１２００．５０", "9" * 5000, "9999-12-31", "0001-01-01",
+                                           "２０２６-０３-１０", "a\udcffb"]),
 )
 junk = st.recursive(scalars, lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner, max_size=3),
                     max_leaves=6)
@@ -93,6 +99,7 @@ def test_persons(world, form):
     attempt(world, "register_person", lambda: persons.register_person(world["desk"], world["clerk"], form))
     attempt(world, "update_person", lambda: persons.update_person(world["desk"], world["clerk"], world["person"].id, form))
     attempt(world, "search_persons", lambda: persons.search_persons(world["desk"], world["clerk"], form.get("name")))
+    assert non_canonical_persons(world["desk"].db) == []  # only canonical numbers are ever stored
 
 
 @SETTINGS

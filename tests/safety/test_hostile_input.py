@@ -243,3 +243,24 @@ def test_verify_non_utf8_argument_is_refused(tmp_path):
     done = subprocess.run([os.fsencode(sys.executable), b"-m", b"desk", b"verify", b"\xff\xfe-2026", b"ABCD",
                            b"--db", os.fsencode(db)], capture_output=True, timeout=60)
     assert_refused(done.returncode, done.stdout.decode(), done.stderr.decode("utf-8", "replace"), "number")
+
+
+def test_transfer_applicant_full_width_is_stored_canonical_and_found(desk, clerk):
+    from desk.services import transfer
+    from tests.services.test_transfer import APPLICANT, form
+
+    typed = full_width(APPLICANT)
+    row = transfer.apply(desk, clerk, form=form(id_number=typed, phone=full_width("13987654321")),
+                         materials=["id_document", "pension_letter"]).transfer
+    stored = desk.db.execute("SELECT applicant_id_number, form_json FROM transfers WHERE id = ?", [row["id"]]).fetchone()
+    assert stored[0] == APPLICANT and typed not in stored[1] and "13987654321" in stored[1]
+    assert [found["id"] for found in transfer.transfers_of(desk, clerk, typed)] == [row["id"]]
+
+
+def test_amounts_as_floats_are_refused_never_rounded():
+    from desk.core.transfer import completion_amounts
+
+    with pytest.raises(ValidationError) as caught:
+        completion_amounts(8650.4, "0.00")
+    assert {p.field for p in caught.value.problems} == {"pooled_fund"}
+    assert completion_amounts("８６５０．４０", " 0.00 ") == (Decimal("8650.40"), Decimal("0.00"))
