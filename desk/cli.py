@@ -177,21 +177,9 @@ def _login_from_stdin(desk, username: str | None):
         raise _AuthFailed(error.message) from None
 
 
-def _readable_argument(value: str) -> bool:
-    """False for an argument that was not UTF-8 (Python hands it over with lone surrogates)."""
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
-
-
 def cmd_verify(args) -> int:
     from desk.services import vouchers
 
-    for field, value in (("number", args.number), ("code", args.code)):
-        if not _readable_argument(value):
-            return _fail_input(f"{field}: 含有无法识别的字符（不是 UTF-8 编码），请按凭证上印的编号和核验码重新输入。")
     try:
         desk = _open_desk(args.db)
     except DeskError as error:
@@ -457,6 +445,25 @@ def use_utf8_streams() -> None:
                 pass
 
 
+_PATH_ARGUMENTS = {"db", "db_sub", "file", "out", "xlsx", "dir"}  # a file name may be any bytes the system allows
+_ARGUMENT_NAMES = {"pack": "PACK", "year": "YEAR", "date": "DATE", "user": "--user", "operator": "--operator",
+                   "individual": "--individual", "subsidy": "--subsidy", "document": "--document"}
+
+
+def _unreadable_argument(args) -> str | None:
+    """The name of the first text argument that was not UTF-8 (Python hands it over with lone surrogates,
+    which no query or record can take), else None."""
+    for dest, value in vars(args).items():
+        values = value if isinstance(value, list) else [value]
+        if dest in _PATH_ARGUMENTS or not all(isinstance(item, str) for item in values):
+            continue
+        try:
+            "".join(values).encode("utf-8")
+        except UnicodeEncodeError:
+            return _ARGUMENT_NAMES.get(dest, dest)
+    return None
+
+
 def main(argv: list[str] | None = None) -> int:
     use_utf8_streams()
     parser = build_parser()
@@ -466,6 +473,9 @@ def main(argv: list[str] | None = None) -> int:
     handler = getattr(args, "handler", None)
     if handler is None:
         return _run_gui(Path(args.db) if args.db else default_db_path())
+    unreadable = _unreadable_argument(args)
+    if unreadable:
+        return _fail_input(f"{unreadable}: 含有无法识别的字符（不是 UTF-8 编码），请重新输入。")
     try:
         return handler(args)
     except DeskError as error:

@@ -264,3 +264,20 @@ def test_amounts_as_floats_are_refused_never_rounded():
         completion_amounts(8650.4, "0.00")
     assert {p.field for p in caught.value.problems} == {"pooled_fund"}
     assert completion_amounts("８６５０．４０", " 0.00 ") == (Decimal("8650.40"), Decimal("0.00"))
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="Windows arguments are always Unicode")
+@pytest.mark.parametrize("arguments, field", [
+    ([b"report", b"daily", b"2026-03-10", b"--out", b"r.pdf", b"--user", b"\xffadmin"], "--user"),
+    ([b"standard", b"set", b"dali-resident-2025", b"2028", b"--individual", b"400.00", b"--user", b"adm\xffin"], "--user"),
+    ([b"workdays", b"2026-03-10", b"2\xff"], "count"),
+    ([b"verify", b"DL-2026\xff", b"ABCD"], "number"),
+])
+def test_non_utf8_text_arguments_are_refused_by_name(tmp_path, arguments, field):
+    db = tmp_path / "desk.db"
+    run("demo", "--no-gui", "--persons", "1", "--db", str(db))
+    before = db.read_bytes()
+    done = subprocess.run([os.fsencode(sys.executable), b"-m", b"desk", *arguments, b"--db", os.fsencode(db)],
+                          input=b"Admin2026\n", capture_output=True, timeout=60, cwd=tmp_path)
+    assert_refused(done.returncode, done.stdout.decode(), done.stderr.decode("utf-8", "replace"), field)
+    assert db.read_bytes() == before
