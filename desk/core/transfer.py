@@ -71,9 +71,9 @@ def _text(value) -> str:
 
 
 def _place(form: dict, prefix: str, label: str, problems: list[Problem]) -> dict:
-    code = _text(form.get(f"{prefix}_region_code"))
+    code = canonical_text(_text(form.get(f"{prefix}_region_code")))
     table = region_table()
-    if not re.fullmatch(r"\d{6}", code) or code not in table:
+    if not re.fullmatch(r"[0-9]{6}", code) or code not in table:
         problems.append(Problem(f"{prefix}_region_code", "region", f"{label}行政区划代码应为存在的6位代码（如 532900 大理州）。"))
         name = _text(form.get(f"{prefix}_region_name"))
     else:
@@ -167,7 +167,7 @@ def validate_form(form: dict, office_region: str, today: date) -> dict:
     if problems:
         raise ValidationError(problems)
     return {"applicant": applicant, "direction": direction, "scope": scope, "out": out_place, "in": in_place,
-            "former_personal_number": _text(form.get("former_personal_number")), "employee_medical": medical,
+            "former_personal_number": canonical_text(_text(form.get("former_personal_number"))), "employee_medical": medical,
             "pension": pensions[0] if pensions else None, "agent": agent}
 
 

@@ -264,6 +264,7 @@ def history(desk: Desk, operator: Operator, transfer_id: int) -> list[dict]:
 def summary(desk: Desk, operator: Operator, *, first: date, last: date) -> dict:
     """Counts and amounts transferred out and in over a period (accepted and completed within it)."""
     operator.require("person.search")
+    first, last = inputs.day(first, "first", "统计起始日期"), inputs.day(last, "last", "统计截止日期")
     if last < first:
         raise ValidationError.single("last", "order", "统计截止日期不能早于起始日期。")
     accepted = store.accepted_between(desk.db, first.isoformat(), last.isoformat())

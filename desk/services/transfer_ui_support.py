@@ -12,6 +12,7 @@ from datetime import date
 from decimal import Decimal
 
 from desk.core.errors import NotFound
+from desk.core.idnumber import canonical_text
 from desk.core.money import format_amount
 from desk.core.regions import region_table
 from desk.core.transfer import MOVES, PENSIONS, STATE_NAMES, required_materials, validate_form
@@ -44,8 +45,8 @@ class TrackingRow:
 
 def region_name(code: str) -> str | None:
     """The full name of an existing 6-digit code (云南省昆明市); None otherwise."""
-    code = (code or "").strip()
-    if len(code) != 6 or not code.isdigit():
+    code = canonical_text(code or "")
+    if len(code) != 6 or not code.isascii() or not code.isdigit():
         return None
     return region_table().full_name(code)
 
@@ -54,7 +55,7 @@ def scope_of(out_code: str, in_code: str) -> str | None:
     """省内 when both existing codes are in one province, else 跨省; None until both are known."""
     if region_name(out_code) is None or region_name(in_code) is None:
         return None
-    return "province" if out_code.strip()[:2] == in_code.strip()[:2] else "national"
+    return "province" if canonical_text(out_code)[:2] == canonical_text(in_code)[:2] else "national"
 
 
 def office_place(desk: Desk) -> dict:

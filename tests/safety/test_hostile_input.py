@@ -281,3 +281,26 @@ def test_non_utf8_text_arguments_are_refused_by_name(tmp_path, arguments, field)
                           input=b"Admin2026\n", capture_output=True, timeout=60, cwd=tmp_path)
     assert_refused(done.returncode, done.stdout.decode(), done.stderr.decode("utf-8", "replace"), field)
     assert db.read_bytes() == before
+
+
+@pytest.mark.parametrize("first, last, field", [
+    (date(1, 1, 1), date(2026, 3, 31), "first"), (date(2026, 3, 1), date(9999, 12, 31), "last"),
+    ("x", None, "first"), ("２０２６-０３-０１", None, "last"),
+])
+def test_transfer_summary_period_is_checked(desk, clerk, first, last, field):
+    from desk.services import transfer
+
+    with pytest.raises(ValidationError) as caught:
+        transfer.summary(desk, clerk, first=first, last=last)
+    assert caught.value.problems[0].field == field and "统计" in caught.value.message
+
+
+def test_transfer_region_codes_typed_full_width_are_read(desk, clerk):
+    from desk.services import transfer, transfer_ui_support
+    from tests.services.test_transfer import form
+
+    assert transfer_ui_support.region_name("５３２９００") == transfer_ui_support.region_name("532900") is not None
+    assert transfer_ui_support.scope_of("５３０１００", "532900") == "province"
+    assert transfer_ui_support.region_name("53290²") is None
+    row = transfer.apply(desk, clerk, form=form(out_region_code="５３０１００"), materials=["id_document", "pension_letter"]).transfer
+    assert row["out_region_code"] == "530100"
