@@ -35,6 +35,13 @@ from desk.core.idnumber import make_id_number  # noqa: E402
 from desk.services import operators  # noqa: E402
 from desk.services.context import Desk  # noqa: E402
 
+# Test-only: every test creates operators, and scrypt at the application's N=2^17 costs about half a
+# second per hash. The suite hashes at DESK_SCRYPT_N (default 2^14) instead; this is the only place
+# that reads DESK_SCRYPT_N, the application always uses operators.SCRYPT_N = 2^17. Run the suite
+# at full cost with DESK_SCRYPT_N=131072; tests of the cost itself set their own.
+APP_SCRYPT_N = operators.SCRYPT_N
+operators.SCRYPT_N = int(os.environ.get("DESK_SCRYPT_N", 2**14))
+
 TODAY = datetime(2026, 3, 10, 9, 30)
 
 

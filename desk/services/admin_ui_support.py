@@ -460,7 +460,7 @@ ACTION_GROUPS = (
     ("audit.", "审计日志导出"),
 )
 ACTION_NAMES = {
-    "login": "登录", "login.failed": "登录失败", "operator.create_first_admin": "创建首个管理员",
+    "login": "登录", "login.failed": "登录失败", "login.unlock": "解锁屏幕", "operator.create_first_admin": "创建首个管理员",
     "operator.create": "新建操作员", "operator.disable": "停用操作员", "operator.enable": "启用操作员",
     "operator.reset_password": "重置密码", "operator.change_password": "修改密码", "settings.update": "修改设置",
     "person.register": "登记参保人", "person.update": "修改参保人信息", "enrolment.create": "参保登记",

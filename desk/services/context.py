@@ -56,6 +56,17 @@ class Operator:
             raise PermissionDenied(f"{self.role_name}{self.display_name}没有“{action}”的权限，请由有权限的人员办理。")
 
 
+class SessionEnded(PermissionDenied):
+    """该账户已停用或角色已变更，本次操作没有保存，请重新登录。
+
+    A write found, inside its own transaction, that the operator who logged in may no longer act:
+    the account is gone, disabled, or its role is not the one the session logged in with. Nothing
+    was written; the GUI ends the session (back to the login window)."""
+
+    code = "session_ended"
+    marks_field = False
+
+
 @dataclass
 class Desk:
     """The open application: one database, the loaded policy packs and a clock."""
@@ -64,6 +75,8 @@ class Desk:
     packs: EnteredPacks  # the bundled packs as entered in this database (a PackRegistry is wrapped)
     path: Path | None = None
     clock: Callable[[], datetime] = field(default=datetime.now)
+    # called with (operator, message) when a write refuses an operator whose session must end (GUI)
+    session_listeners: list[Callable[[Operator, str], None]] = field(default_factory=list, repr=False)
 
     def __post_init__(self) -> None:
         if isinstance(self.packs, PackRegistry):
@@ -111,9 +124,12 @@ class Desk:
         return {**DEFAULT_SETTINGS, **stored}
 
     # ---- audit
-    def audit(self, operator: Operator | None, action: str, record_type: str | None, record_id, detail: dict) -> int:
+    def audit(self, operator: Operator | None, action: str, record_type: str | None, record_id, detail: dict, *,
+              check_operator: bool = True) -> int:
         """Append an audit entry; call inside the business transaction, after the write. An entry
         about a sealed record carries the row's seal as it now stands (desk/store/seals.py)."""
+        if operator is not None and check_operator:
+            self.acting(operator)  # every write audits: the one place every write passes through
         row_seal = seals_store.seal(self.db, record_type, record_id)
         if row_seal is not None:
             detail = {**detail, seals_store.SEAL_KEY: row_seal}
@@ -131,3 +147,27 @@ class Desk:
 
     def transaction(self):
         return write_transaction(self.db)
+
+    # ---- the acting operator, re-read inside the write (issue 11, item 8)
+    def acting(self, operator: Operator, permission: str | None = None) -> Operator:
+        """Call inside the write transaction: the operator's account as it stands now must exist,
+        be enabled and have the role the session logged in with (and that role must allow
+        `permission`, when given). Otherwise `SessionEnded` (the transaction rolls back, nothing is
+        written) and the session listeners hear it. `audit()` calls this for every entry with an
+        operator, so no write by a disabled or changed account can commit."""
+        row = self.db.execute("SELECT role, disabled FROM operators WHERE id = ?", [operator.id]).fetchone()
+        name = operator.display_name
+        if row is None:
+            message = f"找不到{name}的操作员账户，本次操作没有保存，请重新登录。"
+        elif row[1]:
+            message = f"该账户已停用（{name}），本次操作没有保存，请重新登录；如有疑问请联系管理员。"
+        elif row[0] != operator.role:
+            message = (f"{name}的角色已由{operator.role_name}变更为{ROLE_NAMES.get(row[0], row[0])}，"
+                       "本次操作没有保存，请重新登录。")
+        else:
+            if permission is not None:
+                operator.require(permission)
+            return operator
+        for listener in list(self.session_listeners):
+            listener(operator, message)
+        raise SessionEnded(message)

@@ -49,7 +49,7 @@ def build_main_window(desk: Desk, operator: Operator) -> "MainWindow":
         errors.set_log_directory(desk.path.parent / "logs")
     window = MainWindow(desk, operator)
     window.screen_lock = ScreenLock(window, desk, operator)
-    window.screen_lock.logout_requested.connect(window.logout_requested)
+    window.screen_lock.logout_requested.connect(lambda: window.end_session(window.screen_lock.end_message))
     panel = window.centralWidget()
     if hasattr(panel, "settings_saved"):
         panel.settings_saved.connect(lambda values: _settings_changed(window, values))
@@ -79,8 +79,8 @@ class Session:
         self.full_check_pending = needs_background_check(desk)
         self.backup_job = self.check_job = None
 
-    def start(self, username: str = "") -> bool:
-        operator = login_flow(self.desk, username=username)
+    def start(self, username: str = "", notice: str = "") -> bool:
+        operator = login_flow(self.desk, username=username, notice=notice)
         if operator is None:
             return False
         self.window = build_main_window(self.desk, operator)
@@ -102,8 +102,9 @@ class Session:
 
     def logout(self) -> None:
         username = self.window.operator.username if self.window else ""
+        why = getattr(self.window, "session_end_message", "") if self.window else ""  # e.g. the account was disabled
         self._close_window()
-        if not self.start(username):
+        if not self.start(username, notice=why):
             self.app.quit()
 
     def _close_window(self) -> None:

@@ -110,7 +110,7 @@ class FirstStartDialog(_FormDialog):
 
 
 class LoginDialog(_FormDialog):
-    def __init__(self, desk: Desk, parent: QWidget | None = None, *, username: str = ""):
+    def __init__(self, desk: Desk, parent: QWidget | None = None, *, username: str = "", notice: str = ""):
         office = f"{desk.setting('office_name')}　{desk.setting('window')}"
         super().__init__(self.tr("登录 - 医保经办窗口 desk"), self.tr("医保经办窗口 desk") + "\n" + office, parent)
         self.desk = desk
@@ -122,6 +122,8 @@ class LoginDialog(_FormDialog):
         self.form.add_row(self.tr("用户名"), self.username, "username")
         self.form.add_row(self.tr("密码"), self.password, "password")
         self.finish_layout(self.tr("登录"), self.tr("退出"))
+        if notice:  # why the last session ended (e.g. the account was disabled meanwhile)
+            self.bar.show_warning(notice)
         (self.password if username else self.username).setFocus()
 
     def submit(self) -> None:
@@ -171,12 +173,12 @@ class ChangePasswordDialog(_FormDialog):
             self.accept()
 
 
-def login_flow(desk: Desk, parent: QWidget | None = None, *, username: str = "") -> Operator | None:
+def login_flow(desk: Desk, parent: QWidget | None = None, *, username: str = "", notice: str = "") -> Operator | None:
     """First start or login, then a forced password change when needed; None when the clerk gives up."""
     if operators.needs_first_administrator(desk):
         first = FirstStartDialog(desk, parent)
         return first.operator if first.exec() == QDialog.DialogCode.Accepted else None
-    login = LoginDialog(desk, parent, username=username)
+    login = LoginDialog(desk, parent, username=username, notice=notice)
     if login.exec() != QDialog.DialogCode.Accepted:
         return None
     operator = login.operator

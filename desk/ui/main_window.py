@@ -41,6 +41,7 @@ BUSINESS_TABS: tuple[TabSpec, ...] = (
 class MainWindow(QMainWindow):
     logout_requested = Signal()
     closed_by_user = Signal()
+    _session_refused = Signal(str)  # from Desk.session_listeners, possibly off the UI thread
 
     def __init__(self, desk: Desk, operator: Operator, parent: QWidget | None = None):
         super().__init__(parent)
@@ -57,6 +58,12 @@ class MainWindow(QMainWindow):
         self._actions()
         self._status_bar()
         self._first_show = True
+        # a write refused this operator (disabled, role changed): the session ends at that action
+        self.session_end_message = ""
+        self._ending = False
+        self._session_refused.connect(self.end_session, Qt.ConnectionType.QueuedConnection)
+        self._listener = lambda who, message: self._session_refused.emit(message) if who.id == operator.id else None
+        desk.session_listeners.append(self._listener)
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
@@ -142,7 +149,20 @@ class MainWindow(QMainWindow):
 
     def logout(self) -> None:
         if self._confirm_leave(self.tr("有未保存的参保人信息，退出登录将放弃这些修改。确定退出登录吗？")):
-            self.logout_requested.emit()
+            self.end_session("")
+
+    def end_session(self, message: str = "") -> None:
+        """Back to the login (once), with `message` shown there; no question about unsaved input."""
+        if self._ending:
+            return
+        self._ending = True
+        self.session_end_message = message
+        self._forget_listener()
+        self.logout_requested.emit()
+
+    def _forget_listener(self) -> None:
+        if self._listener in self.desk.session_listeners:
+            self.desk.session_listeners.remove(self._listener)
 
     def closeEvent(self, event) -> None:
         if getattr(self, "_leaving", False):
@@ -152,6 +172,8 @@ class MainWindow(QMainWindow):
             self.closed_by_user.emit()
         else:
             event.ignore()
+        if event.isAccepted():
+            self._forget_listener()
 
     def close_for_logout(self) -> None:
         self._leaving = True

@@ -4,9 +4,11 @@ opens it again. Another operator presses 退出登录 there, which ends the firs
 (their unsaved input is given up) and returns to the login.
 
 The idle time is a single-shot QTimer restarted by an application-wide event filter; tests
-shorten it with `ScreenLock.watcher.timer.setInterval(200)`. After as many wrong passwords in
-a row as the login allows (`max_failed_logins`), the lock logs the session out, so guessing at a
-locked screen meets the same limit as guessing at the login.
+shorten it with `ScreenLock.watcher.timer.setInterval(200)`. A wrong password here counts on the
+account's one failure counter with the login's (`operators.unlock`, audited as `login.failed`):
+reaching `max_failed_logins` locks the account and logs the session out, so guessing at a locked
+screen meets the same limit as guessing at the login. A disabled account's right password ends
+the session too.
 """
 
 from __future__ import annotations
@@ -68,6 +70,7 @@ class LockDialog(QDialog):
         super().__init__(window, Qt.WindowType.Dialog | Qt.WindowType.FramelessWindowHint)
         self.desk, self.operator, self.window_ = desk, operator, window
         self.failures = 0
+        self.end_message = ""  # why the lock ended the session (shown at the login), "" for 退出登录
         self._closing = False
         self.setObjectName("lockDialog")
         self.setWindowTitle(self.tr("屏幕已锁定"))
@@ -131,23 +134,30 @@ class LockDialog(QDialog):
         self.password.setFocus()
 
     def try_unlock(self) -> None:
-        if operators.verify_password(self.desk, self.operator, self.password.text()):
-            self.failures = 0
-            self.done(QDialog.DialogCode.Accepted)
-            self.unlocked.emit()
-            return
-        self.failures += 1
-        self.password.clear()
-        limit = int(self.desk.setting("max_failed_logins"))
-        if self.failures >= limit:
-            self.choose_logout()
-            return
-        self.message.setText(self.tr("密码不正确。只有{name}本人的密码可以解锁（还可尝试{left}次，之后将自动退出登录）。").format(
-            name=self.operator.display_name, left=limit - self.failures))
-        self.message.setVisible(True)
-        self.password.setFocus()
+        from desk.services.context import SessionEnded
 
-    def choose_logout(self) -> None:
+        try:
+            operators.unlock(self.desk, self.operator, self.password.text())
+        except operators.UnlockFailed as failed:
+            self.failures += 1
+            self.password.clear()
+            if failed.logged_out:
+                self.choose_logout(failed.message)
+                return
+            self.message.setText(failed.message)
+            self.message.setVisible(True)
+            self.password.setFocus()
+            return
+        except SessionEnded as ended:  # disabled or changed meanwhile: told after the right password
+            self.password.clear()
+            self.choose_logout(ended.message)
+            return
+        self.failures = 0
+        self.done(QDialog.DialogCode.Accepted)
+        self.unlocked.emit()
+
+    def choose_logout(self, message: str = "") -> None:
+        self.end_message = message
         self.done(QDialog.DialogCode.Rejected)
         self.logout_chosen.emit()
 
@@ -174,6 +184,7 @@ class ScreenLock(QObject):
         super().__init__(window)
         self.window_, self.desk, self.operator = window, desk, operator
         self.dialog: LockDialog | None = None
+        self.end_message = ""
         self.watcher = IdleWatcher(int(desk.setting("idle_lock_minutes")), self)
         self.watcher.idle.connect(self.lock)
 
@@ -205,5 +216,6 @@ class ScreenLock(QObject):
         self.watcher.resume()
 
     def _logout(self) -> None:
+        self.end_message = self.dialog.end_message if self.dialog is not None else ""
         self._finish()
         QTimer.singleShot(0, self.logout_requested.emit)  # after the lock has gone, out of its button's slot
