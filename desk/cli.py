@@ -202,26 +202,69 @@ def cmd_check(args) -> int:
 
 
 def cmd_backup(args) -> int:
-    from desk.services.backup import backup
+    """`desk backup`: JSON on success; one Chinese line and exit 1 when no backup was made."""
+    import sqlite3
+
+    from desk.services.backup import backup, fault_error
 
     try:
         desk = _open_desk(args.db)
         taken = backup(desk, None, reason="desk backup")
     except DeskError as error:
-        return _fail_input(_error_line(error))
+        sys.stderr.write(_error_line(error).replace("\n", " ") + "\n")
+        return 1
+    except (sqlite3.Error, OSError) as error:
+        sys.stderr.write(fault_error(error, "备份").message + "\n")
+        return 1
     _print_json({"backup": str(taken.path), "taken_at": taken.taken_at.isoformat(), "bytes": taken.size})
     return 0
 
 
+def _restoring_administrator(path: Path, backup_file: Path, username: str | None):
+    """The administrator, logged in on the current file (audited); on a file that does not open, the
+    password is checked against the backup itself, read-only."""
+    import sqlite3
+
+    from desk.services.restore import administrator_of_backup
+
+    if not username:
+        raise _AuthFailed("请用 --user 指定管理员用户名，密码从标准输入读入（一行）。")
+    try:
+        desk = _open_desk(str(path)) if path.exists() else None
+    except (DeskError, sqlite3.Error, OSError):
+        desk = None
+    if desk is None:
+        return administrator_of_backup(backup_file, username, sys.stdin.readline(1024).rstrip("\r\n"))
+    try:
+        operator = _login_from_stdin(desk, username)
+    finally:
+        desk.close()
+    operator.require("admin.backup")
+    return operator
+
+
 def cmd_restore(args) -> int:
-    from desk.services.backup import restore
+    """`desk restore FILE --user NAME`: an administrator only (password on stdin); exit 1 and nothing changed on refusal."""
+    from desk.services.backup import backup_problem
+    from desk.services.restore import restore_database
 
     path = Path(args.db) if args.db else default_db_path()
+    problem = backup_problem(Path(args.file))
+    if problem:
+        sys.stderr.write(f"{problem}不能用来恢复，请选择另一个备份。\n")
+        return 1
     try:
-        aside = restore(path, Path(args.file))
+        operator = _restoring_administrator(path, Path(args.file), args.user)
+        result = restore_database(path, Path(args.file), operator=operator)
+    except _AuthFailed as error:
+        sys.stderr.write(f"{error}\n")
+        return 1
     except DeskError as error:
-        return _fail_input(_error_line(error))
-    _print_json({"restored": str(path), "from": args.file, "previous_file_kept_at": str(aside)})
+        sys.stderr.write(_error_line(error).replace("\n", " ") + "\n")
+        return 1
+    _print_json({"restored": str(path), "from": args.file, "by": operator.username,
+                 "previous_file_kept_at": str(result.aside) if result.aside else None,
+                 "voucher_sequences_raised": result.sequences_raised})
     return 0
 
 
@@ -402,12 +445,13 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--db", dest="db_sub")
     check.set_defaults(handler=cmd_check)
 
-    backup = sub.add_parser("backup", help="在线备份数据库到其旁边的 backups 文件夹（保留最近30份）")
+    backup = sub.add_parser("backup", help="在线备份数据库到其旁边的 backups 文件夹（保留最近7天、4周、12个月的）")
     backup.add_argument("--db", dest="db_sub")
     backup.set_defaults(handler=cmd_backup)
 
-    restore = sub.add_parser("restore", help="从备份恢复（先把当前数据库文件另存一旁）")
+    restore = sub.add_parser("restore", help="管理员从备份恢复（密码从标准输入读入；先把当前数据库文件另存一旁）")
     restore.add_argument("file")
+    restore.add_argument("--user", required=True, help="管理员用户名")
     restore.add_argument("--db", dest="db_sub")
     restore.set_defaults(handler=cmd_restore)
 

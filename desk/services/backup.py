@@ -1,25 +1,52 @@
-"""Backups (operations.md, "Data safety"): an online backup through SQLite's backup API into a
-`backups` folder beside the database, the last 30 kept; restore keeps the current file aside
-first; a damaged database is refused at start and the newest good backup offered."""
+"""Backups (operations.md, "Data safety"; issue 11, items 5 and 6).
+
+Taking a backup: SQLite's online backup in one step (`Connection.backup`, pages=-1: one read
+transaction, so writers at the counter never restart it) into `NAME.db.partial` in the
+`backups` folder beside the database, stamped (application id, taken-at in the header), fsynced,
+checked, then renamed to `desk-backup-YYYYMMDD-HHMMSS[-N].db` and only then audited
+(`backup.create`). A failure leaves no file and no audit entry, and is a Chinese BackupError.
+
+A file counts as a good backup only if it opens read-only, is a desk database (its tables and
+migrations), passes `PRAGMA quick_check`, and its stamp matches the time in its name (an old
+backup copied under a newer name is refused). Start-up and restore use nothing else.
+
+Kept (docs/rules.md, "Backups kept"): the 3 newest, the newest of each of the last 7 days, of
+each of the last 4 ISO weeks and of each of the last 12 months that have a backup.
+
+Restore (`restore`): by an administrator; the database locked exclusively first (a running app or
+any other connection refuses it), the current file copied aside under a name never reused, the
+backup written beside it and renamed over it, voucher sequence numbers raised to the highest
+ever issued in the kept-aside file, audited `backup.restore` in the restored file.
+"""
 
 from __future__ import annotations
 
-import shutil
+import os
+import re
 import sqlite3
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from urllib.parse import quote
 
 from desk.core.errors import DeskError
+from desk.services import faults
 from desk.services.context import Desk, Operator
 
-KEEP = 30
 PREFIX = "desk-backup-"
+PARTIAL = ".partial"
+KEEP_NEWEST, KEEP_DAILY, KEEP_WEEKLY, KEEP_MONTHLY = 3, 7, 4, 12
+APPLICATION_ID = 0x4445534B  # "DESK" in the header of every backup
+STAMP_EPOCH = datetime(2020, 1, 1)
+_NAME = re.compile(r"^desk-backup-(\d{8}-\d{6})(?:-(\d{1,6}))?\.db$")
+_DESK_TABLES = ("settings", "operators", "persons", "audit_log", "vouchers", "voucher_sequences", "_sqlite_migrations")
+STALE_PARTIAL = timedelta(minutes=30)
 
 
 class BackupError(DeskError):
     """备份或恢复未能完成。"""
+
+    code = "backup"
 
 
 @dataclass(frozen=True)
@@ -27,23 +54,37 @@ class BackupFile:
     path: Path
     taken_at: datetime
     size: int
+    serial: int = 0  # 0, then 2, 3, ... for more backups in the same second
 
 
 def backups_dir(db_path: Path) -> Path:
     return Path(db_path).resolve().parent / "backups"
 
 
+def parse_name(name: str) -> tuple[datetime, int] | None:
+    match = _NAME.match(name)
+    if not match:
+        return None
+    try:
+        return datetime.strptime(match.group(1), "%Y%m%d-%H%M%S"), int(match.group(2) or 0)
+    except ValueError:
+        return None
+
+
 def list_backups(db_path: Path) -> list[BackupFile]:
-    """Newest first."""
+    """Every file named like a backup, newest first (same-second backups by their serial)."""
     folder = backups_dir(db_path)
     found = []
     for path in folder.glob(f"{PREFIX}*.db") if folder.exists() else ():
-        try:
-            taken = datetime.strptime(path.stem.removeprefix(PREFIX), "%Y%m%d-%H%M%S")
-        except ValueError:
+        parsed = parse_name(path.name)
+        if parsed is None:
             continue
-        found.append(BackupFile(path, taken, path.stat().st_size))
-    return sorted(found, key=lambda item: item.taken_at, reverse=True)
+        try:
+            size = path.stat().st_size
+        except OSError:
+            continue
+        found.append(BackupFile(path, parsed[0], size, parsed[1]))
+    return sorted(found, key=lambda item: (item.taken_at, item.serial), reverse=True)
 
 
 def read_only_uri(path: Path | str) -> str:
@@ -57,91 +98,226 @@ def uri_of_posix_path(posix: str) -> str:
     return "file://" + ("" if posix.startswith("/") else "/") + quote(posix, safe="/:")
 
 
-def file_is_sound(path: Path) -> bool:
+def _stamp_of(moment: datetime) -> int:
+    return int((moment - STAMP_EPOCH).total_seconds())
+
+
+# ---------------------------------------------------------------- is it a good backup?
+
+
+def backup_problem(path: Path, *, claimed: datetime | None = None) -> str | None:
+    """Why `path` is not a good backup (a Chinese sentence), or None when it is one."""
+    path = Path(path)
+    if claimed is None:
+        parsed = parse_name(path.name.removesuffix(PARTIAL))
+        claimed = parsed[0] if parsed else None
+    try:
+        size = path.stat().st_size
+    except OSError:
+        return f"找不到备份文件 {path}。"
+    if size < 512:
+        return f"备份文件 {path.name} 是空的或不完整（{size} 字节）。"
     try:
         connection = sqlite3.connect(read_only_uri(path), uri=True)
     except sqlite3.Error:
-        return False
+        return f"备份文件 {path.name} 无法打开。"
     try:
-        return connection.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-    except sqlite3.DatabaseError:
-        return False
+        return _content_problem(connection, path.name, claimed)
+    except sqlite3.DatabaseError as error:
+        return f"备份文件 {path.name} 已损坏（{error}）。"
     finally:
         connection.close()
 
 
-def _copy_online(source: sqlite3.Connection, target_path: Path) -> None:
-    target = sqlite3.connect(str(target_path))
+def _content_problem(connection: sqlite3.Connection, name: str, claimed: datetime | None) -> str | None:
+    tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    missing = [table for table in _DESK_TABLES if table not in tables]
+    if missing:
+        return f"文件 {name} 不是 desk 的数据库备份（缺少 {'、'.join(missing)}）。"
+    if not connection.execute("SELECT COUNT(*) FROM _sqlite_migrations WHERE migration_set = 'desk'").fetchone()[0]:
+        return f"文件 {name} 不是 desk 的数据库备份（没有数据库版本记录）。"
+    if connection.execute("PRAGMA quick_check").fetchone()[0] != "ok":
+        return f"备份文件 {name} 已损坏，未通过完整性检查。"
+    if connection.execute("PRAGMA application_id").fetchone()[0] != APPLICATION_ID:
+        return f"文件 {name} 不是由 desk 备份功能写成的备份。"
+    if claimed is not None and connection.execute("PRAGMA user_version").fetchone()[0] != _stamp_of(claimed):
+        return f"备份文件 {name} 的内容时间与文件名不符（可能是旧备份改了名字），不能使用。"
+    return None
+
+
+def file_is_sound(path: Path) -> bool:
+    return backup_problem(path) is None
+
+
+def newest_good_backup(db_path: Path) -> BackupFile | None:
+    for candidate in list_backups(db_path):
+        if backup_problem(candidate.path) is None:
+            return candidate
+    return None
+
+
+# ---------------------------------------------------------------- taking a backup
+
+
+def _open_target(path: Path) -> sqlite3.Connection:
+    return sqlite3.connect(str(path))
+
+
+def _copy_online(source: sqlite3.Connection, target_path: Path, stamp: int | None) -> None:
+    """One backup step over all pages: a single read transaction, not restarted by writers."""
+    target = _open_target(target_path)
     try:
-        source.backup(target, pages=4096)
+        source.backup(target, pages=-1)
         target.execute("PRAGMA journal_mode = DELETE")  # a backup is one self-contained file
+        if stamp is not None:
+            target.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+            target.execute(f"PRAGMA user_version = {stamp}")
+        target.commit()
     finally:
         target.close()
 
 
+def fsync_file(path: Path) -> None:
+    with open(path, "rb+") as handle:
+        os.fsync(handle.fileno())
+
+
+def fsync_folder(folder: Path) -> None:
+    if os.name == "nt":
+        return  # NTFS: a rename is made durable with the file; directories cannot be opened for fsync
+    descriptor = os.open(str(folder), os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+
+
+def _reserve(folder: Path, taken: datetime) -> tuple[Path, Path]:
+    """The final name and its partial file, created exclusively: never an existing name, even in the same second."""
+    base = f"{PREFIX}{taken:%Y%m%d-%H%M%S}"
+    for serial in range(0, 100_000):
+        final = folder / (f"{base}.db" if serial == 0 else f"{base}-{serial}.db")
+        if serial == 1 or final.exists():
+            continue
+        partial = final.with_name(final.name + PARTIAL)
+        try:
+            os.close(os.open(str(partial), os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+        except FileExistsError:
+            continue
+        return final, partial
+    raise BackupError("同一秒内的备份过多，请稍后再试。")
+
+
+def _remove_partial(partial: Path) -> None:
+    for leftover in (partial, Path(f"{partial}-journal")):
+        try:
+            leftover.unlink()
+        except FileNotFoundError:
+            pass
+
+
+def _remove_stale_partials(folder: Path, now: datetime) -> None:
+    """Partial files of backups killed half-way: never a backup, removed once surely abandoned."""
+    for partial in folder.glob(f"{PREFIX}*{PARTIAL}*"):
+        try:
+            if datetime.fromtimestamp(partial.stat().st_mtime) < now - STALE_PARTIAL:
+                partial.unlink()
+        except OSError:
+            pass
+
+
+def fault_error(error: BaseException, doing: str) -> BackupError:
+    fault = faults.classify(error)
+    if fault.kind == faults.OTHER:
+        return BackupError(f"{doing}没有完成：{error}。请重试；如仍不成功，请联系技术支持。")
+    next_step = fault.next_step.split("数据库没有损坏")[0]
+    return BackupError(f"{doing}没有完成：{fault.message}{next_step}")
+
+
 def backup(desk: Desk, operator: Operator | None, *, reason: str = "manual") -> BackupFile:
-    """An online backup (the app may keep working), checked after it is written; keeps the last 30."""
+    """An online backup (the counter may keep working); counted and audited only once it is whole and checked."""
     if operator is not None:
         operator.require("admin.backup")
     if desk.path is None:
         raise BackupError("内存数据库不能备份。")
     folder = backups_dir(desk.path)
-    folder.mkdir(parents=True, exist_ok=True)
     taken = desk.now().replace(microsecond=0)
-    path = folder / f"{PREFIX}{taken:%Y%m%d-%H%M%S}.db"
-    if path.exists():
-        path = folder / f"{PREFIX}{taken:%Y%m%d-%H%M%S}-{len(list(folder.iterdir()))}.db"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        _remove_stale_partials(folder, datetime.now())
+        final, partial = _reserve(folder, taken)
+    except OSError as error:
+        raise fault_error(error, "备份") from None
+    try:
+        _write_checked(desk, partial, final, taken)
+    except (sqlite3.Error, OSError) as error:
+        _remove_partial(partial)
+        raise fault_error(error, "备份") from None
+    except BaseException:
+        _remove_partial(partial)
+        raise
     with desk.transaction():
-        desk.audit(operator, "backup.create", "backup", path.name, {"reason": reason})
-    _copy_online(desk.db.conn, path)
-    if not file_is_sound(path):
-        path.rename(path.with_suffix(".damaged"))
-        raise BackupError(f"备份文件 {path.name} 写入后校验未通过，请检查磁盘空间后重试。")
-    _prune(desk.path)
-    return BackupFile(path, taken, path.stat().st_size)
+        desk.audit(operator, "backup.create", "backup", final.name, {"reason": reason, "bytes": final.stat().st_size})
+    prune(desk.path)
+    parsed = parse_name(final.name)
+    return BackupFile(final, taken, final.stat().st_size, parsed[1])
 
 
-def _prune(db_path: Path) -> None:
-    for old in list_backups(db_path)[KEEP:]:
-        old.path.unlink()
+def _write_checked(desk: Desk, partial: Path, final: Path, taken: datetime) -> None:
+    _copy_online(desk.db.conn, partial, _stamp_of(taken))
+    fsync_file(partial)
+    problem = backup_problem(partial, claimed=taken)
+    if problem:
+        raise BackupError(f"备份写入后校验未通过：{problem}请检查磁盘后重试。")
+    if final.exists():
+        raise BackupError(f"备份文件 {final.name} 已存在，请重试。")
+    os.rename(partial, final)
+    fsync_folder(final.parent)
+
+
+def kept(backups: list[BackupFile]) -> set[Path]:
+    """The 3 newest, and the newest of each of the last 7 days, 4 ISO weeks and 12 months with a backup."""
+    keep = {item.path for item in backups[:KEEP_NEWEST]}
+    for count, period in ((KEEP_DAILY, lambda moment: moment.date()),
+                          (KEEP_WEEKLY, lambda moment: moment.isocalendar()[:2]),
+                          (KEEP_MONTHLY, lambda moment: (moment.year, moment.month))):
+        seen: list = []
+        for item in backups:  # newest first: the first of each period is its newest
+            key = period(item.taken_at)
+            if key not in seen:
+                if len(seen) == count:
+                    break
+                seen.append(key)
+                keep.add(item.path)
+    return keep
+
+
+def prune(db_path: Path) -> None:
+    backups = list_backups(db_path)
+    keep = kept(backups)
+    for old in backups:
+        if old.path not in keep:
+            try:
+                old.path.unlink()
+            except OSError:
+                pass  # pruned at the next backup
 
 
 def daily_backup_due(desk: Desk) -> bool:
-    """The first start of each day takes a backup."""
-    newest = list_backups(desk.path)[:1] if desk.path else []
-    return not newest or newest[0].taken_at.date() < desk.today()
+    """The first start of each day takes a backup (a file that is no good backup does not count)."""
+    if desk.path is None:
+        return False
+    newest = newest_good_backup(desk.path)
+    return newest is None or newest.taken_at.date() < desk.today()
 
 
-def restore(db_path: Path, backup_file: Path, *, now: datetime | None = None) -> Path:
-    """Replace the database with a backup; the current file is kept aside first. Returns that path."""
-    db_path, backup_file = Path(db_path), Path(backup_file)
-    if not backup_file.exists():
-        raise BackupError(f"找不到备份文件 {backup_file}。")
-    if not file_is_sound(backup_file):
-        raise BackupError(f"备份文件 {backup_file.name} 已损坏，不能用来恢复，请选择另一个备份。")
-    stamp = (now or datetime.now()).strftime("%Y%m%d-%H%M%S")
-    aside = db_path.with_name(f"{db_path.stem}.before-restore-{stamp}{db_path.suffix}")
-    if db_path.exists():
-        _move_with_wal(db_path, aside)
-    source = sqlite3.connect(read_only_uri(backup_file), uri=True)
-    try:
-        _copy_online(source, db_path)
-    finally:
-        source.close()
-    return aside
+# ---------------------------------------------------------------- restore (desk.services.restore)
 
 
-def _move_with_wal(path: Path, aside: Path) -> None:
-    """Keep the current file aside, its WAL and shared-memory files with it."""
-    shutil.move(str(path), str(aside))
-    for suffix in ("-wal", "-shm"):
-        extra = Path(str(path) + suffix)
-        if extra.exists():
-            shutil.move(str(extra), str(aside) + suffix)
+def restore(db_path: Path, backup_file: Path, *, now: datetime | None = None,
+            operator: Operator | None = None, clock=None) -> Path:
+    """Replace the database with a good backup; the current file is kept aside first. Returns that path."""
+    from desk.services.restore import restore_database
 
-
-def newest_good_backup(db_path: Path) -> BackupFile | None:
-    for candidate in list_backups(db_path):
-        if file_is_sound(candidate.path):
-            return candidate
-    return None
+    return restore_database(Path(db_path), Path(backup_file), operator=operator,
+                            clock=clock or (lambda: now or datetime.now())).aside

@@ -1,0 +1,241 @@
+"""Restoring a backup (issue 11, item 6; operations.md, "Data safety").
+
+* By an administrator only: `administrator_of_backup` checks a password against the backup's own
+  operators without writing anything (the current file may be damaged); the command line logs in
+  on the current file when it opens.
+* The database is locked exclusively first: a running app or any other open connection refuses the
+  restore with a Chinese message, and nothing changes.
+* The current file is copied aside as `NAME.before-restore-YYYYMMDD-HHMMSS[-N].db`, a name created
+  exclusively, so it is never reused (two restores in the same second keep both files).
+* The backup is written beside the database under a temporary name, voucher sequences raised to the
+  highest number ever issued in the kept-aside file (no voucher number is ever issued twice), the
+  restore audited (`backup.restore`) in it, fsynced, then renamed over the database.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from desk.services import faults
+from desk.services.backup import BackupError, _copy_online, backup_problem, fault_error, fsync_file, fsync_folder, read_only_uri
+from desk.services.context import Desk, Operator
+from desk.store import sequences
+
+LOCK_WAIT_SECONDS = 1.0
+
+
+class DatabaseInUse(BackupError):
+    """数据库正被其他程序使用（例如正在运行的 desk），不能恢复。请关闭所有 desk 窗口和使用该文件的程序后重试。"""
+
+    code = "in_use"
+
+
+@dataclass(frozen=True)
+class RestoreResult:
+    restored: Path
+    aside: Path | None
+    sequences_raised: int
+    highest_read: bool  # the kept-aside file's numbers could be read
+
+
+def administrator_of_backup(backup_file: Path, username: str, password: str) -> Operator:
+    """The administrator `username` as the backup knows them, if `password` is theirs (read-only check)."""
+    from desk.services.operators import password_matches
+
+    connection = sqlite3.connect(read_only_uri(backup_file), uri=True)
+    try:
+        row = sequences.operator_row(connection, (username or "").strip())
+    except sqlite3.DatabaseError:
+        row = None
+    finally:
+        connection.close()
+    if row is None or row[4] or not password_matches(password or "", row[5]):
+        raise BackupError("用户名或密码不正确，或该账户不是有效的管理员账户；数据库没有改动。")
+    operator = Operator(row[0], row[1], row[2], row[3])
+    if not operator.can("admin.backup"):
+        raise BackupError(f"{operator.role_name}{operator.display_name}不是管理员，不能恢复数据库；数据库没有改动。")
+    return operator
+
+
+def restore_database(db_path: Path, backup_file: Path, *, operator: Operator | None, clock=None) -> RestoreResult:
+    """Replace the database with a good backup (see the module docstring); nothing changes on a refusal."""
+    clock = clock or datetime.now
+    if operator is not None:
+        operator.require("admin.backup")
+    problem = backup_problem(backup_file)
+    if problem:
+        raise BackupError(f"{problem}不能用来恢复，请选择另一个备份。")
+    lock = _lock_exclusively(db_path)
+    try:
+        highest = _highest_issued(lock)
+        aside = _keep_aside(db_path, lock, clock())
+        temporary = _write_restored(db_path, backup_file, highest or {}, operator, clock, aside)
+        _replace(db_path, temporary, lock, aside)
+        lock = None
+    finally:
+        if lock is not None:
+            lock.close()
+    return RestoreResult(db_path, aside, len(highest or {}), highest is not None)
+
+
+def _lock_exclusively(db_path: Path) -> sqlite3.Connection | None:
+    """An exclusive lock on the current file, held until it is replaced; None when there is no file."""
+    if not db_path.exists():
+        return None
+    connection = sqlite3.connect(str(db_path), timeout=LOCK_WAIT_SECONDS, isolation_level=None)
+    try:
+        connection.execute("PRAGMA locking_mode = EXCLUSIVE")
+        connection.execute("BEGIN EXCLUSIVE")
+        connection.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
+        connection.execute("ROLLBACK")  # exclusive locking mode: the lock stays until the connection closes
+    except sqlite3.Error as error:
+        connection.close()
+        kind = faults.kind_of(error)
+        if kind == faults.LOCKED:
+            raise DatabaseInUse() from None
+        if kind == faults.CORRUPT:
+            return None  # a damaged file is not locked by SQLite; it is copied aside as it is
+        raise fault_error(error, "恢复") from None
+    return connection
+
+
+def _highest_issued(lock: sqlite3.Connection | None) -> dict | None:
+    if lock is None:
+        return None
+    try:
+        return sequences.highest_issued(lock)
+    except sqlite3.DatabaseError:
+        return None
+
+
+def _aside_name(db_path: Path, moment: datetime) -> Path:
+    """A name created exclusively: two restores in the same second never share one."""
+    base = f"{db_path.stem}.before-restore-{moment:%Y%m%d-%H%M%S}"
+    for serial in range(0, 100_000):
+        aside = db_path.with_name(f"{base}{'' if serial == 0 else f'-{serial + 1}'}{db_path.suffix}")
+        try:
+            os.close(os.open(str(aside), os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+        except FileExistsError:
+            continue
+        return aside
+    raise BackupError("同一秒内的恢复过多，请稍后再试。")
+
+
+def _keep_aside(db_path: Path, lock: sqlite3.Connection | None, moment: datetime) -> Path | None:
+    if not db_path.exists():
+        return None
+    aside = _aside_name(db_path, moment)
+    try:
+        if lock is not None:
+            _copy_online(lock, aside, None)  # consistent, the write-ahead log included
+        else:
+            _copy_raw(db_path, aside)
+        fsync_file(aside)
+    except (sqlite3.Error, OSError):
+        try:
+            _copy_raw(db_path, aside)  # a file SQLite cannot read is kept byte for byte
+            fsync_file(aside)
+        except OSError as error:
+            raise fault_error(error, "恢复") from None
+    return aside
+
+
+def _copy_raw(db_path: Path, aside: Path) -> None:
+    shutil.copyfile(db_path, aside)
+    for suffix in ("-wal",):
+        extra = Path(f"{db_path}{suffix}")
+        if extra.exists():
+            shutil.copyfile(extra, f"{aside}{suffix}")
+
+
+def _write_restored(db_path: Path, backup_file: Path, highest: dict, operator: Operator | None, clock,
+                    aside: Path | None) -> Path:
+    temporary = db_path.with_name(f"{db_path.name}.restoring-{os.getpid()}")
+    _remove(temporary)
+    try:
+        source = sqlite3.connect(read_only_uri(backup_file), uri=True)
+        try:
+            _copy_online(source, temporary, None)
+        finally:
+            source.close()
+        _continue_and_audit(temporary, db_path, highest, operator, clock, backup_file, aside)
+        fsync_file(temporary)
+    except (sqlite3.Error, OSError) as error:
+        _remove(temporary)
+        raise fault_error(error, "恢复") from None
+    except BaseException:
+        _remove(temporary)
+        raise
+    return temporary
+
+
+def _desk_on(path: Path, db_path: Path, clock) -> Desk:
+    """The restored file under its temporary name, known as the database it becomes (its keys are found by that name)."""
+    from desk.core.packs import PackRegistry
+    from desk.resources import resource_path
+    from desk.store.db import connect
+
+    db = connect(path)
+    desk = Desk(db=db, packs=PackRegistry.load_directory(resource_path("policies")), path=db_path, clock=clock)
+    ensure = getattr(desk, "_ensure_installation", None)
+    if ensure is not None:
+        ensure()
+    return desk
+
+
+def _continue_and_audit(path: Path, db_path: Path, highest: dict, operator: Operator | None, clock, backup_file: Path,
+                        aside: Path | None) -> None:
+    desk = _desk_on(path, db_path, clock)
+    try:
+        actor = _same_operator(desk, operator)
+        with desk.transaction():
+            raised = sequences.raise_sequences(desk.db.conn, highest)
+            desk.audit(actor, "backup.restore", "backup", backup_file.name, {
+                "from": backup_file.name, "previous_file_kept_at": aside.name if aside else None,
+                "sequences_raised": raised, "by": operator.username if operator else None})
+        desk.db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        desk.close()
+
+
+def _same_operator(desk: Desk, operator: Operator | None) -> Operator | None:
+    """The restoring administrator as the restored file knows them (None if created after the backup)."""
+    if operator is None:
+        return None
+    row = sequences.operator_row(desk.db.conn, operator.username)
+    return Operator(row[0], row[1], row[2], row[3]) if row else None
+
+
+def _replace(db_path: Path, temporary: Path, lock: sqlite3.Connection | None, aside: Path | None) -> None:
+    """The old file's write-ahead log is folded in (still locked) or kept aside, never left to be replayed
+    into the restored file. Windows cannot rename over an open file, so the lock is let go just before."""
+    for suffix in ("-wal", "-shm"):
+        _remove(Path(f"{temporary}{suffix}"))
+    if lock is not None:
+        try:
+            lock.execute("PRAGMA journal_mode = DELETE")  # checkpoints and removes the old WAL, lock kept
+        except sqlite3.Error:
+            pass
+        if os.name == "nt":
+            lock.close()
+            lock = None
+    old_wal = Path(f"{db_path}-wal")
+    if old_wal.exists():
+        os.replace(old_wal, f"{aside or db_path}.wal-{os.getpid()}-{id(old_wal)}")
+    _remove(Path(f"{db_path}-shm"))
+    os.replace(temporary, db_path)
+    if lock is not None:
+        lock.close()
+    fsync_folder(db_path.parent)
+
+
+def _remove(path: Path) -> None:
+    try:
+        path.unlink()
+    except FileNotFoundError:
+        pass

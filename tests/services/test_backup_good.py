@@ -1,0 +1,145 @@
+"""Issue 11, item 5: a backup counts only when it is whole, checked and renamed; its audit entry follows it."""
+
+import sqlite3
+import threading
+import time
+from datetime import timedelta
+
+import pytest
+
+from desk.services import backup
+from desk.services.context import Desk
+
+
+def backup_entries(desk) -> int:
+    return desk.db.execute("SELECT COUNT(*) FROM audit_log WHERE action = 'backup.create'").fetchone()[0]
+
+
+def test_an_empty_file_in_the_backups_folder_is_never_good(desk, staff, clock):
+    folder = backup.backups_dir(desk.path)
+    folder.mkdir()
+    (folder / "desk-backup-20260310-093100.db").write_bytes(b"")  # a backup killed as it started
+    assert backup.newest_good_backup(desk.path) is None
+    with pytest.raises(backup.BackupError):
+        backup.restore(desk.path, folder / "desk-backup-20260310-093100.db")
+
+
+def test_a_partial_or_foreign_file_is_never_good(desk, staff, tmp_path):
+    taken = backup.backup(desk, staff["admin"])
+    data = taken.path.read_bytes()
+    half = taken.path.with_name("desk-backup-20260310-093200.db")
+    half.write_bytes(data[: len(data) // 2])
+    foreign = taken.path.with_name("desk-backup-20260310-093300.db")
+    other = sqlite3.connect(foreign)
+    other.execute("CREATE TABLE t (x)")
+    other.commit()
+    other.close()
+    assert backup.backup_problem(half) and backup.backup_problem(foreign)
+    assert backup.backup_problem(taken.path) is None
+    assert backup.newest_good_backup(desk.path).path == taken.path
+
+
+def test_a_renamed_old_backup_is_not_younger_than_it_is(desk, staff, clock):
+    taken = backup.backup(desk, staff["admin"])
+    later = taken.path.with_name("desk-backup-20260311-080000.db")
+    later.write_bytes(taken.path.read_bytes())
+    assert "时间" in backup.backup_problem(later)
+    assert backup.newest_good_backup(desk.path).path == taken.path
+
+
+def test_a_full_disk_gives_a_chinese_message_no_audit_and_no_file(desk, staff, monkeypatch):
+    original = backup._open_target
+
+    def small_disk(path):
+        target = original(path)
+        target.execute("PRAGMA max_page_count = 2")
+        return target
+
+    monkeypatch.setattr(backup, "_open_target", small_disk)
+    before = backup_entries(desk)
+    with pytest.raises(backup.BackupError) as caught:
+        backup.backup(desk, staff["admin"])
+    assert "磁盘" in caught.value.message and "空间" in caught.value.message
+    assert "database or disk is full" not in caught.value.message
+    assert backup_entries(desk) == before
+    assert list(backup.backups_dir(desk.path).iterdir()) == []
+    assert desk.db.execute("PRAGMA quick_check").fetchone()[0] == "ok"
+
+
+def test_the_audit_entry_follows_a_successful_copy_only(desk, staff, monkeypatch):
+    def broken(path):
+        raise sqlite3.OperationalError("disk I/O error")
+
+    monkeypatch.setattr(backup, "_open_target", broken)
+    with pytest.raises(backup.BackupError):
+        backup.backup(desk, staff["admin"])
+    assert backup_entries(desk) == 0
+    monkeypatch.undo()
+    taken = backup.backup(desk, staff["admin"])
+    assert backup_entries(desk) == 1
+    row = desk.db.execute("SELECT record_id FROM audit_log WHERE action = 'backup.create'").fetchone()
+    assert row[0] == taken.path.name
+
+
+def test_backups_in_the_same_second_get_their_own_names_and_are_listed(desk, staff):
+    names = [backup.backup(desk, staff["admin"]).path.name for _ in range(3)]
+    assert len(set(names)) == 3
+    listed = [item.path.name for item in backup.list_backups(desk.path)]
+    assert listed == list(reversed(names))  # newest first
+    assert all(backup.backup_problem(item.path) is None for item in backup.list_backups(desk.path))
+
+
+def test_retention_keeps_7_daily_4_weekly_12_monthly(desk, staff, clock):
+    for _ in range(400):  # one backup a day for 400 days, and a second one on each day
+        backup.backup(desk, None, reason="daily")
+        backup.backup(desk, None, reason="daily")
+        clock.moment += timedelta(days=1)
+    kept = backup.list_backups(desk.path)
+    days = sorted({item.taken_at.date() for item in kept}, reverse=True)
+    newest = kept[0].taken_at.date()
+    assert all((newest - day).days < 7 for day in days[:7])
+    weeks = {item.taken_at.isocalendar()[:2] for item in kept}
+    months = {(item.taken_at.year, item.taken_at.month) for item in kept}
+    assert len(weeks) >= 4 and len(months) == 12
+    assert len(kept) <= 3 + 7 + 4 + 12
+    assert len(kept) >= 12 + 4  # at least one a month for a year, one a week for a month
+
+
+def test_a_backup_finishes_while_the_counter_keeps_writing(desk, staff, tmp_path):
+    """40 MB (10,000 pages) and a commit every few ms: a step-wise copy restarts on every write and never ends."""
+    from desk.services import admin_ui_support as support
+
+    desk.db.execute("CREATE TABLE filler (x BLOB)")
+    desk.db.execute("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 2000)"
+                    " INSERT INTO filler SELECT randomblob(20000) FROM n")
+    desk.db.conn.commit()
+    stop, written, outcome = threading.Event(), [], {}
+
+    def writer():
+        other = Desk.open(desk.path, clock=desk.clock)
+        while not stop.is_set():
+            other.db.execute("INSERT INTO filler VALUES (randomblob(100))")
+            other.db.conn.commit()
+            written.append(time.perf_counter())
+            time.sleep(0.003)
+        other.close()
+
+    def take():
+        started = time.perf_counter()
+        with support.separate_connection(desk) as own:
+            outcome["taken"] = backup.backup(own, staff["admin"])
+        outcome["seconds"] = time.perf_counter() - started
+        outcome["during"] = [at for at in written if at >= started]
+
+    thread = threading.Thread(target=writer)
+    thread.start()
+    while len(written) < 10:
+        time.sleep(0.01)
+    backing = threading.Thread(target=take, daemon=True)
+    backing.start()
+    backing.join(60)
+    stop.set()
+    thread.join()
+    assert "taken" in outcome, "the backup did not finish within 60 s under writes"
+    assert backup.backup_problem(outcome["taken"].path) is None
+    assert outcome["taken"].size > 40_000_000

@@ -1,0 +1,119 @@
+"""Issue 11, item 6: restore by an administrator, the file locked first, the kept-aside file never
+overwritten, and voucher numbers never issued twice."""
+
+import sqlite3
+import subprocess
+import sys
+from datetime import timedelta
+
+import pytest
+
+from desk.services import backup, persons, vouchers
+from desk.services import restore as restoring
+from desk.services.context import Desk
+from tests.conftest import person_form
+
+
+def test_two_restores_in_the_same_second_keep_both_files_aside(desk, staff, clock):
+    taken = backup.backup(desk, staff["admin"])
+    path = desk.path
+    desk.close()
+    first = restoring.restore_database(path, taken.path, operator=staff["admin"], clock=clock)
+    second = restoring.restore_database(path, taken.path, operator=staff["admin"], clock=clock)
+    assert first.aside != second.aside and first.aside.exists() and second.aside.exists()
+    reopened = Desk.open(path, clock=clock)
+    restores = reopened.db.execute("SELECT COUNT(*) FROM audit_log WHERE action = 'backup.restore'").fetchone()[0]
+    reopened.close()
+    assert restores == 1  # each restore starts from the backup, which had none
+
+
+def test_a_clerk_cannot_restore(desk, staff, clock):
+    from desk.core.errors import PermissionDenied
+
+    taken = backup.backup(desk, staff["admin"])
+    with pytest.raises(PermissionDenied):
+        restoring.restore_database(desk.path, taken.path, operator=staff["clerk"], clock=clock)
+
+
+def test_the_password_is_checked_against_the_backup(desk, staff):
+    taken = backup.backup(desk, staff["admin"])
+    with pytest.raises(backup.BackupError, match="用户名或密码不正确"):
+        restoring.administrator_of_backup(taken.path, "admin", "wrong-one-1")
+    with pytest.raises(backup.BackupError, match="不是管理员"):
+        restoring.administrator_of_backup(taken.path, "clerk01", "Clerk2026")
+    assert restoring.administrator_of_backup(taken.path, "admin", "Admin2026").username == "admin"
+
+
+def test_an_open_database_refuses_the_restore_and_nothing_changes(desk, staff, clock):
+    taken = backup.backup(desk, staff["admin"])
+    persons.register_person(desk, staff["clerk"], person_form())  # the app is open on the file
+    before = desk.path.read_bytes()
+    files = sorted(p.name for p in desk.path.parent.iterdir())
+    with pytest.raises(restoring.DatabaseInUse) as caught:
+        restoring.restore_database(desk.path, taken.path, operator=staff["admin"], clock=clock)
+    assert "desk" in caught.value.message and "关闭" in caught.value.message
+    assert sorted(p.name for p in desk.path.parent.iterdir()) == files
+    assert desk.path.read_bytes() == before
+
+
+def test_another_process_holding_the_file_refuses_the_restore(desk, staff, clock):
+    taken = backup.backup(desk, staff["admin"])
+    path = desk.path
+    desk.close()
+    holder = subprocess.Popen([sys.executable, "-c", (
+        "import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); c.execute('SELECT 1 FROM operators').fetchall();"
+        "print('ready', flush=True); sys.stdin.read()"), str(path)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "ready"
+        with pytest.raises(restoring.DatabaseInUse):
+            restoring.restore_database(path, taken.path, operator=staff["admin"], clock=clock)
+    finally:
+        holder.stdin.close()
+        holder.wait(10)
+    restoring.restore_database(path, taken.path, operator=staff["admin"], clock=clock)
+
+
+def _issue(desk, operator, index):
+    record = persons.register_person(desk, operator, person_form(f"53290119900101{index:03d}", name=f"人{index}"))
+    with desk.transaction():
+        return vouchers.issue(desk, operator, doc_type=_doc_type(), record_type="person", record_id=record.id,
+                              payload={"n": index}) if hasattr(vouchers, "issue") else None
+
+
+def _doc_type():
+    return next(iter(vouchers.PREFIXES))
+
+
+def test_voucher_numbers_continue_after_the_highest_ever_issued(desk, staff, clock):
+    from desk.store import vouchers as voucher_store
+
+    with desk.transaction():
+        for _ in range(3):
+            voucher_store.next_sequence(desk.db, "JS", clock().strftime("%Y%m%d"))
+    taken = backup.backup(desk, staff["admin"])
+    with desk.transaction():
+        for _ in range(5):  # issued after the backup: numbers 4 to 8
+            last = voucher_store.next_sequence(desk.db, "JS", clock().strftime("%Y%m%d"))
+    assert last == 8
+    path = desk.path
+    desk.close()
+    result = restoring.restore_database(path, taken.path, operator=staff["admin"], clock=clock)
+    assert result.sequences_raised >= 1 and result.highest_read
+    reopened = Desk.open(path, clock=clock)
+    with reopened.transaction():
+        assert voucher_store.next_sequence(reopened.db, "JS", clock().strftime("%Y%m%d")) == 9
+    entry = reopened.db.execute("SELECT detail_json FROM audit_log WHERE action = 'backup.restore'").fetchone()[0]
+    reopened.close()
+    assert result.aside.name in entry
+
+
+def test_a_restore_leaves_no_old_write_ahead_log_to_replay(desk, staff, clock):
+    taken = backup.backup(desk, staff["admin"])
+    persons.register_person(desk, staff["clerk"], person_form())
+    path = desk.path
+    desk.close()
+    restoring.restore_database(path, taken.path, operator=staff["admin"], clock=clock)
+    reopened = Desk.open(path, clock=clock)
+    count = reopened.db.execute("SELECT COUNT(*) FROM persons").fetchone()[0]
+    reopened.close()
+    assert count == 0
