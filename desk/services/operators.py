@@ -121,6 +121,7 @@ def _check_new_account(username: str, display_name: str, role: str, password: st
 def create_first_administrator(desk: Desk, *, username: str, display_name: str, password: str) -> Operator:
     """First start: the administrator sets their own password at once."""
     _check_new_account(username, display_name, "admin", password)
+    password_hash = hash_password(password)  # scrypt outside the write lock
     with desk.transaction():
         if not needs_first_administrator(desk):
             raise Refused("管理员账户已经存在，请直接登录。")
@@ -128,7 +129,7 @@ def create_first_administrator(desk: Desk, *, username: str, display_name: str, 
             "username": username,
             "display_name": display_name.strip(),
             "role": "admin",
-            "password_hash": hash_password(password),
+            "password_hash": password_hash,
             "must_change_password": 0,
             "created_at": desk.timestamp(),
         }
@@ -151,6 +152,7 @@ def create_operator(
     """A new account; the person must choose their own password at first login (require_change)."""
     admin.require("admin.operators")
     _check_new_account(username, display_name, role, temporary_password)
+    password_hash = hash_password(temporary_password)  # scrypt outside the write lock
     with desk.transaction():
         if store.operator_by_username(desk.db, username):
             raise ValidationError.single("username", "taken", f"用户名 {username} 已被使用，请换一个。")
@@ -158,7 +160,7 @@ def create_operator(
             "username": username,
             "display_name": display_name.strip(),
             "role": role,
-            "password_hash": hash_password(temporary_password),
+            "password_hash": password_hash,
             "must_change_password": 1 if require_change else 0,
             "created_at": desk.timestamp(),
             "created_by": admin.id,
@@ -306,11 +308,16 @@ def change_password(desk: Desk, operator: Operator, *, old_password: str, new_pa
         raise ValidationError.single("new_password", "weak", problem)
     if old_password == new_password:
         raise ValidationError.single("new_password", "same", "新密码不能与原密码相同。")
+    seen = store.operator_by_id(desk.db, operator.id)
+    matches = bool(seen) and password_matches(old_password or "", seen["password_hash"])  # scrypt outside the lock
+    new_hash = hash_password(new_password)
     with desk.transaction():
         row = store.operator_by_id(desk.db, operator.id)
-        if not password_matches(old_password or "", row["password_hash"]):
+        if row is not None and (seen is None or row["password_hash"] != seen["password_hash"]):
+            matches = password_matches(old_password or "", row["password_hash"])  # changed meanwhile
+        if row is None or not matches:
             raise ValidationError.single("old_password", "wrong", "原密码不正确。")
-        store.update_operator(desk.db, operator.id, password_hash=hash_password(new_password), must_change_password=0)
+        store.update_operator(desk.db, operator.id, password_hash=new_hash, must_change_password=0)
         desk.audit(operator, "operator.change_password", "operator", operator.id, {})
     return Operator(operator.id, operator.username, operator.display_name, operator.role, False)
 
@@ -359,8 +366,10 @@ def reset_password(desk: Desk, admin: Operator, *, operator_id: int, temporary_p
     problem = password_problem(temporary_password)
     if problem:
         raise ValidationError.single("password", "weak", problem)
+    admin.require("admin.operators")
+    password_hash = hash_password(temporary_password)  # scrypt outside the write lock
     with desk.transaction():
         row = _other_operator(desk, admin, operator_id)
-        store.update_operator(desk.db, operator_id, password_hash=hash_password(temporary_password),
+        store.update_operator(desk.db, operator_id, password_hash=password_hash,
                               must_change_password=1, failed_attempts=0, locked_until=None)
         desk.audit(admin, "operator.reset_password", "operator", operator_id, {"username": row["username"]})

@@ -149,3 +149,32 @@ def test_a_disabled_account_ends_its_session_at_the_screen_lock(desk, staff):
 def test_only_an_administrator_creates_operators(desk, staff):
     with pytest.raises(PermissionDenied):
         operators.create_operator(desk, staff["reviewer"], username="x1", display_name="某", role="clerk", temporary_password="Temp2026")
+
+
+def test_an_unknown_username_costs_the_same_scrypt_as_a_known_one(desk, staff, monkeypatch):
+    calls = []
+    real = operators._scrypt
+    monkeypatch.setattr(operators, "_scrypt", lambda *args: calls.append(args[2:]) or real(*args))
+    for username in ("nobody99", "clerk01"):
+        with pytest.raises(operators.LoginFailed):
+            operators.authenticate(desk, username=username, password="wrong")
+    assert calls == [(operators.SCRYPT_N, 8, 1)] * 2
+
+
+def test_hashing_never_holds_the_write_lock(desk, staff, monkeypatch):
+    """scrypt takes about half a second at 2^17: a second app on the file must not wait for it."""
+    real = operators._scrypt
+
+    def checked(*args):
+        assert not desk.db.conn.in_transaction
+        return real(*args)
+
+    monkeypatch.setattr(operators, "_scrypt", checked)
+    operators.authenticate(desk, username="clerk01", password="Clerk2026")
+    with pytest.raises(operators.LoginFailed):
+        operators.authenticate(desk, username="clerk01", password="wrong")
+    operators.create_operator(desk, staff["admin"], username="clerk07", display_name="新人", role="clerk",
+                              temporary_password="Temp2026")
+    operators.reset_password(desk, staff["admin"], operator_id=staff["clerk"].id, temporary_password="Temp2027")
+    operators.change_password(desk, staff["clerk"], old_password="Temp2027", new_password="Mine2026x")
+    operators.unlock(desk, staff["clerk"], "Mine2026x")
