@@ -609,7 +609,8 @@ def separate_connection(desk: Desk) -> Iterator[Desk]:
         return
     from desk.store.db import connect
 
-    other = Desk(db=connect(desk.path, migrate=False), packs=desk.packs, path=desk.path, clock=desk.clock)
+    other = Desk(db=connect(desk.path, migrate=False), packs=desk.packs, path=desk.path, clock=desk.clock,
+                 session_listeners=desk.session_listeners)  # a refused operator ends the session from here too
     try:
         yield other
     finally:
