@@ -12,8 +12,8 @@ from typing import Any, Callable
 LEVELS = ("village", "township", "community", "level1", "unrated", "level2", "level3", "pharmacy")
 PROVENANCE_KEYS = {"source", "status"}
 TOP_LEVEL = {"id", "version", "title", "scheme", "effective_from", "effective_to"}
-DISEASE_CODE = re.compile(r"M\d{5}")
-PERIOD_RULE = re.compile(r"Y(-1)?-(\d{2})-(\d{2}|last)")
+DISEASE_CODE = re.compile(r"M[0-9]{5}")
+PERIOD_RULE = re.compile(r"Y(-1)?-([0-9]{2})-([0-9]{2}|last)")
 
 Converter = Callable[[str, str, Any, type], Any]
 
@@ -25,7 +25,7 @@ def _fail(error_type, file: str, key: str, problem: str):
 def amount(file, key, raw, error_type) -> Decimal:
     if not isinstance(raw, str):
         raise _fail(error_type, file, key, f"金额必须写成字符串（例如 \"400.00\"），现在是 {raw!r}")
-    if not re.fullmatch(r"\d+(\.\d{1,2})?", raw):
+    if not re.fullmatch(r"[0-9]+(\.[0-9]{1,2})?", raw):
         raise _fail(error_type, file, key, f"金额 {raw!r} 必须是不为负、最多两位小数的数")
     return Decimal(raw).quantize(Decimal("0.01"))
 
@@ -61,7 +61,7 @@ def text(file, key, raw, error_type) -> str:
 
 
 def region_code(file, key, raw, error_type) -> str:
-    if not isinstance(raw, str) or not re.fullmatch(r"\d{6}", raw):
+    if not isinstance(raw, str) or not re.fullmatch(r"[0-9]{6}", raw):
         raise _fail(error_type, file, key, "统筹区代码应为6位数字")
     return raw
 
@@ -133,7 +133,7 @@ def list_of(item_converter: Converter):
 
 
 def year_key(sub_key: str) -> bool:
-    return bool(re.fullmatch(r"(19|20)\d{2}", sub_key))
+    return bool(re.fullmatch(r"(19|20)[0-9]{2}", sub_key))
 
 
 def level_key(sub_key: str) -> bool:
