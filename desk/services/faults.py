@@ -89,3 +89,64 @@ def _kind_of_text(text: str) -> str:
 
 def classify(error: BaseException) -> Fault:
     return FAULTS[kind_of(error)]
+
+
+# ---------------------------------------------------------------- the database at start
+
+
+@dataclass
+class StartCheck:
+    """Opening the database at start: the open desk, or the fault and its details that refuse it."""
+
+    desk: object | None
+    problems: list[str]
+    fault: Fault | None
+
+    @property
+    def sound(self) -> bool:
+        return self.fault is None
+
+
+def check_at_start(db_path, *, full_check: bool, clock=None) -> StartCheck:
+    """Open the database (and with `full_check` check it); a refusal names its kind of fault."""
+    import gc
+
+    from desk.services.context import Desk
+
+    try:
+        desk = Desk.open(db_path, clock=clock)
+    except Exception as error:  # noqa: BLE001 - every way of failing to open is told apart below
+        gc.collect()  # a connection the failed open left behind must let go of the file before a restore
+        return _refused(error)
+    try:
+        problem = desk.db.conn.execute("PRAGMA quick_check").fetchone()[0]
+        problems = _full_problems(desk) if full_check else ([] if problem == "ok" else [f"数据库完整性检查：{problem}"])
+    except sqlite3.Error as error:
+        desk.close()
+        return _refused(error)
+    if problems:
+        desk.close()
+        return StartCheck(None, problems, FAULTS[CORRUPT])
+    return StartCheck(desk, [], None)
+
+
+def _full_problems(desk) -> list[str]:
+    from desk.services import admin_ui_support as support
+
+    return support.database_problems(desk)
+
+
+def _root(error: BaseException) -> BaseException:
+    while not isinstance(error, sqlite3.Error) and (error.__cause__ or error.__context__) is not None:
+        error = error.__cause__ or error.__context__
+    return error
+
+
+def _refused(error: BaseException) -> StartCheck:
+    fault = classify(error)
+    detail = getattr(error, "message", None) or str(error)
+    if fault.kind == CORRUPT:
+        detail = f"数据库文件已损坏，无法读取（SQLite 报告：{_root(error)}）。"
+    if fault.kind == OTHER and getattr(error, "message", None):
+        fault = Fault(OTHER, FAULTS[OTHER].title, error.message, FAULTS[OTHER].next_step)
+    return StartCheck(None, [detail], fault)

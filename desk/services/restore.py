@@ -131,16 +131,15 @@ def _keep_aside(db_path: Path, lock: sqlite3.Connection | None, moment: datetime
         return None
     aside = _aside_name(db_path, moment)
     try:
-        if lock is not None:
-            _copy_online(lock, aside, None)  # consistent, the write-ahead log included
-        else:
-            _copy_raw(db_path, aside)
+        _copy_raw(db_path, aside)  # byte for byte (its write-ahead log beside it): held still by the lock
         fsync_file(aside)
-    except (sqlite3.Error, OSError):
+    except OSError as raw_error:
+        if lock is None:  # Windows refuses to read the locked byte range of a file over 1 GB: copy through SQLite
+            raise fault_error(raw_error, "恢复") from None
         try:
-            _copy_raw(db_path, aside)  # a file SQLite cannot read is kept byte for byte
+            _copy_online(lock, aside, None)
             fsync_file(aside)
-        except OSError as error:
+        except (sqlite3.Error, OSError) as error:
             raise fault_error(error, "恢复") from None
     return aside
 

@@ -117,11 +117,18 @@ class Session:
         self._close_window()
         self.desk.close()
 
-    def damaged(self, problems: list[str]) -> None:
-        """The background check failed: the same refusal as at start, over the whole application."""
-        dialog = DamagedDatabaseDialog(self.desk.path, problems, None, release=self._release)  # outlives the window
+    def damaged(self, problems: list[str], fault=None) -> None:
+        """The background check failed: the same refusal as at start, over the whole application
+        (a locked or failing disk is told apart: 重试 runs the check again, no backup offered)."""
+        from desk.ui.startup import RETRY
+
+        dialog = DamagedDatabaseDialog(self.desk.path, problems, None, release=self._release, fault=fault)
         path = self.desk.path
-        if dialog.exec() != QDialog.DialogCode.Accepted:
+        result = dialog.exec()
+        if result == RETRY and self.window is not None:
+            self.check_job = check_in_background(self.desk, self.damaged)
+            return
+        if result != QDialog.DialogCode.Accepted:
             if self.window is not None:
                 self._release()
             self.app.quit()

@@ -117,7 +117,11 @@ def test_a_damaged_database_is_refused_at_start_and_the_newest_good_backup_resto
     def restore(dialog: DamagedDatabaseDialog) -> None:
         seen["problems"] = [dialog.problems.item(i).text() for i in range(dialog.problems.count())]
         seen["offer"] = dialog.offer.text()
-        seen["default"] = dialog.restore_button.isDefault()
+        seen["default"] = dialog.restore_button.isDefault() or dialog.exit_button.isDefault()
+        dialog.restore_button.click()  # without the administrator's password: refused, nothing changes
+        seen["refused"] = dialog.bar.isVisible() and dialog.isVisible()
+        dialog.username.setText("admin")
+        dialog.password.setText(PASSWORD)
         dialog.restore_button.click()
 
     modal.expect(DamagedDatabaseDialog, restore)
@@ -125,7 +129,7 @@ def test_a_damaged_database_is_refused_at_start_and_the_newest_good_backup_resto
     modal.check()
     try:
         assert any("已损坏" in problem or "完整性" in problem for problem in seen["problems"])
-        assert f"最新的完好备份：{taken.path.name}" in seen["offer"] and seen["default"]
+        assert f"最新的完好备份：{taken.path.name}" in seen["offer"] and not seen["default"] and seen["refused"]
         assert desk is not None and [row["username"] for row in operators.list_operators(desk, _admin(desk))] == ["admin"]
         [aside] = [item for item in path.parent.iterdir() if ".before-restore-" in item.name and item.suffix == ".db"]
         assert aside.read_bytes() == damaged  # the damaged file is kept aside, untouched
@@ -161,6 +165,8 @@ def test_a_big_database_is_checked_after_login_and_locked_when_damaged(qtbot, de
 
     def restore(dialog: DamagedDatabaseDialog) -> None:
         seen["problems"] = [dialog.problems.item(i).text() for i in range(dialog.problems.count())]
+        dialog.username.setText("admin")
+        dialog.password.setText(PASSWORD)
         dialog.restore_button.click()
 
     modal.expect(DamagedDatabaseDialog, restore)
