@@ -322,6 +322,21 @@ def change_password(desk: Desk, operator: Operator, *, old_password: str, new_pa
     return Operator(operator.id, operator.username, operator.display_name, operator.role, False)
 
 
+def session_problem(desk: Desk, operator: Operator) -> str | None:
+    """Why an open session may no longer go on (the account gone, disabled or given another role),
+    or None. The main window asks every few seconds, so a disabled operator cannot keep reading
+    either; every write checks the same inside its transaction (Desk.acting)."""
+    row = store.operator_by_id(desk.db, operator.id)
+    if row is None:
+        return f"找不到{operator.display_name}的操作员账户，请重新登录。"
+    if row["disabled"]:
+        return f"该账户已停用（{operator.display_name}），请重新登录；如有疑问请联系管理员。"
+    if row["role"] != operator.role:
+        return (f"{operator.display_name}的角色已由{operator.role_name}变更为{ROLE_NAMES.get(row['role'], row['role'])}，"
+                "请重新登录。")
+    return None
+
+
 def verify_password(desk: Desk, operator: Operator, password: str) -> bool:
     """Whether this is the operator's password and the account may still log in (nothing counted)."""
     row = store.operator_by_id(desk.db, operator.id)

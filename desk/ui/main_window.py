@@ -38,6 +38,9 @@ BUSINESS_TABS: tuple[TabSpec, ...] = (
 )
 
 
+ACCOUNT_CHECK_MS = 10_000  # how often an open session re-reads its account (disabled, role changed)
+
+
 class MainWindow(QMainWindow):
     logout_requested = Signal()
     closed_by_user = Signal()
@@ -64,6 +67,11 @@ class MainWindow(QMainWindow):
         self._session_refused.connect(self.end_session, Qt.ConnectionType.QueuedConnection)
         self._listener = lambda who, message: self._session_refused.emit(message) if who.id == operator.id else None
         desk.session_listeners.append(self._listener)
+        self.account_check = QTimer(self)  # reading goes on between writes: ask the database every few seconds
+        self.account_check.setObjectName("accountCheck")
+        self.account_check.setInterval(ACCOUNT_CHECK_MS)
+        self.account_check.timeout.connect(self.check_account)
+        self.account_check.start()
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
@@ -151,11 +159,30 @@ class MainWindow(QMainWindow):
         if self._confirm_leave(self.tr("有未保存的参保人信息，退出登录将放弃这些修改。确定退出登录吗？")):
             self.end_session("")
 
+    def check_account(self) -> None:
+        from PySide6.QtWidgets import QApplication
+
+        from desk.services import operators
+
+        if QApplication.activeModalWidget() is not None and self.screen_lock_dialog() is None:
+            return  # a question or form is open in its own loop: the next tick (or the next write) ends it
+        try:
+            problem = operators.session_problem(self.desk, self.operator)
+        except Exception:  # noqa: BLE001 - a busy or closed database is for the next action to report
+            return
+        if problem:
+            self.end_session(problem)
+
+    def screen_lock_dialog(self):
+        lock = getattr(self, "screen_lock", None)
+        return lock.dialog if lock is not None else None
+
     def end_session(self, message: str = "") -> None:
         """Back to the login (once), with `message` shown there; no question about unsaved input."""
         if self._ending:
             return
         self._ending = True
+        self.account_check.stop()
         self.session_end_message = message
         self._forget_listener()
         self.logout_requested.emit()
@@ -173,6 +200,7 @@ class MainWindow(QMainWindow):
         else:
             event.ignore()
         if event.isAccepted():
+            self.account_check.stop()
             self._forget_listener()
 
     def close_for_logout(self) -> None:

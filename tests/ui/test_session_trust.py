@@ -104,3 +104,23 @@ def test_wrong_passwords_at_the_lock_lock_the_account_for_the_login_too(qtbot, d
     assert "锁定15分钟" in window.session_end_message
     row = desk.db.execute("SELECT locked_until FROM operators WHERE id = ?", [staff.reviewer.id]).fetchone()
     assert row[0] == "2026-03-10T09:45:00"
+
+
+def test_a_disabled_clerk_who_only_reads_is_sent_back_to_the_login_too(qtbot, desk, staff, open_window):
+    window = open_window(staff.clerk)
+    assert window.account_check.isActive()
+    window.account_check.setInterval(100)  # every 10 s in the app
+    window.check_account()
+    assert not window._ending  # an enabled account goes on
+    with qtbot.waitSignal(window.logout_requested, timeout=3000):
+        disable_elsewhere(desk, staff, staff.clerk)
+    assert "已停用" in window.session_end_message and not window.account_check.isActive()
+
+
+def test_a_reviewer_given_another_role_is_sent_back_to_the_login(qtbot, desk, staff, open_window):
+    window = open_window(staff.reviewer)
+    window.account_check.setInterval(100)
+    with qtbot.waitSignal(window.logout_requested, timeout=3000):
+        with desk.transaction():
+            desk.db.execute("UPDATE operators SET role = 'clerk' WHERE id = ?", [staff.reviewer.id])
+    assert "角色已由审核员变更为窗口经办员" in window.session_end_message
