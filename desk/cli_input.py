@@ -1,19 +1,17 @@
 """The JSON documents `desk quote` and `desk calc` read (a file or standard input), held to limits
 whatever they contain (issue 11, item 10): at most MAX_INPUT_BYTES are read (never a file that does
-not end, like /dev/zero, or a pipe or device that may never be written), UTF-8 only, nesting at
-most MAX_DEPTH deep, integers of at most MAX_INTEGER_DIGITS digits, no NaN or Infinity. Every
+not end, like /dev/zero, or a pipe or device that may never be written), UTF-8 only, and then the
+limits of `desk.core.json_text` (nesting at most 64 deep, integers of at most 30 digits, no NaN). Every
 refusal is an `InputError` whose message is the one stderr line, naming `(input)`."""
 
 from __future__ import annotations
 
-import json
-import math
 import os
 import stat
 
+from desk.core import json_text
+
 MAX_INPUT_BYTES = 20 * 1024 * 1024
-MAX_DEPTH = 64
-MAX_INTEGER_DIGITS = 30
 
 
 class InputError(Exception):
@@ -61,45 +59,6 @@ def _decode(data: bytes | str) -> str:
 
 def parse_json(text: str) -> object:
     try:
-        value = json.loads(text, parse_int=_integer, parse_float=_float, parse_constant=_constant)
-    except RecursionError:
-        raise _too_deep() from None
-    except json.JSONDecodeError as error:
-        raise InputError(f"(input): 输入不是有效的 JSON（第{error.lineno}行第{error.colno}列：{error.msg}）。") from None
-    if not _depth_within(value, MAX_DEPTH):
-        raise _too_deep()
-    return value
-
-
-def _too_deep() -> InputError:
-    return InputError(f"(input): JSON 嵌套超过 {MAX_DEPTH} 层，不予处理：请检查输入。")
-
-
-def _integer(text: str) -> int:
-    digits = len(text.lstrip("-"))
-    if digits > MAX_INTEGER_DIGITS:
-        raise InputError(f"(input): 输入中有一个{digits}位的整数，超出可处理的范围，请核对。")
-    return int(text)
-
-
-def _float(text: str) -> float:
-    value = float(text)
-    if not math.isfinite(value):
-        raise InputError(f"(input): 输入中的数字 {text[:20]} 超出可处理的范围，请核对。")
-    return value
-
-
-def _constant(name: str):
-    raise InputError(f"(input): JSON 中不允许 {name}，请填写具体的数值。")
-
-
-def _depth_within(value, limit: int) -> bool:
-    """Iteratively (no recursion): no list or object nested deeper than `limit`."""
-    stack = [(value, 1)] if isinstance(value, (dict, list)) else []
-    while stack:
-        item, depth = stack.pop()
-        if depth > limit:
-            return False
-        children = item.values() if isinstance(item, dict) else item
-        stack.extend((child, depth + 1) for child in children if isinstance(child, (dict, list)))
-    return True
+        return json_text.loads(text)
+    except json_text.JsonTextError as error:
+        raise InputError(f"(input): 输入{error}，请检查后重试。") from None

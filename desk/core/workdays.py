@@ -8,11 +8,11 @@ any result that depends on it is provisional (暂定).
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
 
+from desk.core import json_text
 from desk.core.errors import DeskError, Problem, ValidationError
 
 SCHEDULE_FORMAT = "desk-holiday-schedule/1"
@@ -132,11 +132,11 @@ def parse_schedule(text: str) -> dict[int, YearSchedule]:
     if not isinstance(text, (str, bytes)):
         raise ScheduleError([Problem("(file)", "type", "请选择节假日安排文件（JSON 文本）。")])
     try:
-        document = json.loads(text)
-    except (json.JSONDecodeError, UnicodeDecodeError) as error:
-        if isinstance(error, UnicodeDecodeError):
-            raise ScheduleError([Problem("(file)", "encoding", "节假日安排文件应为 UTF-8 编码的文本。")]) from None
-        raise ScheduleError([Problem("(file)", "json", f"节假日安排文件不是有效的 JSON：{error.msg}（第{error.lineno}行）。")]) from None
+        document = json_text.loads(text)
+    except UnicodeDecodeError:
+        raise ScheduleError([Problem("(file)", "encoding", "节假日安排文件应为 UTF-8 编码的文本。")]) from None
+    except json_text.JsonTextError as error:
+        raise ScheduleError([Problem("(file)", "json", f"节假日安排文件{error}。")]) from None
     if not isinstance(document, dict) or document.get("format") != SCHEDULE_FORMAT:
         raise ScheduleError([Problem("format", "format", f"文件格式标记应为 {SCHEDULE_FORMAT}。")])
     source = document.get("source")

@@ -304,3 +304,14 @@ def test_transfer_region_codes_typed_full_width_are_read(desk, clerk):
     assert transfer_ui_support.region_name("53290²") is None
     row = transfer.apply(desk, clerk, form=form(out_region_code="５３０１００"), materials=["id_document", "pension_letter"]).transfer
     assert row["out_region_code"] == "530100"
+
+
+@pytest.mark.parametrize("text", ["[" * 100_000 + "]" * 100_000, '{"a":' * 65 + "1" + "}" * 65,
+                                  '{"format": "desk-holiday-schedule/1", "years": {"2027": ' + "9" * 5000 + "}}",
+                                  '{"format": "desk-holiday-schedule/1", "x": NaN}'])
+def test_holiday_schedule_files_within_limits(text):
+    from desk.core.workdays import ScheduleError, parse_schedule
+
+    with pytest.raises(ScheduleError) as caught:
+        parse_schedule(text)
+    assert caught.value.problems[0].field == "(file)" and "节假日安排文件" in caught.value.message
