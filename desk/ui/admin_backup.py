@@ -1,10 +1,13 @@
-"""备份与恢复: the backups beside the database (the last 30 are kept; one is taken at the first
-start of each day), a backup now (in the background, with a progress dialog), and how to
-restore: from the command line, or from the dialog the app shows at start when it finds the
-database damaged. The app does not restore a database it is working on."""
+"""备份与恢复: the backups beside the database (3 newest, 7 daily, 4 weekly, 12 monthly kept; one is
+taken at the first start of each day), a backup now (in the background, with a progress dialog),
+and a restore of the selected backup behind the administrator's own password: the session then
+logs out, closes the database, restores (desk.services.restore) and opens the restored file."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLineEdit, QVBoxLayout, QWidget
 
@@ -23,7 +26,7 @@ COLUMNS = ("备份时间", "大小", "文件名")
 class BackupPage(AdminPage):
     def __init__(self, desk: Desk, admin: Operator, parent: QWidget | None = None):
         super().__init__(self.tr(
-            "每天第一次启动时自动备份一次，也可以随时立即备份；备份放在数据库旁边的 backups 文件夹，保留最近30份。"
+            "每天第一次启动时自动备份一次，也可以随时立即备份；备份放在数据库旁边的 backups 文件夹，保留最近3份及最近7天、4周、12个月每期最新的一份。"
             "请定期把备份文件夹复制到U盘或另一台电脑。"), parent)
         self.desk, self.admin = desk, admin
         self.job = None
@@ -48,9 +51,23 @@ class BackupPage(AdminPage):
         box = QGroupBox(self.tr("从备份恢复"))
         layout = QVBoxLayout(box)
         layout.addWidget(hint_label(self.tr(
-            "恢复会用备份替换当前数据库，备份之后办理的业务需要重新录入，所以不在程序里进行：请先退出程序（所有窗口），"
-            "再在命令行执行下面的命令，把“备份文件”换成上表中的文件（当前数据库文件会先另存为 *.before-restore-时间.db）。"
-            "程序启动时如发现数据库损坏，会拒绝使用它，并提示用最新的完好备份恢复。")))
+            "恢复会用上表中选中的备份替换当前数据库，备份之后办理的业务需要重新录入。须输入管理员本人的密码确认；"
+            "恢复时程序会退出登录并关闭数据库，其他电脑或窗口上打开同一数据库的 desk 须先全部关闭，否则会拒绝恢复。"
+            "当前数据库文件先另存为 *.before-restore-时间.db，不会删除；凭证编号接着已用过的最大编号继续。"
+            "也可以在命令行执行下面的命令（密码从标准输入读入）。")))
+        self.restore_password = QLineEdit()
+        self.restore_password.setObjectName("restorePassword")
+        self.restore_password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.restore_password.setPlaceholderText(self.tr("管理员密码"))
+        self.restore_button = action_button(self.tr("用选中的备份恢复"))
+        self.restore_button.setObjectName("restoreSelected")
+        self.restore_button.setAutoDefault(False)
+        self.restore_button.clicked.connect(self.restore_selected)
+        confirm = QHBoxLayout()
+        confirm.addWidget(self.restore_password)
+        confirm.addWidget(self.restore_button)
+        confirm.addStretch(1)
+        layout.addLayout(confirm)
         self.command = QLineEdit(support.restore_command(self.desk))
         self.command.setObjectName("restoreCommand")
         self.command.setReadOnly(True)
@@ -61,6 +78,32 @@ class BackupPage(AdminPage):
         line.addWidget(self.copy_button)
         layout.addLayout(line)
         return box
+
+    def restore_selected(self) -> None:
+        """Checked here (a good backup, the administrator's own password); done by the session, which
+        closes the database first (`restore_from_backup` on the main window, see desk.ui.app)."""
+        from desk.services import operators
+
+        row = self.table.currentRow()
+        item = self.table.item(row, 0) if row >= 0 else None
+        path = item.data(Qt.ItemDataRole.UserRole) if item is not None else None
+        if not path:
+            self.bar.show_error(self.tr("请先在上表中选中要恢复的备份。"))
+            return
+        problem = backup.backup_problem(Path(path))
+        if problem:
+            self.bar.show_error(self.tr("{problem}不能用来恢复，请选择另一个备份。").format(problem=problem))
+            return
+        if not operators.verify_password(self.desk, self.admin, self.restore_password.text()):
+            self.restore_password.clear()
+            self.bar.show_error(self.tr("密码不正确，没有恢复。请输入管理员{name}本人的密码。").format(name=self.admin.display_name))
+            return
+        self.restore_password.clear()
+        restore = getattr(self.window(), "restore_from_backup", None)
+        if restore is None:
+            self.bar.show_error(self.tr("这里不能恢复：请退出程序后用下面的命令恢复。"))
+            return
+        restore(Path(path), self.admin)
 
     def refresh(self) -> None:
         folder = support.backups_folder(self.desk)

@@ -85,6 +85,7 @@ class Session:
             return False
         self.window = build_main_window(self.desk, operator)
         self.window.logout_requested.connect(self.logout)
+        self.window.restore_from_backup = self.restore_from_page  # 备份与恢复 (desk.ui.admin_backup)
         self.window.closed_by_user.connect(self.app.quit)
         self.window.show()
         if self.notice:
@@ -116,6 +117,30 @@ class Session:
     def _release(self) -> None:
         self._close_window()
         self.desk.close()
+
+    def restore_from_page(self, backup_file: Path, admin: Operator) -> None:
+        """An administrator restores from the 备份与恢复 page: after the current event, log out, close
+        the database, restore (refused while another program holds the file), open it again, log in."""
+        QTimer.singleShot(0, lambda: self._restore_now(backup_file, admin))
+
+    def _restore_now(self, backup_file: Path, admin: Operator) -> None:
+        from desk.core.errors import DeskError
+        from desk.services.restore import restore_database
+
+        path, clock = self.desk.path, self.desk.clock
+        self._release()
+        try:
+            result = restore_database(path, backup_file, operator=admin, clock=clock)
+            self.notice = f"已用备份 {backup_file.name} 恢复数据库；原数据库文件另存为 {result.aside.name if result.aside else '（无）'}。"
+        except DeskError as error:
+            QMessageBox.warning(None, "医保经办窗口 desk", f"恢复没有完成：{error.message}\n数据库没有改动。")
+        desk, notice = open_database_at_start(path, clock=clock)
+        if desk is None:
+            self.app.quit()
+            return
+        self.desk, self.notice = desk, notice or self.notice
+        if not self.start(admin.username):
+            self.app.quit()
 
     def damaged(self, problems: list[str], fault=None) -> None:
         """The background check failed: the same refusal as at start, over the whole application
