@@ -97,3 +97,40 @@ def test_a_full_disk_during_a_backup(office, monkeypatch):
         assert desk.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     finally:
         desk.close()
+
+
+def test_a_restore_under_a_running_writer_is_refused_and_loses_nothing(tmp_path):
+    from tests.safety.test_crash_safety import prepare, start_writer
+
+    from desk.services import restore as restoring
+
+    path = tmp_path / "desk.db"
+    prepare(path)
+    desk = Desk.open(path)
+    admin = operators.authenticate(desk, username="admin", password="Admin2026")
+    taken = backup.backup(desk, admin)
+    desk.close()
+    writer = start_writer(path, "甲")
+    try:
+        time.sleep(0.3)
+        with pytest.raises(restoring.DatabaseInUse):
+            restoring.restore_database(path, taken.path, operator=admin)
+        counted = persons_in(path)
+        time.sleep(0.3)
+        later = persons_in(path)
+    finally:
+        writer.kill()
+        writer.wait(10)
+    assert later > counted > 0  # the writer went on, into the real file
+    assert not list(tmp_path.glob("*before-restore*"))
+    restoring.restore_database(path, taken.path, operator=admin)  # once it is gone, the restore is had
+    aside = next(tmp_path.glob("*before-restore*.db"))
+    assert persons_in(aside) >= later  # everything the writer committed is in the kept-aside file
+
+
+def persons_in(path: Path) -> int:
+    connection = sqlite3.connect(path)
+    try:
+        return connection.execute("SELECT COUNT(*) FROM persons").fetchone()[0]
+    finally:
+        connection.close()
