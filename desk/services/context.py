@@ -15,6 +15,7 @@ from desk.core.packs import PackRegistry
 from desk.core.roles import ACTION_NAMES, ROLE_NAMES, allowed
 from desk.resources import resource_path
 from desk.services.entered_packs import EnteredPacks
+from desk.services.keys import Keys, KeysProblem, keys_path, load_keys
 from desk.store import audit as audit_store
 from desk.store import seals as seals_store
 from desk.store import settings as settings_store
@@ -93,13 +94,35 @@ class Desk:
         return desk
 
     def _ensure_installation(self) -> None:
-        """The per-installation secret for voucher codes, created once at the first start."""
-        if settings_store.get_setting(self.db, "voucher_secret") is None:
+        """The installation id, created once at the first start; the keys outside the file (keys.py)."""
+        if settings_store.get_setting(self.db, "installation_id") is None:
             with write_transaction(self.db):
-                if settings_store.get_setting(self.db, "voucher_secret") is None:
-                    settings_store.put_setting(
-                        self.db, "voucher_secret", secrets.token_hex(32), at=self.timestamp(), operator_id=None
-                    )
+                if settings_store.get_setting(self.db, "installation_id") is None:
+                    settings_store.put_setting(self.db, "installation_id", secrets.token_hex(8), at=self.timestamp(),
+                                               operator_id=None)
+        self._keys = None
+        _ = self.keys
+
+    @property
+    def keys(self) -> Keys:
+        """The installation's voucher and audit keys (kept outside the database file)."""
+        cached = getattr(self, "_keys", None)
+        if cached is None:
+            installation = settings_store.get_setting(self.db, "installation_id") or "none"
+            created = settings_store.get_setting(self.db, "keys_created")
+            path = keys_path(self.path, installation) if self.path else None
+            if created and path is not None and not path.exists():
+                raise KeysProblem(f"本数据库的密钥文件 {path} 不见了（密钥建于 {created.get('at')}）：凭证核验码和审计链"
+                                  "无法核对，请管理员从另存的密钥副本恢复该文件。")
+            cached = load_keys(self.path, installation, next_entry=audit_store.next_entry_id(self.db),
+                               legacy_secret=settings_store.get_setting(self.db, "voucher_secret"), now=self.timestamp())
+            if not created and path is not None:
+                with write_transaction(self.db):
+                    settings_store.put_setting(self.db, "keys_created", {"at": cached.created_at,
+                                                                           "keyed_from": cached.keyed_from},
+                                               at=self.timestamp(), operator_id=None)
+            self._keys = cached
+        return cached
 
     def close(self) -> None:
         self.db.conn.close()
@@ -120,7 +143,8 @@ class Desk:
 
     def settings(self) -> dict:
         stored = settings_store.all_settings(self.db)
-        stored.pop("voucher_secret", None)
+        for internal in ("voucher_secret", "installation_id", "keys_created"):
+            stored.pop(internal, None)
         return {**DEFAULT_SETTINGS, **stored}
 
     # ---- audit
@@ -135,6 +159,8 @@ class Desk:
             detail = {**detail, seals_store.SEAL_KEY: row_seal}
         return audit_store.append_entry(
             self.db,
+            key=self.keys.audit_key,
+            keyed_from=self.keys.keyed_from,
             at=self.timestamp(),
             operator_id=operator.id if operator else None,
             operator_name=operator.display_name if operator else None,

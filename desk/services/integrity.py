@@ -121,7 +121,7 @@ def _four_eyes_problems(desk: Desk) -> list[str]:
 def check_database(desk: Desk, *, records: bool = True) -> IntegrityReport:
     """The whole check (`desk check`); `records=False` leaves out the row-by-row part."""
     problems = tuple(integrity_problems(desk.db))
-    checked, first_break = verify_chain(desk.db)
+    checked, first_break = verify_chain(desk.db, desk.keys.audit_key, desk.keys.keyed_from)
     triggers = tuple(trigger_problems(desk.db))
     found, rows = record_problems(desk) if records else ([], 0)
     return IntegrityReport(problems, checked, first_break, tuple(found[:MAX_LISTED]), rows, len(found), triggers)

@@ -16,7 +16,6 @@ from desk.core import inputs
 from desk.core.errors import NotFound, ValidationError
 from desk.core.money import to_fen
 from desk.services.context import Desk, Operator
-from desk.store import settings as settings_store
 from desk.store import vouchers as store
 from desk.store.audit import canonical_json
 
@@ -90,7 +89,17 @@ def verification_code(secret: str, number: str, doc_type: str, payload: dict) ->
 
 
 def _secret(desk: Desk) -> str:
-    return settings_store.get_setting(desk.db, "voucher_secret")
+    """The key of new vouchers' codes: kept outside the database (desk/services/keys.py)."""
+    return desk.keys.voucher_key
+
+
+def _secret_of(desk: Desk, row: dict) -> str:
+    """The key a voucher was issued with: an older desk's stored secret for papers issued before the
+    key file existed, else the key file's."""
+    keys = desk.keys
+    if keys.legacy_voucher_secret and row["created_at"] < keys.created_at:
+        return keys.legacy_voucher_secret
+    return keys.voucher_key
 
 
 def issue(desk: Desk, operator: Operator, *, doc_type: str, record_type: str, record_id: int, payload: dict) -> IssuedVoucher:
@@ -223,7 +232,7 @@ def verify(desk: Desk, number: str, code: str) -> Verification:
     if row is None:
         return Verification(False, number, f"本系统没有编号为 {number} 的凭证：此凭证不是本窗口出具的，或编号有误。")
     payload = json.loads(row["payload_json"])
-    expected = verification_code(_secret(desk), row["number"], row["doc_type"], payload)
+    expected = verification_code(_secret_of(desk, row), row["number"], row["doc_type"], payload)
     given = _normal_code(code)
     if not hmac.compare_digest(given, expected) or row["code"] != expected:
         return Verification(False, number, "核验码不符：此凭证可能被涂改或伪造，请以系统记录为准。", row["doc_type"])
@@ -297,12 +306,11 @@ def _fen(text) -> int | None:
 
 def code_problems(desk: Desk) -> list[str]:
     """`desk check`: vouchers whose code no longer matches their contents, or that no audit entry names."""
-    secret = _secret(desk)
     named = store.voucher_numbers_in_audit(desk.db)
     problems = []
     for row in store.all_vouchers(desk.db):
         payload = json.loads(row["payload_json"])
-        if verification_code(secret, row["number"], row["doc_type"], payload) != row["code"]:
+        if verification_code(_secret_of(desk, row), row["number"], row["doc_type"], payload) != row["code"]:
             problems.append(f"凭证 {row['number']} 的内容与其核验码不符：凭证记录被改动过。")
         elif row["number"] not in named:
             problems.append(f"凭证 {row['number']} 没有任何审计记录提到：可能是绕过程序直接写入的。")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 from dataclasses import dataclass
 
@@ -16,9 +17,24 @@ def canonical_json(value) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
 
 
-def entry_hash(prev_hash: str, entry: dict) -> str:
-    material = prev_hash + "\n" + canonical_json({key: entry.get(key) for key in _HASHED})
-    return hashlib.sha256(material.encode("utf-8")).hexdigest()
+def entry_hash(prev_hash: str, entry: dict, key: bytes | None = None) -> str:
+    """SHA-256 of the entry and the previous hash; keyed (HMAC-SHA256) when the installation's audit
+    key is given, so that nobody without the key can write a chain that verifies."""
+    material = (prev_hash + "\n" + canonical_json({k: entry.get(k) for k in _HASHED})).encode("utf-8")
+    if key is None:
+        return hashlib.sha256(material).hexdigest()
+    return hmac.new(key, material, hashlib.sha256).hexdigest()
+
+
+def next_entry_id(db: sqlite_utils.Database) -> int:
+    row = db.execute("SELECT MAX(id) FROM audit_log").fetchone()
+    return (row[0] or 0) + 1
+
+
+def head(db: sqlite_utils.Database) -> tuple[int, str]:
+    """(entry number, hash) of the last entry: (0, GENESIS) for an empty log."""
+    row = db.execute("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1").fetchone()
+    return (row[0], row[1]) if row else (0, GENESIS)
 
 
 def append_entry(
@@ -32,6 +48,8 @@ def append_entry(
     record_type: str | None,
     record_id,
     detail: dict,
+    key: bytes | None = None,
+    keyed_from: int = 1,
 ) -> int:
     """Append one entry; call inside the business transaction so both land or neither does."""
     last = db.execute("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1").fetchone()
@@ -48,7 +66,7 @@ def append_entry(
         "detail_json": canonical_json(detail),
     }
     entry["prev_hash"] = prev_hash
-    entry["hash"] = entry_hash(prev_hash, entry)
+    entry["hash"] = entry_hash(prev_hash, entry, key if key is not None and entry["id"] >= keyed_from else None)
     db.execute(
         "INSERT INTO audit_log (id, at, operator_id, operator_name, window, action, record_type, record_id,"
         " detail_json, prev_hash, hash) VALUES (:id, :at, :operator_id, :operator_name, :window, :action,"
@@ -64,8 +82,10 @@ class ChainBreak:
     problem: str
 
 
-def verify_chain(db: sqlite_utils.Database) -> tuple[int, ChainBreak | None]:
-    """(entries checked, first break or None). Detects altered, deleted and reordered entries."""
+def verify_chain(db: sqlite_utils.Database, key: bytes | None = None, keyed_from: int | None = None
+                 ) -> tuple[int, ChainBreak | None]:
+    """(entries checked, first break or None). Detects altered, deleted and reordered entries; from
+    `keyed_from` on every hash must be the keyed one (an entry rewritten without the key breaks)."""
     prev_hash = GENESIS
     expected_id = 1
     checked = 0
@@ -80,7 +100,8 @@ def verify_chain(db: sqlite_utils.Database) -> tuple[int, ChainBreak | None]:
             return checked, ChainBreak(entry["id"], f"第{expected_id}条记录缺失（编号不连续）")
         if entry["prev_hash"] != prev_hash:
             return checked, ChainBreak(entry["id"], "前一条记录的哈希不符（记录被删除、插入或调换了顺序）")
-        if entry_hash(prev_hash, entry) != entry["hash"]:
+        keyed = key is not None and keyed_from is not None and entry["id"] >= keyed_from
+        if entry_hash(prev_hash, entry, key if keyed else None) != entry["hash"]:
             return checked, ChainBreak(entry["id"], "记录内容与其哈希不符（记录被改动）")
         prev_hash = entry["hash"]
         expected_id += 1

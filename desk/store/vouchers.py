@@ -71,7 +71,7 @@ def reversal_of(db: sqlite_utils.Database, settlement_id: int) -> dict | None:
 
 
 def all_vouchers(db: sqlite_utils.Database):
-    return db.query("SELECT number, doc_type, payload_json, code FROM vouchers ORDER BY id")
+    return db.query("SELECT number, doc_type, payload_json, code, created_at FROM vouchers ORDER BY id")
 
 
 def voucher_numbers_in_audit(db: sqlite_utils.Database) -> set[str]:

@@ -101,22 +101,58 @@ def test_a_row_inserted_without_the_app(desk, world):
     assert "没有任何审计记录" in problems(desk)
 
 
-def test_a_forged_voucher_is_refused_by_verify_and_named_by_check(desk, world):
-    """With read access to the file one can compute a valid code (the key is still in the file); the
-    paper then names a settlement that does not exist, which verify checks against the ledger."""
-    row = desk.db.execute("SELECT * FROM vouchers WHERE doc_type = 'settlement_statement'").fetchone()
-    columns = [c[0] for c in desk.db.execute("SELECT * FROM vouchers LIMIT 0").description]
-    original = dict(zip(columns, row))
-    payload = json.loads(original["payload_json"])
-    number = "JS-20260310-0099"
-    secret = desk.db.execute("SELECT value FROM settings WHERE key = 'voucher_secret'").fetchone()[0]
-    code = vouchers.verification_code(json.loads(secret), number, "settlement_statement", payload)
+def test_the_voucher_key_is_not_in_the_database(desk, world):
+    """Whoever reads the file (or a backup) finds no key to make a code with."""
+    stored = json.dumps([list(row) for row in desk.db.execute("SELECT key, value FROM settings")])
+    assert desk.keys.voucher_key not in stored and "voucher_secret" not in stored
+    assert desk.keys.path.exists() and desk.keys.path.parent.name == "keys"
+    if sys.platform != "win32":
+        assert desk.keys.path.stat().st_mode & 0o077 == 0  # the owner's only
+
+
+def forge(desk, world, key: str, number: str = "JS-20260310-0099") -> str:
+    row = desk.db.execute("SELECT payload_json FROM vouchers WHERE doc_type = 'settlement_statement'").fetchone()
+    payload = json.loads(row[0])
+    code = vouchers.verification_code(key, number, "settlement_statement", payload)
     behind_the_back(desk, "INSERT INTO vouchers (number, doc_type, record_type, record_id, payload_json, code,"
                           " operator_name, created_at) VALUES ('%s', 'settlement_statement', 'settlement', 999,"
-                          " '%s', '%s', '李娜', '2026-03-10T10:00:00')" % (number, original["payload_json"], code))
+                          " '%s', '%s', '李娜', '2026-03-10T10:00:00')" % (number, row[0], code))
+    return code
+
+
+def test_a_voucher_forged_with_what_the_file_holds_is_refused(desk, world):
+    number, code = "JS-20260310-0099", forge(desk, world, key="")  # no key in the file: guessed
+    verdict = vouchers.verify(desk, number, code)
+    assert not verdict.genuine and "核验码不符" in verdict.message
+    assert number in problems(desk)
+
+
+def test_a_voucher_forged_even_with_the_stolen_key_names_no_real_record(desk, world):
+    """With the key file stolen too, the paper still names a settlement that does not exist."""
+    number, code = "JS-20260310-0099", forge(desk, world, key=desk.keys.voucher_key)
     verdict = vouchers.verify(desk, number, code)
     assert not verdict.genuine and "不存在" in verdict.message
     assert number in problems(desk)
+
+
+def test_a_chain_rewritten_with_the_apps_own_hash_function_is_named(desk, world):
+    """Change an entry and rewrite every later hash with the unkeyed function: the keyed chain breaks."""
+    from desk.store.audit import entry_hash
+
+    columns = ["id", "at", "operator_id", "operator_name", "window", "action", "record_type", "record_id",
+               "detail_json", "prev_hash", "hash"]
+    entries = [dict(zip(columns, row)) for row in desk.db.execute(f"SELECT {', '.join(columns)} FROM audit_log ORDER BY id")]
+    entries[2]["operator_name"] = "别人"
+    previous = entries[1]["hash"]
+    statements = []
+    for entry in entries[2:]:
+        entry["prev_hash"], entry["hash"] = previous, entry_hash(previous, entry)
+        previous = entry["hash"]
+        statements.append("UPDATE audit_log SET operator_name = '%s', prev_hash = '%s', hash = '%s' WHERE id = %d"
+                          % (entry["operator_name"], entry["prev_hash"], entry["hash"], entry["id"]))
+    behind_the_back(desk, *statements)
+    report = check_database(desk)
+    assert not report.sound and report.first_break.entry_id == 3
 
 
 def test_verify_says_a_reversed_settlement_is_no_longer_valid(desk, world, reviewer):
