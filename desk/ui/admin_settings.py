@@ -7,6 +7,7 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLineEdit, QWidget
 
+from desk.core.canonical import ascii_count
 from desk.services import admin_ui_support as support
 from desk.services import settings
 from desk.services.context import Desk, Operator
@@ -96,7 +97,8 @@ class SettingsPage(AdminPage):
                 values[key] = widget.currentData()
             elif key in NUMBER_HINTS:
                 text = widget.text().strip()
-                values[key] = int(text) if text.isdigit() else text  # a non-number is refused beside the field
+                number = ascii_count(text)  # ASCII or full-width digits; "²" or 5,000 digits stay text
+                values[key] = number if number is not None else text  # a non-number is refused beside the field
             else:
                 values[key] = widget.text().strip()
         return values
