@@ -87,8 +87,14 @@ def test_the_application_hashes_at_n_2_17_with_room_for_its_memory(desk, monkeyp
 def test_an_older_hash_logs_in_and_is_rehashed_at_2_17(desk, staff, monkeypatch):
     from tests.conftest import APP_SCRYPT_N
 
+    from desk.store import operators as store
+
+    monkeypatch.setattr(operators, "SCRYPT_N", 2**14)  # what desk stored before issue 11
+    with desk.transaction():
+        store.update_operator(desk.db, staff["clerk"].id, password_hash=operators.hash_password("Clerk2026"))
+        store.update_operator(desk.db, staff["reviewer"].id, password_hash=operators.hash_password("Review2026"))
     old = desk.db.execute("SELECT password_hash FROM operators WHERE username = 'clerk01'").fetchone()[0]
-    assert old.startswith("scrypt$16384$8$1$")  # what desk stored before
+    assert old.startswith("scrypt$16384$8$1$")
     monkeypatch.setattr(operators, "SCRYPT_N", APP_SCRYPT_N)
     operators.authenticate(desk, username="clerk01", password="Clerk2026")
     new = desk.db.execute("SELECT password_hash FROM operators WHERE username = 'clerk01'").fetchone()[0]
