@@ -257,7 +257,9 @@ def run_checks(wine: Wine) -> int:
             persons = db.execute("SELECT count(*) FROM persons").fetchone()[0]
             enrolments = db.execute("SELECT count(*) FROM enrolments").fetchone()[0]
         assert persons > 100 and enrolments > 100, (persons, enrolments)
-        return f"{persons} residents, {enrolments} enrolments"
+        [key_file] = (data / "keys").glob("demo-*.key")
+        assert key_file.read_text(encoding="utf-8").startswith("DPAPI:"), "the key file is not DPAPI-protected"
+        return f"{persons} residents, {enrolments} enrolments, keys {key_file.name} (DPAPI)"
 
     @check("desk-cli check on the demo database")
     def _check():
