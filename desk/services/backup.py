@@ -218,13 +218,18 @@ def fsync_folder(folder: Path) -> None:
 
 
 def _reserve(folder: Path, taken: datetime) -> tuple[Path, Path]:
-    """The final name and its partial file, created exclusively: never an existing name, even in the same second."""
+    """The final name and its partial file, created exclusively: after every name of that second ever seen
+    in the folder (a pruned one is not reused, so the newest backup always sorts first)."""
     base = f"{PREFIX}{taken:%Y%m%d-%H%M%S}"
-    for serial in range(0, 100_000):
-        final = folder / (f"{base}.db" if serial == 0 else f"{base}-{serial}.db")
-        if serial == 1 or final.exists():
+    serials = [parse_name(path.name.removesuffix(PARTIAL)) for path in folder.glob(f"{base}*.db*")]
+    serial = max((found[1] for found in serials if found and found[0] == taken), default=-1) + 1
+    for serial in range(serial, serial + 1000):
+        if serial == 1:
             continue
+        final = folder / (f"{base}.db" if serial == 0 else f"{base}-{serial}.db")
         partial = final.with_name(final.name + PARTIAL)
+        if final.exists():
+            continue
         try:
             os.close(os.open(str(partial), os.O_CREAT | os.O_EXCL | os.O_WRONLY))
         except FileExistsError:

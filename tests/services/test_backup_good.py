@@ -143,3 +143,11 @@ def test_a_backup_finishes_while_the_counter_keeps_writing(desk, staff, tmp_path
     assert "taken" in outcome, "the backup did not finish within 60 s under writes"
     assert backup.backup_problem(outcome["taken"].path) is None
     assert outcome["taken"].size > 40_000_000
+
+
+def test_many_backups_in_one_second_never_reuse_a_pruned_name(desk, staff):
+    made = [backup.backup(desk, staff["admin"]) for _ in range(8)]
+    assert len({item.path.name for item in made}) == 8
+    listed = backup.list_backups(desk.path)
+    assert listed[0].path == made[-1].path and made[-1].path.exists()
+    assert [item.path for item in listed] == [item.path for item in reversed(made)][:len(listed)]
