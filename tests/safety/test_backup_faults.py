@@ -60,9 +60,10 @@ def test_a_backup_killed_at_random_moments_never_leaves_a_usable_bad_file(office
     judged = 0
     for _ in range(KILLS):
         process = subprocess.Popen([sys.executable, "-c", BACKING_UP, str(office)], stdout=subprocess.PIPE,
-                                   text=True, env=env, cwd=REPO)
+                                   text=True, env=env, cwd=REPO)  # noqa: S603
         assert process.stdout.readline().strip() == "ready"
         time.sleep(rng.uniform(0, 0.25))
+        assert process.poll() is None, "the backing-up process stopped by itself (a backup failed)"
         process.kill()
         process.wait(10)
         process.stdout.close()
