@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 
 from desk.core.idnumber import make_id_number
 from desk.services import operators
@@ -14,6 +15,14 @@ from tests.ui.conftest import NOW, PASSWORD
 Key = Qt.Key
 CTRL = Qt.KeyboardModifier.ControlModifier
 ID_NUMBER = make_id_number("532923", date(1985, 6, 1), 452)
+
+
+def wait_for_lock(qtbot, window):
+    """The lock is up and has the keyboard (under load the dialog takes a moment to be active)."""
+    qtbot.waitUntil(lambda: window.screen_lock.locked, timeout=3000)
+    dialog = window.screen_lock.dialog
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog and QApplication.focusWidget() is dialog.password)
+    return dialog
 
 
 def disable_elsewhere(desk, staff, operator) -> None:
@@ -76,8 +85,7 @@ def test_a_disabled_operator_at_the_screen_lock_is_logged_out_after_the_right_pa
     window = open_window(staff.clerk)
     window.screen_lock.watcher.timer.setInterval(200)
     window.screen_lock.watcher.resume()
-    qtbot.waitUntil(lambda: window.screen_lock.locked, timeout=3000)
-    dialog = window.screen_lock.dialog
+    dialog = wait_for_lock(qtbot, window)
     disable_elsewhere(desk, staff, staff.clerk)
     keyboard.type("guess2026")
     keyboard.press(Key.Key_Return)
@@ -94,7 +102,7 @@ def test_wrong_passwords_at_the_lock_lock_the_account_for_the_login_too(qtbot, d
     window = open_window(staff.reviewer)
     window.screen_lock.watcher.timer.setInterval(200)
     window.screen_lock.watcher.resume()
-    qtbot.waitUntil(lambda: window.screen_lock.locked, timeout=3000)
+    wait_for_lock(qtbot, window)
     for _ in range(4):
         keyboard.type("guess2026")
         keyboard.press(Key.Key_Return)
