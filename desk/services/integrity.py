@@ -8,7 +8,9 @@
   and no sealed row exists that no audit entry speaks of;
 - every voucher's verification code matches its number, type and contents;
 - the four-eyes rules hold in the rows: no filing decided by its own acceptor, no settlement
-  reversed by the operator who recorded it.
+  reversed by the operator who recorded it;
+- every stored ID number is canonical (ASCII digits and X), and no two persons are one number once
+  normalised (a database written before numbers were normalised may hold them).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from desk.services.context import Desk
 from desk.store import seals as seals_store
 from desk.store.audit import ChainBreak, verify_chain
 from desk.store.db import integrity_problems
+from desk.store.persons import non_canonical_persons
 
 MAX_LISTED = 50  # problems listed per kind (the count says how many there are)
 RECORD_NAMES = {"person": "参保人", "enrolment": "参保登记", "filing": "慢特病申请", "settlement": "结算",
@@ -97,6 +100,7 @@ def record_problems(desk: Desk) -> tuple[list[str], int]:
                                 "记录在程序之外被改动过。")
     problems += _voucher_problems(desk)
     problems += _four_eyes_problems(desk)
+    problems += [row["message"] for row in non_canonical_persons(desk.db)]
     return problems, checked
 
 

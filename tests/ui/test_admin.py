@@ -79,7 +79,9 @@ def test_the_administrator_creates_an_operator_who_must_choose_a_password(qtbot,
     assert operators.authenticate(desk, username="zhao", password="temp2026a").must_change_password
     assert audit_count(desk, "operator.create") == 4  # the first administrator, two in the fixture, and this one
     last = desk.db.execute("SELECT detail_json FROM audit_log WHERE action = 'operator.create' ORDER BY id DESC").fetchone()[0]
-    assert json.loads(last) == {"role": "reviewer", "username": "zhao"}
+    detail = json.loads(last)
+    assert len(detail.pop("_seal")) == 64  # the operator row as created, sealed into the chain
+    assert detail == {"role": "reviewer", "username": "zhao"}
 
 
 def test_a_reset_password_must_be_changed_at_the_next_login(qtbot, desk, staff, admin_window, keyboard, modal):
