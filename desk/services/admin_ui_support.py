@@ -635,7 +635,7 @@ def database_problems(desk: Desk) -> list[str]:
     from desk.services.integrity import check_database
 
     try:
-        report = check_database(desk)
+        report = check_database(desk, records=False)  # the rows one by one: `desk check` on request
     except sqlite3.DatabaseError as error:
         return [f"数据库文件已损坏，无法读取（SQLite 报告：{error}）。"]
     problems = [f"数据库完整性检查：{problem}" for problem in report.database_problems[:10]]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -15,7 +16,7 @@ from desk.core.packs import PackRegistry
 from desk.core.roles import ACTION_NAMES, ROLE_NAMES, allowed
 from desk.resources import resource_path
 from desk.services.entered_packs import EnteredPacks
-from desk.services.keys import Keys, KeysProblem, keys_path, load_keys
+from desk.services.keys import Keys, KeysProblem, head_path, keys_path, load_keys, write_head
 from desk.store import audit as audit_store
 from desk.store import seals as seals_store
 from desk.store import settings as settings_store
@@ -121,6 +122,8 @@ class Desk:
                     settings_store.put_setting(self.db, "keys_created", {"at": cached.created_at,
                                                                            "keyed_from": cached.keyed_from},
                                                at=self.timestamp(), operator_id=None)
+                self._keys = cached
+                self.write_head()  # the head outside the file exists from the moment the keys do
             self._keys = cached
         return cached
 
@@ -157,6 +160,7 @@ class Desk:
         row_seal = seals_store.seal(self.db, record_type, record_id)
         if row_seal is not None:
             detail = {**detail, seals_store.SEAL_KEY: row_seal}
+        self._head_dirty = True
         return audit_store.append_entry(
             self.db,
             key=self.keys.audit_key,
@@ -171,8 +175,28 @@ class Desk:
             detail=detail,
         )
 
+    @contextmanager
     def transaction(self):
-        return write_transaction(self.db)
+        """One user action: BEGIN IMMEDIATE ... COMMIT; after a commit that added audit entries, the
+        chain's head is written outside the database too (keys.write_head)."""
+        outermost = not self.db.conn.in_transaction
+        if outermost:
+            self._head_dirty = False
+        with write_transaction(self.db) as db:
+            yield db
+        if outermost and getattr(self, "_head_dirty", False):
+            self._head_dirty = False
+            self.write_head()
+
+    def head_file(self) -> Path | None:
+        installation = settings_store.get_setting(self.db, "installation_id") or "none"
+        return head_path(self.path, installation) if self.path else None
+
+    def write_head(self) -> None:
+        path = self.head_file()
+        if path is not None:
+            entry, entry_hash = audit_store.head(self.db)
+            write_head(path, entry, entry_hash, self.timestamp())
 
     # ---- the acting operator, re-read inside the write (issue 11, item 8)
     def acting(self, operator: Operator, permission: str | None = None) -> Operator:

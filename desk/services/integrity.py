@@ -21,6 +21,8 @@ from functools import cache
 import sqlite_utils
 
 from desk.services.context import Desk
+from desk.services.keys import read_head
+from desk.store import audit as audit_store
 from desk.store import seals as seals_store
 from desk.store.audit import ChainBreak, verify_chain
 from desk.store.db import integrity_problems
@@ -122,9 +124,29 @@ def _four_eyes_problems(desk: Desk) -> list[str]:
     return problems
 
 
+def head_problems(desk: Desk) -> list[str]:
+    """The chain against its head kept outside the database: a cut tail or a rewritten chain."""
+    path = desk.head_file()
+    if path is None:
+        return []
+    kept = read_head(path)
+    if kept is None:
+        return [f"保存在数据库之外的审计链头（{path.name}）不见了或无法读取：无法确认审计记录未被截去，请联系系统管理员。"]
+    entry, kept_hash = kept
+    if entry == 0:
+        return []
+    row = audit_store.entry_hash_of(desk.db, entry)
+    if row is None:
+        last, _ = audit_store.head(desk.db)
+        return [f"审计记录在第{last}条之后被截去：数据库之外保存的链头是第{entry}条。"]
+    if row != kept_hash:
+        return [f"审计链第{entry}条与数据库之外保存的链头不符：审计记录被改写过。"]
+    return []
+
+
 def check_database(desk: Desk, *, records: bool = True) -> IntegrityReport:
     """The whole check (`desk check`); `records=False` leaves out the row-by-row part."""
-    problems = tuple(integrity_problems(desk.db))
+    problems = tuple(integrity_problems(desk.db)) + tuple(head_problems(desk))
     checked, first_break = verify_chain(desk.db, desk.keys.audit_key, desk.keys.keyed_from)
     triggers = tuple(trigger_problems(desk.db))
     found, rows = record_problems(desk) if records else ([], 0)

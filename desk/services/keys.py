@@ -136,3 +136,29 @@ def load_keys(db_path: Path | None, installation_id: str, *, next_entry: int, le
     data = _read(path)
     return Keys(data["voucher_key"], bytes.fromhex(data["audit_key"]), int(data["keyed_from"]), data["created_at"],
                 path, legacy_secret)
+
+
+def head_path(db_path: Path, installation_id: str) -> Path:
+    return db_path.parent / "keys" / f"{db_path.stem}-{installation_id}.head"
+
+
+def write_head(path: Path, entry: int, entry_hash: str, at: str) -> None:
+    """The audit chain's head, kept outside the database: written after each commit that added
+    entries (temporary file, fsynced, renamed over the old one). It may lag the database by the
+    entries of a commit whose process died before writing it; it is never ahead."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
+    with open(temporary, "w", encoding="utf-8") as handle:
+        json.dump({"entry": entry, "hash": entry_hash, "at": at}, handle)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(temporary, path)
+
+
+def read_head(path: Path) -> tuple[int, str] | None:
+    """(entry number, hash) kept outside the database, or None when there is no readable head file."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return int(data["entry"]), str(data["hash"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None

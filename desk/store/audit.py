@@ -31,6 +31,11 @@ def next_entry_id(db: sqlite_utils.Database) -> int:
     return (row[0] or 0) + 1
 
 
+def entry_hash_of(db: sqlite_utils.Database, entry_id: int) -> str | None:
+    row = db.execute("SELECT hash FROM audit_log WHERE id = ?", [entry_id]).fetchone()
+    return row[0] if row else None
+
+
 def head(db: sqlite_utils.Database) -> tuple[int, str]:
     """(entry number, hash) of the last entry: (0, GENESIS) for an empty log."""
     row = db.execute("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1").fetchone()

@@ -212,3 +212,36 @@ def test_a_stored_full_width_number_is_named(desk, world):
     behind_the_back(desk, f"INSERT INTO persons ({', '.join(columns)}) SELECT {copied} FROM persons LIMIT 1")
     report = check_database(desk).as_json()
     assert any(str(world["person"].id) in problem and "证件号码" in problem for problem in report["records"]), report
+
+
+def test_the_last_entries_cut_off_are_named(desk, world):
+    kept, _ = desk.db.execute("SELECT MAX(id), 0 FROM audit_log").fetchone()
+    behind_the_back(desk, f"DELETE FROM audit_log WHERE id > {kept - 2}")
+    assert "被截去" in problems(desk)
+
+
+def test_the_head_is_kept_outside_and_follows_each_commit(desk, world):
+    from desk.services.keys import read_head
+
+    entry, entry_hash = read_head(desk.head_file())
+    assert (entry, entry_hash) == tuple(desk.db.execute("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1").fetchone())
+    assert desk.head_file().parent == desk.keys.path.parent
+
+
+def test_a_whole_chain_rewritten_is_named_by_the_kept_head(desk, world):
+    """Even rewriting every entry from the first with the right (stolen) key leaves the kept head."""
+    from desk.store.audit import GENESIS, entry_hash
+
+    columns = ["id", "at", "operator_id", "operator_name", "window", "action", "record_type", "record_id",
+               "detail_json", "prev_hash", "hash"]
+    entries = [dict(zip(columns, row)) for row in desk.db.execute(f"SELECT {', '.join(columns)} FROM audit_log ORDER BY id")]
+    entries[-1]["operator_name"] = "别人"
+    previous, statements = GENESIS, []
+    for entry in entries:
+        keyed = entry["id"] >= desk.keys.keyed_from
+        entry["prev_hash"], entry["hash"] = previous, entry_hash(previous, entry, desk.keys.audit_key if keyed else None)
+        previous = entry["hash"]
+        statements.append("UPDATE audit_log SET operator_name = '%s', prev_hash = '%s', hash = '%s' WHERE id = %d"
+                          % (entry["operator_name"], entry["prev_hash"], entry["hash"], entry["id"]))
+    behind_the_back(desk, *statements)
+    assert "链头不符" in problems(desk)

@@ -117,3 +117,21 @@ def test_a_restore_leaves_no_old_write_ahead_log_to_replay(desk, staff, clock):
     count = reopened.db.execute("SELECT COUNT(*) FROM persons").fetchone()[0]
     reopened.close()
     assert count == 0
+
+
+def test_after_a_restore_the_chain_and_its_kept_head_agree(desk, staff, clock):
+    """The head kept outside the file follows the restored chain (its backup.restore entry), so the
+    restored database is sound, not reported as cut."""
+    from desk.services.integrity import check_database
+
+    taken = backup.backup(desk, staff["admin"])
+    persons.register_person(desk, staff["clerk"], person_form())  # work after the backup: the chain grows
+    path = desk.path
+    desk.close()
+    restoring.restore_database(path, taken.path, operator=staff["admin"], clock=clock)
+    reopened = Desk.open(path, clock=clock)
+    try:
+        report = check_database(reopened)
+        assert report.sound, report.as_json()
+    finally:
+        reopened.close()
