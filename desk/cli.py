@@ -177,6 +177,12 @@ def _login_from_stdin(desk, username: str | None):
         raise _AuthFailed(error.message) from None
 
 
+def _operator_refused(error: Exception) -> int:
+    """A writing command's operator could not log in, or may not do this: one Chinese line, exit 1."""
+    sys.stderr.write(f"{getattr(error, 'message', None) or error}\n")
+    return 1
+
+
 def cmd_verify(args) -> int:
     from desk.services import vouchers
 
@@ -290,12 +296,8 @@ def cmd_report_daily(args) -> int:
         operator_id = reports.operator_named(desk, args.operator) if args.operator else (
             None if operator.can("report.office") else operator.id)
         report = reports.issue_daily_report(desk, operator, day=day, operator_id=operator_id)
-    except _AuthFailed as error:
-        sys.stderr.write(f"{error}\n")
-        return 1
-    except PermissionDenied as error:
-        sys.stderr.write(f"{error.message}\n")
-        return 1
+    except (_AuthFailed, PermissionDenied) as error:
+        return _operator_refused(error)
     except DeskError as error:
         return _fail_input(f"{_REPORT_OPTIONS[error.field]}: {error.message}" if error.field in _REPORT_OPTIONS
                            else _error_line(error))
@@ -361,12 +363,8 @@ def cmd_standard_set(args) -> int:
         subsidies = [tuple(item.split("=", 1)) if "=" in item else (item,) for item in args.subsidy or []]
         result = standards.enter_standard(desk, operator, pack_id=args.pack, year=args.year,
                                           individual=args.individual, subsidies=subsidies, document=args.document)
-    except _AuthFailed as error:
-        sys.stderr.write(f"{error}\n")
-        return 1
-    except PermissionDenied as error:
-        sys.stderr.write(f"{error.message}\n")
-        return 1
+    except (_AuthFailed, PermissionDenied) as error:
+        return _operator_refused(error)
     except ValidationError as error:
         return _fail_input("；".join(f"{_STANDARD_OPTIONS.get(p.field, p.field)}: {p.message}" for p in error.problems))
     _print_json(result.as_json())

@@ -44,3 +44,12 @@ def ascii_count(text: str, maximum_digits: int = 9) -> int | None:
     if not ASCII_DIGITS.fullmatch(value) or len(value) > maximum_digits:
         return None
     return int(value)
+
+
+def encodable(value: str) -> bool:
+    """False for text with lone surrogates (a non-UTF-8 argument, a JSON "\\ud800"): SQLite cannot store it."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from desk.core.canonical import encodable
 from desk.core.dates import DateError, in_range, parse_date
 from desk.core.errors import ValidationError
 
@@ -17,7 +18,7 @@ def text(value, field: str, label: str) -> str:
     result = str(value).strip()
     if "\x00" in result:
         raise ValidationError.single(field, "characters", f"{label}含有不可见的控制字符，请重新输入。")
-    if not _encodable(result):
+    if not encodable(result):
         raise ValidationError.single(field, "characters", f"{label}含有无法识别的字符（编码有误），请重新输入。")
     return result
 
@@ -77,10 +78,3 @@ def text_list(value, field: str, label: str) -> list[str]:
     return list(value)
 
 
-def _encodable(value: str) -> bool:
-    """False for text with lone surrogates (a non-UTF-8 argument, a JSON "\\ud800"): SQLite cannot store it."""
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True

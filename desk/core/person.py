@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from desk.core.errors import Problem
-from desk.core.canonical import fold_width
+from desk.core.canonical import encodable, fold_width
 from desk.core.dates import DateError, parse_date
 from desk.core.idnumber import IdNumberError, canonical_text, parse_id_number
 
@@ -75,15 +75,6 @@ def _text(value) -> str:
     if value is None or isinstance(value, (dict, list, tuple, set)):
         return ""
     return str(value).strip()
-
-
-def _encodable(value: str) -> bool:
-    """False for text with lone surrogates (a non-UTF-8 argument, a JSON "\\udcff"): SQLite cannot store it."""
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
 
 
 def check_name(value) -> str | None:
@@ -172,7 +163,7 @@ def validate_person_form(form: dict, known_groups: dict[str, str], today: date) 
     for key, label in (("address", "地址"), ("township", "乡镇（街道）"), ("village", "村（社区）")):
         if len(_text(form.get(key))) > 100:
             problems.append(Problem(key, "too_long", f"{label}最多100个字。"))
-        elif not _encodable(_text(form.get(key))):
+        elif not encodable(_text(form.get(key))):
             problems.append(Problem(key, "characters", f"{label}含有无法识别的字符（编码有误），请重新输入。"))
     groups = _groups(form.get("groups") or [], known_groups, problems)
     if problems:
