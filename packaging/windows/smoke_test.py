@@ -139,9 +139,14 @@ def old_schema_database(path: Path) -> None:
     db = sqlite_utils.Database(path)
     migrations.apply(db, stop_before="m005_transfers")
     now = "2026-06-01T09:00:00"
+    from desk.store.audit import append_entry
+
     db["operators"].insert({"id": 1, "username": "admin", "display_name": "管理员", "role": "admin",
                             "password_hash": "x", "must_change_password": 1, "disabled": 0,
                             "failed_attempts": 0, "created_at": now})
+    # audited as that older desk did it: an unkeyed entry without a row seal
+    append_entry(db, at=now, operator_id=None, operator_name=None, window=None, action="operator.create_first_admin",
+                 record_type="operator", record_id=1, detail={"username": "admin"})
     db.conn.commit()
     db.close()
 
