@@ -98,6 +98,13 @@ def concentrated_period(pack: Pack, year: int) -> tuple[date, date]:
     return _rule_date(collection["period_start"], year), _rule_date(collection["period_end"], year)
 
 
+def benefit_year_collected(pack: Pack, today: date) -> int:
+    """The benefit year being collected today: next year once its concentrated period has begun."""
+    if pack.has("collection") and concentrated_period(pack, today.year + 1)[0] <= today:
+        return today.year + 1
+    return today.year
+
+
 # ------------------------------------------------------------ contribution and subsidy
 
 

@@ -21,6 +21,7 @@ from typing import Iterator
 from desk.core.errors import DeskError, Problem
 from desk.services import audit, backup, operators, settings
 from desk.services.context import DEFAULT_SETTINGS, Desk, Operator
+from desk.store import enrolments as enrolment_store
 from desk.store.persons import _rows
 
 # ---------------------------------------------------------------- operators
@@ -305,14 +306,10 @@ def _in_effect(pack, year: int) -> bool:
 
 
 def collecting_year(desk: Desk, pack_id: str) -> int:
-    """The benefit year being collected today under the pack: next year once its concentrated period has begun."""
-    from desk.core.enrolment import concentrated_period
+    """The benefit year being collected today under the pack."""
+    from desk.core.enrolment import benefit_year_collected
 
-    pack = desk.packs.get(pack_id)
-    today = desk.today()
-    if pack.has("collection") and concentrated_period(pack, today.year + 1)[0] <= today:
-        return today.year + 1
-    return today.year
+    return benefit_year_collected(desk.packs.get(pack_id), desk.today())
 
 
 def standard_years(desk: Desk, pack_id: str) -> list[StandardYear]:
@@ -409,9 +406,7 @@ class AdminNotice:
 def packs_in_use(desk: Desk) -> list[str]:
     """The office's default pack, then every pack with an enrolment of last year or later (still loadable)."""
     chosen = [desk.setting("default_pack")]
-    rows = desk.db.execute("SELECT DISTINCT pack_id FROM enrolments WHERE year >= ? AND pack_id IS NOT NULL ORDER BY pack_id",
-                           [desk.today().year - 1]).fetchall()
-    for (pack_id,) in rows:
+    for pack_id in enrolment_store.packs_enrolled_since(desk.db, desk.today().year - 1):
         if pack_id not in chosen:
             chosen.append(pack_id)
     return [pack_id for pack_id in chosen if pack_id in desk.packs.packs]

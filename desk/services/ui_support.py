@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from desk.core.enrolment import concentrated_period
+from desk.core.enrolment import benefit_year_collected
 from desk.core.money import format_amount
 from desk.services import vouchers
 from desk.services.context import Desk, Operator
@@ -50,14 +50,8 @@ def default_pack_status(desk: Desk) -> PackStatus:
 
 
 def default_benefit_year(desk: Desk) -> int:
-    """The benefit year being collected today: next year once its concentrated period has begun."""
-    today = desk.today()
-    pack = desk.packs.get(desk.setting("default_pack"))
-    if pack.has("collection"):
-        start, _ = concentrated_period(pack, today.year + 1)
-        if start <= today:
-            return today.year + 1
-    return today.year
+    """The benefit year being collected today under the office's default pack."""
+    return benefit_year_collected(desk.packs.get(desk.setting("default_pack")), desk.today())
 
 
 def _operator_name(desk: Desk, operator_id: int | None, cache: dict) -> str:

@@ -55,3 +55,9 @@ def cancel_enrolment(db: sqlite_utils.Database, enrolment_id: int, *, at: str, o
         " WHERE id = ? AND status = 'active'",
         [at, operator_id, reason, enrolment_id],
     )
+
+
+def packs_enrolled_since(db: sqlite_utils.Database, year: int) -> list[str]:
+    """Every pack an enrolment of `year` or later was made under, in order."""
+    return [row[0] for row in db.execute(
+        "SELECT DISTINCT pack_id FROM enrolments WHERE year >= ? AND pack_id IS NOT NULL ORDER BY pack_id", [year])]
