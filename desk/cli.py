@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import io
 import json
+import sqlite3
 import sys
 from datetime import date
 from pathlib import Path
@@ -88,7 +89,7 @@ def cmd_quote(args) -> int:
 
     if args.db:
         try:
-            packs = _open_desk(args.db).packs
+            packs = _open_desk(args.db, read_only=True).packs
         except DeskError as error:
             return _fail_input(f"--db: {error.message}")
     else:
@@ -133,7 +134,7 @@ def _calendar(db: str | None):
     if db:
         from desk.services.calendar import work_calendar
 
-        return work_calendar(_open_desk(db))
+        return work_calendar(_open_desk(db, read_only=True))
     from desk.services.calendar import shipped_calendar
 
     return shipped_calendar()
@@ -149,13 +150,14 @@ def cmd_print_samples(args) -> int:
     return 0
 
 
-def _open_desk(db: str | None):
+def _open_desk(db: str | None, *, read_only: bool = False):
+    """The database of a command; a read-only command's is opened read-only (never migrated or written)."""
     from desk.services.context import Desk
 
     path = Path(db) if db else default_db_path()
     if not path.exists():
         raise DeskError(f"数据库 {path} 不存在。")
-    return Desk.open(path)
+    return Desk.open_read_only(path) if read_only else Desk.open(path)
 
 
 class _AuthFailed(Exception):
@@ -187,7 +189,7 @@ def cmd_verify(args) -> int:
     from desk.services import vouchers
 
     try:
-        desk = _open_desk(args.db)
+        desk = _open_desk(args.db, read_only=True)
     except DeskError as error:
         return _fail_input(_error_line(error))
     result = vouchers.verify(desk, args.number, args.code)
@@ -198,11 +200,23 @@ def cmd_verify(args) -> int:
 def cmd_check(args) -> int:
     from desk.services.integrity import check_database
 
+    from desk.services.faults import CORRUPT, IO, kind_of
+    from desk.store.db import NotDeskDatabase
+
     try:
-        desk = _open_desk(args.db)
+        desk = _open_desk(args.db, read_only=True)
+    except NotDeskDatabase as error:
+        return _fail_input(error.message)
     except DeskError as error:
-        return _fail_input(_error_line(error))
-    report = check_database(desk)
+        if kind_of(error) not in (CORRUPT, IO):
+            return _fail_input(_error_line(error))
+        _print_json({"sound": False, "database": error.message})  # a damaged file: its JSON, exit 1
+        return 1
+    try:
+        report = check_database(desk)
+    except sqlite3.DatabaseError as error:  # damage found part-way through the file
+        _print_json({"sound": False, "database": f"数据库文件已损坏，检查中途无法读取：{error}。"})
+        return 1
     _print_json(report.as_json())
     return 0 if report.sound else 1
 
@@ -376,7 +390,7 @@ def cmd_standard_list(args) -> int:
     from desk.services import standards
 
     try:
-        desk = _open_desk(args.db) if args.db else None
+        desk = _open_desk(args.db, read_only=True) if args.db else None
         pack = (desk.packs if desk else _packs()).get(args.pack)
     except DeskError as error:
         return _fail_input(f"PACK: {error.message}" if error.field == "pack" else _error_line(error))

@@ -27,11 +27,11 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
-from urllib.parse import quote
 
 from desk.core.errors import DeskError
 from desk.services import faults
 from desk.services.context import Desk, Operator
+from desk.store.db import read_only_uri, uri_of_posix_path  # noqa: F401 - used by restore and the tests
 
 PREFIX = "desk-backup-"
 PARTIAL = ".partial"
@@ -85,17 +85,6 @@ def list_backups(db_path: Path) -> list[BackupFile]:
             continue
         found.append(BackupFile(path, parsed[0], size, parsed[1]))
     return sorted(found, key=lambda item: (item.taken_at, item.serial), reverse=True)
-
-
-def read_only_uri(path: Path | str) -> str:
-    """An SQLite URI opening `path` read-only. The path is percent-encoded: a '#' or '%' in a folder
-    name would otherwise cut or change it (and drop `mode=ro`, creating an empty database there).
-    Drive paths become file:///C:/..., UNC paths file:////server/share/..."""
-    return uri_of_posix_path(Path(path).absolute().as_posix()) + "?mode=ro"
-
-
-def uri_of_posix_path(posix: str) -> str:
-    return "file://" + ("" if posix.startswith("/") else "/") + quote(posix, safe="/:")
 
 
 def _stamp_of(moment: datetime) -> int:

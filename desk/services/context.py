@@ -20,7 +20,8 @@ from desk.services.keys import Keys, KeysProblem, head_path, keys_path, load_key
 from desk.store import audit as audit_store
 from desk.store import seals as seals_store
 from desk.store import settings as settings_store
-from desk.store.db import connect, write_transaction
+from desk.core.errors import DeskError
+from desk.store.db import connect, connect_read_only, write_transaction
 
 # Defaults of the office settings an administrator can change (operations.md, vouchers.md).
 DEFAULT_SETTINGS = {
@@ -79,6 +80,7 @@ class Desk:
     clock: Callable[[], datetime] = field(default=datetime.now)
     # called with (operator, message) when a write refuses an operator whose session must end (GUI)
     session_listeners: list[Callable[[Operator, str], None]] = field(default_factory=list, repr=False)
+    read_only: bool = False  # opened by a read-only command (open_read_only): nothing may be written
 
     def __post_init__(self) -> None:
         if isinstance(self.packs, PackRegistry):
@@ -93,6 +95,15 @@ class Desk:
         desk = cls(db=db, packs=packs, path=Path(path) if str(path) != ":memory:" else None, clock=clock or datetime.now)
         desk._ensure_installation()
         return desk
+
+    @classmethod
+    def open_read_only(cls, path: Path | str, *, clock: Callable[[], datetime] | None = None) -> "Desk":
+        """An existing desk database of this version, opened read-only (`desk check`, `verify`,
+        `workdays --db`, `quote --db`, `standard list`): never migrated, no installation id or keys
+        created, no head written. A foreign, older or newer file is refused (NotDeskDatabase)."""
+        db = connect_read_only(path)
+        packs = PackRegistry.load_directory(resource_path("policies"))
+        return cls(db=db, packs=packs, path=Path(path), clock=clock or datetime.now, read_only=True)
 
     def _ensure_installation(self) -> None:
         """The installation id, created once at the first start; the keys outside the file (keys.py)."""
@@ -112,12 +123,15 @@ class Desk:
             installation = settings_store.get_setting(self.db, "installation_id") or "none"
             created = settings_store.get_setting(self.db, "keys_created")
             path = keys_path(self.path, installation) if self.path else None
+            if self.read_only and path is not None and not path.exists() and not created:
+                path = None  # an older database before its keys: read as it is, nothing created
             if created and path is not None and not path.exists():
                 raise KeysProblem(f"本数据库的密钥文件 {path} 不见了（密钥建于 {created.get('at')}）：凭证核验码和审计链"
                                   "无法核对，请管理员从另存的密钥副本恢复该文件。")
-            cached = load_keys(self.path, installation, next_entry=audit_store.next_entry_id(self.db),
+            cached = load_keys(self.path if path is not None else None, installation,
+                               next_entry=audit_store.next_entry_id(self.db),
                                legacy_secret=settings_store.get_setting(self.db, "voucher_secret"), now=self.timestamp())
-            if not created and path is not None:
+            if not created and path is not None and not self.read_only:
                 with write_transaction(self.db):
                     settings_store.put_setting(self.db, "keys_created", {"at": cached.created_at,
                                                                            "keyed_from": cached.keyed_from},
@@ -179,6 +193,8 @@ class Desk:
     def transaction(self):
         """One user action: BEGIN IMMEDIATE ... COMMIT; after a commit that added audit entries, the
         chain's head is written outside the database too (keys.write_head)."""
+        if self.read_only:
+            raise DeskError("数据库是以只读方式打开的（只读命令），不能在这里办理或修改。")
         outermost = not self.db.conn.in_transaction
         if outermost:
             self._head_dirty = False
@@ -194,7 +210,7 @@ class Desk:
 
     def write_head(self) -> None:
         path = self.head_file()
-        if path is not None:
+        if path is not None and not self.read_only:
             entry, entry_hash = audit_store.head(self.db)
             write_head(path, entry, entry_hash, self.timestamp())
 

@@ -1,4 +1,5 @@
-"""Opening the database: WAL, synchronous=FULL, foreign keys, migrations applied at start."""
+"""Opening the database: WAL, synchronous=FULL, foreign keys, migrations applied at start; or
+read-only (`connect_read_only`: the read-only commands, which never migrate or write)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import sqlite3
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
+from urllib.parse import quote
 
 import sqlite_utils
 
@@ -20,18 +22,66 @@ class DatabaseError(DeskError):
     code = "database"
 
 
+class NotDeskDatabase(DatabaseError):
+    """这个文件不是 desk 的数据库，desk 没有改动它。"""
+
+    code = "not_desk_database"
+
+
+
 def connect(path: Path | str, *, migrate: bool = True) -> sqlite_utils.Database:
     """Open (creating if needed) the desk database with the safety settings every connection needs."""
+    from desk.store.migrations import apply_migrations, is_desk_or_empty
+
     try:
         connection = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
         db = sqlite_utils.Database(connection, execute_plugins=False)
+        connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        if not is_desk_or_empty(db):  # before WAL mode, which would already change its header
+            connection.close()
+            raise NotDeskDatabase(f"文件 {path} 不是 desk 的数据库（其中已有别的表），desk 没有改动它。"
+                                  "请指定 desk 的数据库文件。")
         _apply_pragmas(db, memory=str(path) == ":memory:")
     except sqlite3.DatabaseError as error:
         raise DatabaseError(f"数据库文件 {path} 无法打开：{error}。请联系管理员从备份恢复。") from None
     if migrate:
-        from desk.store.migrations import apply_migrations
-
         apply_migrations(db)
+    return db
+
+
+def read_only_uri(path: Path | str) -> str:
+    """An SQLite URI opening `path` read-only. The path is percent-encoded: a '#' or '%' in a folder
+    name would otherwise cut or change it (and drop `mode=ro`, creating an empty database there).
+    Drive paths become file:///C:/..., UNC paths file:////server/share/..."""
+    return uri_of_posix_path(Path(path).absolute().as_posix()) + "?mode=ro"
+
+
+def uri_of_posix_path(posix: str) -> str:
+    return "file://" + ("" if posix.startswith("/") else "/") + quote(posix, safe="/:")
+
+
+def connect_read_only(path: Path | str) -> sqlite_utils.Database:
+    """Open an existing desk database read-only: never created, never migrated, never written
+    (`mode=ro` and `query_only`). A file that is not one, or not of this desk version, is refused
+    with `NotDeskDatabase`; a damaged one with `DatabaseError` (its cause kept for classification)."""
+    if not Path(path).is_file():
+        raise DatabaseError(f"数据库 {path} 不存在。")
+    connection = sqlite3.connect(read_only_uri(path), uri=True, timeout=BUSY_TIMEOUT_MS / 1000,
+                                 check_same_thread=False)
+    try:
+        connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        connection.execute("PRAGMA query_only = ON")
+        connection.execute("PRAGMA foreign_keys = ON")
+        db = sqlite_utils.Database(connection, execute_plugins=False)
+        from desk.store.migrations import schema_problem
+
+        problem = schema_problem(db, path)
+    except sqlite3.DatabaseError as error:
+        connection.close()
+        raise DatabaseError(f"数据库文件 {path} 无法读取：{error}。") from error
+    if problem:
+        connection.close()
+        raise NotDeskDatabase(problem)
     return db
 
 

@@ -374,5 +374,32 @@ def m006_annual_standards(db: sqlite_utils.Database) -> None:
     _append_only(db, "annual_standards")
 
 
+def is_desk_or_empty(db: sqlite_utils.Database) -> bool:
+    applied = migrations.applied(db)
+    return bool(applied) or not db.table_names()
+
+
+def schema_problem(db: sqlite_utils.Database, path) -> str | None:
+    """Why this file cannot be read as a database of this desk version (read-only), or None."""
+    known = [migration.name for migration in migrations._migrations]
+    applied = [migration.name for migration in migrations.applied(db)]
+    if not applied:
+        return f"文件 {path} 不是 desk 的数据库，desk 没有改动它。请指定 desk 的数据库文件。"
+    newer = [name for name in applied if name not in known]
+    if newer:
+        return (f"数据库 {path} 由较新版本的 desk 建立（含本版没有的迁移 {newer[0]}），请用那个版本的 desk 打开。")
+    missing = [name for name in known if name not in applied]
+    if missing:
+        return (f"数据库 {path} 由较早版本的 desk 建立，尚未升级到本版（缺少迁移 {missing[0]}）：请先用本版 desk"
+                " 正常打开一次（会自动升级），再用这个命令。")
+    return None
+
+
 def apply_migrations(db: sqlite_utils.Database) -> None:
+    """Bring a desk database (or a new, empty file) to this version. Any other SQLite file is refused
+    untouched: desk never turns somebody else's database into its own."""
+    from desk.store.db import NotDeskDatabase
+
+    if not is_desk_or_empty(db):
+        raise NotDeskDatabase("这个文件不是 desk 的数据库（其中已有别的表），desk 没有改动它。请指定 desk 的数据库文件。")
     migrations.apply(db)

@@ -243,8 +243,13 @@ def run_checks(wine: Wine) -> int:
         answer = json.loads(expect(wine.run(cli, "workdays", "2026-09-28", "5")))
         assert answer == {"due": "2026-10-12", "provisional": False} or answer["due"] > "2026-10-08", answer
 
-    @check("upgrade of an older database: migrations run, records kept (desk-cli check)")
+    @check("upgrade of an older database: migrations run, records kept (desk-cli backup, then check)")
     def _upgrade_migrates():
+        # check is read-only and refuses an older schema; the first read-write open (here a backup) upgrades
+        refused = wine.run(cli, "check", "--db", wine.windows(data / "desk.db"))
+        expect(refused, 2)
+        assert "较早版本" in refused.stderr.decode("utf-8", "replace"), refused.stderr
+        expect(wine.run(cli, "backup", "--db", wine.windows(data / "desk.db")))
         report = json.loads(expect(wine.run(cli, "check", "--db", wine.windows(data / "desk.db"))))
         assert report.get("sound") is True, report
         with sqlite3.connect(data / "desk.db") as db:
