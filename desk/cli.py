@@ -535,7 +535,19 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return handler(args)
     except DeskError as error:
+        from desk.services.faults import DatabaseFault
+
+        if isinstance(error, DatabaseFault):  # the disk or the file, not the input: exit 1
+            sys.stderr.write(error.message + "\n")
+            return 1
         return _fail_input(_error_line(error))
+    except (sqlite3.Error, OSError) as error:
+        from desk.services.faults import OTHER, DatabaseFault, kind_of
+
+        if kind_of(error) == OTHER:
+            raise
+        sys.stderr.write(DatabaseFault.of(error).message + "\n")
+        return 1
 
 
 if __name__ == "__main__":

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import logging
 import secrets
+import sqlite3
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -15,6 +17,7 @@ from desk.core.errors import PermissionDenied
 from desk.core.packs import PackRegistry
 from desk.core.roles import ACTION_NAMES, ROLE_NAMES, allowed
 from desk.resources import resource_path
+from desk.services import faults
 from desk.services.entered_packs import EnteredPacks
 from desk.services.keys import Keys, KeysProblem, head_path, keys_path, load_keys, write_head
 from desk.store import audit as audit_store
@@ -198,11 +201,19 @@ class Desk:
         outermost = not self.db.conn.in_transaction
         if outermost:
             self._head_dirty = False
-        with write_transaction(self.db) as db:
-            yield db
+        try:
+            with write_transaction(self.db) as db:
+                yield db
+        except sqlite3.Error as error:  # a full disk, a read-only or locked file, an I/O error, damage
+            if faults.kind_of(error) == faults.OTHER:
+                raise
+            raise faults.DatabaseFault.of(error) from error
         if outermost and getattr(self, "_head_dirty", False):
             self._head_dirty = False
-            self.write_head()
+            try:
+                self.write_head()
+            except OSError:  # the work is saved; the head stays one commit behind (it is never ahead)
+                logging.getLogger("desk").exception("could not write the audit chain's head")
 
     def head_file(self) -> Path | None:
         installation = settings_store.get_setting(self.db, "installation_id") or "none"

@@ -14,6 +14,8 @@ import errno
 import sqlite3
 from dataclasses import dataclass
 
+from desk.core.errors import DeskError
+
 CORRUPT, LOCKED, PERMISSION, FULL, IO, OTHER = "corrupt", "locked", "permission", "full", "io", "other"
 
 # SQLite primary result codes (sqlite3.h)
@@ -89,6 +91,26 @@ def _kind_of_text(text: str) -> str:
 
 def classify(error: BaseException) -> Fault:
     return FAULTS[kind_of(error)]
+
+
+class DatabaseFault(DeskError):
+    """数据库出现故障，本次操作没有保存。
+
+    A business action met a fault of the database or the disk (full, read-only, locked, an I/O
+    error, damage): `Desk.transaction` turns the SQLite error into this, the transaction rolled
+    back. The message says nothing was saved and what the clerk or the administrator can do."""
+
+    code = "database_fault"
+    marks_field = False
+
+    def __init__(self, message: str, fault: Fault):
+        super().__init__(message)
+        self.fault = fault
+
+    @classmethod
+    def of(cls, error: BaseException, fault: Fault | None = None) -> "DatabaseFault":
+        fault = fault or classify(error)
+        return cls(f"{fault.message}本次操作没有保存。{fault.next_step}", fault)
 
 
 # ---------------------------------------------------------------- the database at start

@@ -113,7 +113,12 @@ def write_transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Databa
             conn.rollback()
         raise
     else:
-        conn.execute("COMMIT")
+        try:
+            conn.execute("COMMIT")
+        except BaseException:  # a commit refused (a full disk, an I/O error) leaves nothing half-done
+            if conn.in_transaction:
+                conn.rollback()
+            raise
 
 
 def integrity_problems(db: sqlite_utils.Database) -> list[str]:

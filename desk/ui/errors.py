@@ -22,6 +22,7 @@ from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QLabel, QMessageBox, QWidget
 
 from desk.core.errors import DeskError, Problem, ValidationError
+from desk.services import faults
 
 T = TypeVar("T")
 LOG_FILE_NAME = "desk-errors.log"
@@ -48,17 +49,29 @@ def new_reference() -> str:
     return f"E{datetime.now():%Y%m%d-%H%M%S}-{secrets.token_hex(2).upper()}"
 
 
+def fallback_log_directories() -> list[Path]:
+    """Where the log goes when the data directory cannot take it (full, read-only, gone)."""
+    return [Path(tempfile.gettempdir()) / "desk-logs", Path.home() / "desk-logs"]
+
+
 def log_unexpected(error: BaseException) -> str:
-    """Write the details to the log file; return the reference number the clerk can quote."""
+    """Write the details to the log file (or, when the data directory cannot take it, to the first
+    fallback folder that can, naming the folder that failed); return the reference number."""
     reference = new_reference()
     _state["last_reference"] = reference
     details = "".join(traceback.format_exception(type(error), error, error.__traceback__))
-    try:
-        log_file().parent.mkdir(parents=True, exist_ok=True)
-        with log_file().open("a", encoding="utf-8") as handle:
-            handle.write(f"=== {reference} {datetime.now().isoformat(timespec='seconds')}\n{details}\n")
-    except OSError:
-        logging.getLogger("desk").exception("could not write the error log")
+    entry = f"=== {reference} {datetime.now().isoformat(timespec='seconds')}\n{details}\n"
+    failed: list[str] = []
+    for folder in [_state["log_dir"], *fallback_log_directories()]:
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            with (folder / LOG_FILE_NAME).open("a", encoding="utf-8") as handle:
+                handle.write(entry if not failed else f"{entry}(could not write the log in {', '.join(failed)})\n")
+            break
+        except OSError as problem:
+            failed.append(f"{folder}: {problem.strerror or problem}")
+    else:
+        logging.getLogger("desk").error("could not write the error log anywhere: %s", failed)
     print(f"desk: unexpected error {reference}\n{details}", file=sys.stderr)
     return reference
 
@@ -186,6 +199,11 @@ def run_action(
             fields.set(error.field, error.message)
         _say(bar, parent, error.message)
     except Exception as error:  # noqa: BLE001 - the one handler for the unexpected
+        fault = faults.kind_of(error)
+        if fault != faults.OTHER:  # a read or a file met a full disk, a locked file, ...: say which
+            reference = log_unexpected(error)
+            _say(bar, parent, f"{faults.DatabaseFault.of(error).message}（参考编号 {reference}）")
+            return False, None
         reference = show_unexpected(parent, error)
         if bar is not None:
             bar.show_error(apology(reference))

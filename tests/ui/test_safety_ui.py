@@ -9,6 +9,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -206,3 +207,34 @@ def test_the_start_up_seam_reports_when_the_login_window_is_shown(tmp_path):
     assert done.returncode == 0, done.stderr
     [line] = [line for line in done.stdout.splitlines() if line.startswith("login-window-shown ")]
     assert 0 < float(line.split()[1]) < 30
+
+
+def test_a_full_disk_while_registering_says_so_and_keeps_the_input(qtbot, desk, staff, open_window, keyboard):
+    """Issue 11, item 9: the clerk reads 磁盘空间已满 and what to do on the bar (no apology box, no red
+    field); the form keeps what was typed; nothing was written."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QMessageBox
+
+    from desk.core.idnumber import make_id_number
+
+    window = open_window(staff.clerk)
+    tab = window.tabs.currentWidget()
+    number = make_id_number("532923", date(1990, 2, 3), 452)
+    from desk.services.faults import DatabaseFault
+    from tests.safety.test_disk_faults import fill_the_disk, register_many
+
+    fill_the_disk(desk)
+    with pytest.raises(DatabaseFault):
+        register_many(desk, staff.clerk, start=900)  # until the pages still half empty are full too
+    persons_before = desk.db.execute("SELECT COUNT(*) FROM persons").fetchone()[0]
+    keyboard.press(Qt.Key.Key_F2)
+    keyboard.type(number)
+    keyboard.press(Qt.Key.Key_Return)  # a number nobody holds starts its registration
+    keyboard.type("李秀英")
+    tab.form.ethnicity.setCurrentIndex(tab.form.ethnicity.findText("白族"))
+    keyboard.press(Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert "磁盘空间已满" in tab.bar.text() and "没有保存" in tab.bar.text(), tab.bar.text()
+    assert "参考编号" not in tab.bar.text()
+    assert not [box for box in window.findChildren(QMessageBox) if box.objectName() == "unexpectedErrorBox"]
+    assert tab.form.id_number.text() == number
+    assert desk.db.execute("SELECT COUNT(*) FROM persons").fetchone()[0] == persons_before
