@@ -10,6 +10,7 @@ from functools import lru_cache
 from desk.core.workdays import WorkCalendar, YearSchedule, parse_schedule
 from desk.resources import resource_path
 from desk.services.context import Desk, Operator
+from desk.store import holidays as holidays_store
 
 SHIPPED_SCHEDULE = ("data", "holiday-schedule-cn.json")
 
@@ -47,12 +48,10 @@ def load_schedule(desk: Desk, admin: Operator, text: str) -> list[int]:
     schedules = parse_schedule(text)
     with desk.transaction():
         for schedule in schedules.values():
-            desk.db.execute(
-                "INSERT INTO holiday_schedules (year, days_off_json, workdays_json, source, loaded_by, loaded_at)"
-                " VALUES (?, ?, ?, ?, ?, ?)",
-                [schedule.year, json.dumps(sorted(d.isoformat() for d in schedule.days_off)),
-                 json.dumps(sorted(d.isoformat() for d in schedule.workdays)), schedule.source, admin.id, desk.timestamp()],
-            )
+            holidays_store.insert_schedule(
+                desk.db, year=schedule.year, days_off=sorted(d.isoformat() for d in schedule.days_off),
+                workdays=sorted(d.isoformat() for d in schedule.workdays), source=schedule.source,
+                loaded_by=admin.id, at=desk.timestamp())
         desk.audit(admin, "calendar.load", "holiday_schedule", ",".join(map(str, sorted(schedules))),
                    {"years": sorted(schedules), "source": next(iter(schedules.values())).source})
         from desk.services.transfer import recompute_provisional_due_dates

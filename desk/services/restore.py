@@ -24,7 +24,7 @@ from pathlib import Path
 from desk.services import faults
 from desk.services.backup import BackupError, _copy_online, backup_problem, fault_error, fsync_file, fsync_folder, read_only_uri
 from desk.services.context import Desk, Operator
-from desk.store import sequences
+from desk.store import ids, sequences
 
 LOCK_WAIT_SECONDS = 1.0
 
@@ -73,8 +73,9 @@ def restore_database(db_path: Path, backup_file: Path, *, operator: Operator | N
     lock = _lock_exclusively(db_path)
     try:
         highest = _highest_issued(lock)
+        highest_ids = _highest_ids(lock)
         aside = _keep_aside(db_path, lock, clock())
-        temporary = _write_restored(db_path, backup_file, highest or {}, operator, clock, aside)
+        temporary = _write_restored(db_path, backup_file, highest or {}, highest_ids or {}, operator, clock, aside)
         _replace(db_path, temporary, lock, aside)
         lock = None
     finally:
@@ -109,6 +110,15 @@ def _highest_issued(lock: sqlite3.Connection | None) -> dict | None:
         return None
     try:
         return sequences.highest_issued(lock)
+    except sqlite3.DatabaseError:
+        return None
+
+
+def _highest_ids(lock: sqlite3.Connection | None) -> dict | None:
+    if lock is None:
+        return None
+    try:
+        return ids.highest_ids(lock)
     except sqlite3.DatabaseError:
         return None
 
@@ -152,8 +162,8 @@ def _copy_raw(db_path: Path, aside: Path) -> None:
             shutil.copyfile(extra, f"{aside}{suffix}")
 
 
-def _write_restored(db_path: Path, backup_file: Path, highest: dict, operator: Operator | None, clock,
-                    aside: Path | None) -> Path:
+def _write_restored(db_path: Path, backup_file: Path, highest: dict, highest_ids: dict, operator: Operator | None,
+                    clock, aside: Path | None) -> Path:
     temporary = db_path.with_name(f"{db_path.name}.restoring-{os.getpid()}")
     _remove(temporary)
     try:
@@ -162,7 +172,7 @@ def _write_restored(db_path: Path, backup_file: Path, highest: dict, operator: O
             _copy_online(source, temporary, None)
         finally:
             source.close()
-        _continue_and_audit(temporary, db_path, highest, operator, clock, backup_file, aside)
+        _continue_and_audit(temporary, db_path, highest, highest_ids, operator, clock, backup_file, aside)
         fsync_file(temporary)
     except (sqlite3.Error, OSError) as error:
         _remove(temporary)
@@ -187,16 +197,18 @@ def _desk_on(path: Path, db_path: Path, clock) -> Desk:
     return desk
 
 
-def _continue_and_audit(path: Path, db_path: Path, highest: dict, operator: Operator | None, clock, backup_file: Path,
-                        aside: Path | None) -> None:
+def _continue_and_audit(path: Path, db_path: Path, highest: dict, highest_ids: dict, operator: Operator | None, clock,
+                        backup_file: Path, aside: Path | None) -> None:
     desk = _desk_on(path, db_path, clock)
     try:
         actor = _same_operator(desk, operator)
         with desk.transaction():
             raised = sequences.raise_sequences(desk.db.conn, highest)
+            floors = ids.raise_floors(desk.db.conn, highest_ids)
             desk.audit(actor, "backup.restore", "backup", backup_file.name, {
                 "from": backup_file.name, "previous_file_kept_at": aside.name if aside else None,
-                "sequences_raised": raised, "by": operator.username if operator else None})
+                "sequences_raised": raised, "ids_continue_after": floors,
+                "by": operator.username if operator else None})
         desk.db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     finally:
         desk.close()

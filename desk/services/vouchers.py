@@ -230,7 +230,7 @@ def verify(desk: Desk, number: str, code: str) -> Verification:
     code = inputs.text(code, "code", "核验码")
     row = store.voucher_by_number(desk.db, number)
     if row is None:
-        return Verification(False, number, f"本系统没有编号为 {number} 的凭证：此凭证不是本窗口出具的，或编号有误。")
+        return Verification(False, number, _missing_message(desk, number))
     payload = json.loads(row["payload_json"])
     expected = verification_code(_secret_of(desk, row), row["number"], row["doc_type"], payload)
     given = _normal_code(code)
@@ -255,6 +255,17 @@ def verify(desk: Desk, number: str, code: str) -> Verification:
         payload,
         store.print_count(desk.db, row["id"]),
     )
+
+
+def _missing_message(desk: Desk, number: str) -> str:
+    """No voucher of this number here. If the number was issued all the same, the paper predates a
+    restore from a backup: it is in the file kept aside, and the citizen's paper is not a forgery."""
+    restore = store.latest_restore(desk.db) if store.number_was_issued(desk.db, number) else None
+    if restore is not None:
+        aside = json.loads(restore["detail_json"]).get("previous_file_kept_at") or "恢复前另存的文件"
+        return (f"编号 {number} 已由本窗口出具，但本数据库已于 {restore['at'][:10]} 从备份恢复，恢复后的数据库中没有这张凭证："
+                f"它记载的业务在恢复前另存的文件（{aside}）中。请不要当作伪造处理，请管理员在该文件中核对并补办。")
+    return f"本系统没有编号为 {number} 的凭证：此凭证不是本窗口出具的，或编号有误。"
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite_utils
 
 from desk.store.persons import _rows
+from desk.store.ids import new_id
 
 ENROLMENT_COLUMNS = (
     "person_id", "scheme", "year", "region_code", "pack_id", "pack_version", "groups_json", "subsidy_group",
@@ -14,10 +15,10 @@ ENROLMENT_COLUMNS = (
 
 
 def insert_enrolment(db: sqlite_utils.Database, row: dict) -> int:
-    columns = [key for key in ENROLMENT_COLUMNS if key in row]
+    columns = ["id", *(key for key in ENROLMENT_COLUMNS if key in row and key != "id")]
     cursor = db.execute(
         f"INSERT INTO enrolments ({', '.join(columns)}) VALUES ({', '.join(':' + k for k in columns)})",
-        {key: row[key] for key in columns},
+        {**{key: row[key] for key in columns[1:]}, "id": new_id(db, "enrolments")},
     )
     return cursor.lastrowid
 

@@ -7,6 +7,7 @@ import json
 import sqlite_utils
 
 from desk.store.persons import _rows
+from desk.store.ids import new_id
 
 FILING_COLUMNS = (
     "person_id", "disease_code", "disease_name", "kind", "pack_id", "pack_version", "state", "application_date",
@@ -22,8 +23,8 @@ _SELECT = (
 
 def insert_filing(db: sqlite_utils.Database, row: dict) -> int:
     cursor = db.execute(
-        f"INSERT INTO filings ({', '.join(FILING_COLUMNS)}) VALUES ({', '.join(':' + c for c in FILING_COLUMNS)})",
-        {c: row.get(c) for c in FILING_COLUMNS},
+        f"INSERT INTO filings (id, {', '.join(FILING_COLUMNS)}) VALUES (:id, {', '.join(':' + c for c in FILING_COLUMNS)})",
+        {**{c: row.get(c) for c in FILING_COLUMNS}, "id": new_id(db, "filings")},
     )
     return cursor.lastrowid
 
@@ -36,9 +37,9 @@ def update_filing(db: sqlite_utils.Database, filing_id: int, **fields) -> None:
 def insert_event(db: sqlite_utils.Database, *, filing_id: int, action: str, from_state, to_state: str,
                  operator_id: int, at: str, detail: dict) -> None:
     db.execute(
-        "INSERT INTO filing_events (filing_id, action, from_state, to_state, operator_id, at, detail_json)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?)",
-        [filing_id, action, from_state, to_state, operator_id, at, json.dumps(detail, ensure_ascii=False)],
+        "INSERT INTO filing_events (id, filing_id, action, from_state, to_state, operator_id, at, detail_json)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        [new_id(db, "filing_events"), filing_id, action, from_state, to_state, operator_id, at, json.dumps(detail, ensure_ascii=False)],
     )
 
 

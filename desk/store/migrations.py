@@ -374,6 +374,24 @@ def m006_annual_standards(db: sqlite_utils.Database) -> None:
     _append_only(db, "annual_standards")
 
 
+@migrations()
+def m007_id_floors(db: sqlite_utils.Database) -> None:
+    """The highest id ever issued per table, raised by a restore so that no id is issued twice
+    (desk/store/ids.py). Floors only go up; none is ever deleted."""
+    db.executescript(
+        """
+        CREATE TABLE id_floors (
+            table_name TEXT PRIMARY KEY,
+            floor INTEGER NOT NULL CHECK (floor >= 0)
+        );
+        CREATE TRIGGER id_floors_only_raised BEFORE UPDATE ON id_floors
+            WHEN NEW.floor < OLD.floor OR NEW.table_name != OLD.table_name
+            BEGIN SELECT RAISE(ABORT, 'id floors are only ever raised'); END;
+        """
+    )
+    _never_deleted(db, "id_floors")
+
+
 def is_desk_or_empty(db: sqlite_utils.Database) -> bool:
     applied = migrations.applied(db)
     return bool(applied) or not db.table_names()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite_utils
 
 from desk.store.persons import _rows
+from desk.store.ids import new_id
 
 
 def operator_by_username(db: sqlite_utils.Database, username: str) -> dict | None:
@@ -26,10 +27,11 @@ def count_operators(db: sqlite_utils.Database) -> int:
 
 
 def insert_operator(db: sqlite_utils.Database, row: dict) -> int:
-    columns = ("username", "display_name", "role", "password_hash", "must_change_password", "created_at", "created_by")
+    columns = ("id", "username", "display_name", "role", "password_hash", "must_change_password", "created_at",
+               "created_by")
     cursor = db.execute(
         f"INSERT INTO operators ({', '.join(columns)}) VALUES ({', '.join(':' + c for c in columns)})",
-        {c: row.get(c) for c in columns},
+        {**{c: row.get(c) for c in columns}, "id": new_id(db, "operators")},
     )
     return cursor.lastrowid
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import sqlite_utils
+from desk.store.ids import new_id
 
 PERSON_FIELDS = (
     "id_type", "id_number", "name", "sex", "birth_date", "native_region", "ethnicity", "phone",
@@ -51,9 +52,9 @@ def persons_by_id_prefix(db: sqlite_utils.Database, prefix: str, limit: int) -> 
 def insert_person(db: sqlite_utils.Database, data: dict, *, at: str, region_code: str) -> int:
     values = {key: data.get(key) for key in PERSON_FIELDS}
     cursor = db.execute(
-        f"INSERT INTO persons ({', '.join(PERSON_FIELDS)}, version, created_at, updated_at)"
-        f" VALUES ({', '.join(':' + k for k in PERSON_FIELDS)}, 1, :at, :at)",
-        {**values, "at": at},
+        f"INSERT INTO persons (id, {', '.join(PERSON_FIELDS)}, version, created_at, updated_at)"
+        f" VALUES (:id, {', '.join(':' + k for k in PERSON_FIELDS)}, 1, :at, :at)",
+        {**values, "at": at, "id": new_id(db, "persons")},
     )
     person_id = cursor.lastrowid
     db.execute(
@@ -75,8 +76,9 @@ def update_person(db: sqlite_utils.Database, person_id: int, data: dict, *, at: 
 
 def insert_version(db: sqlite_utils.Database, person_id: int, version: int, data: dict, *, at: str, operator_id) -> None:
     db.execute(
-        "INSERT INTO person_versions (person_id, version, data_json, operator_id, changed_at) VALUES (?, ?, ?, ?, ?)",
-        [person_id, version, json.dumps(data, ensure_ascii=False, sort_keys=True), operator_id, at],
+        "INSERT INTO person_versions (id, person_id, version, data_json, operator_id, changed_at)"
+        " VALUES (?, ?, ?, ?, ?, ?)",
+        [new_id(db, "person_versions"), person_id, version, json.dumps(data, ensure_ascii=False, sort_keys=True), operator_id, at],
     )
 
 

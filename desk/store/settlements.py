@@ -6,6 +6,7 @@ import sqlite_utils
 
 from desk.store.migrations import AMOUNT_COLUMNS
 from desk.store.persons import _rows
+from desk.store.ids import new_id
 
 COLUMNS = (
     "entry", "reverses_id", "person_id", "enrolment_id", "filing_id", "year", "service_date", "benefit", "level",
@@ -20,8 +21,8 @@ _SELECT = (
 
 def insert_settlement(db: sqlite_utils.Database, row: dict) -> int:
     cursor = db.execute(
-        f"INSERT INTO settlements ({', '.join(COLUMNS)}) VALUES ({', '.join(':' + c for c in COLUMNS)})",
-        {c: row.get(c) for c in COLUMNS},
+        f"INSERT INTO settlements (id, {', '.join(COLUMNS)}) VALUES (:id, {', '.join(':' + c for c in COLUMNS)})",
+        {**{c: row.get(c) for c in COLUMNS}, "id": new_id(db, "settlements")},
     )
     return cursor.lastrowid
 

@@ -5,13 +5,14 @@ from __future__ import annotations
 import json
 
 import sqlite_utils
+from desk.store.ids import new_id
 
 
 def insert_standard(db: sqlite_utils.Database, *, pack_id: str, year: int, individual_fen: int,
                     subsidies: dict[str, int | str], document: str, status: str, entered_by: int,
                     entered_at: str) -> int:
     return db["annual_standards"].insert({
-        "pack_id": pack_id, "year": year, "individual_fen": individual_fen,
+        "id": new_id(db, "annual_standards"), "pack_id": pack_id, "year": year, "individual_fen": individual_fen,
         "subsidies_json": json.dumps(subsidies, ensure_ascii=False), "document": document, "status": status,
         "entered_by": entered_by, "entered_at": entered_at,
     }).last_pk

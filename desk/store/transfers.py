@@ -7,6 +7,7 @@ import json
 import sqlite_utils
 
 from desk.store.persons import _rows
+from desk.store.ids import new_id
 
 COLUMNS = (
     "query_number", "person_id", "applicant_name", "applicant_id_number", "direction", "scope", "out_region_code",
@@ -18,8 +19,8 @@ _SELECT = "SELECT t.*, o.display_name AS created_by_name FROM transfers t JOIN o
 
 def insert_transfer(db: sqlite_utils.Database, row: dict) -> int:
     cursor = db.execute(
-        f"INSERT INTO transfers ({', '.join(COLUMNS)}) VALUES ({', '.join(':' + c for c in COLUMNS)})",
-        {c: row.get(c) for c in COLUMNS},
+        f"INSERT INTO transfers (id, {', '.join(COLUMNS)}) VALUES (:id, {', '.join(':' + c for c in COLUMNS)})",
+        {**{c: row.get(c) for c in COLUMNS}, "id": new_id(db, "transfers")},
     )
     return cursor.lastrowid
 
@@ -32,9 +33,9 @@ def update_transfer(db: sqlite_utils.Database, transfer_id: int, **fields) -> No
 def insert_event(db: sqlite_utils.Database, *, transfer_id: int, action: str, from_state, to_state: str,
                  operator_id: int, at: str, detail: dict) -> None:
     db.execute(
-        "INSERT INTO transfer_events (transfer_id, action, from_state, to_state, operator_id, at, detail_json)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?)",
-        [transfer_id, action, from_state, to_state, operator_id, at, json.dumps(detail, ensure_ascii=False)],
+        "INSERT INTO transfer_events (id, transfer_id, action, from_state, to_state, operator_id, at, detail_json)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        [new_id(db, "transfer_events"), transfer_id, action, from_state, to_state, operator_id, at, json.dumps(detail, ensure_ascii=False)],
     )
 
 

@@ -7,6 +7,7 @@ import re
 import sqlite_utils
 
 from desk.store.persons import _rows
+from desk.store.ids import new_id
 
 
 def next_sequence(db: sqlite_utils.Database, prefix: str, day: str) -> int:
@@ -21,18 +22,34 @@ def next_sequence(db: sqlite_utils.Database, prefix: str, day: str) -> int:
 
 def insert_voucher(db: sqlite_utils.Database, row: dict) -> int:
     columns = (
-        "number", "doc_type", "record_type", "record_id", "payload_json", "code", "operator_id", "operator_name",
+        "id", "number", "doc_type", "record_type", "record_id", "payload_json", "code", "operator_id", "operator_name",
         "window", "created_at",
     )
     cursor = db.execute(
         f"INSERT INTO vouchers ({', '.join(columns)}) VALUES ({', '.join(':' + c for c in columns)})",
-        {c: row.get(c) for c in columns},
+        {**{c: row.get(c) for c in columns}, "id": new_id(db, "vouchers")},
     )
     return cursor.lastrowid
 
 
 def voucher_by_number(db: sqlite_utils.Database, number: str) -> dict | None:
     rows = _rows(db, "SELECT * FROM vouchers WHERE number = ?", [number])
+    return rows[0] if rows else None
+
+
+def number_was_issued(db: sqlite_utils.Database, number: str) -> bool:
+    """Whether the day's sequence of this number's type has passed it (numbers are never reused, and a
+    restore raises the sequences to the highest ever issued), whether or not this file holds the voucher."""
+    parts = number.split("-")
+    if len(parts) != 3 or not parts[2].isascii() or not parts[2].isdigit():
+        return False
+    row = db.execute("SELECT last FROM voucher_sequences WHERE prefix = ? AND day = ?", parts[:2]).fetchone()
+    return row is not None and int(parts[2]) <= row[0]
+
+
+def latest_restore(db: sqlite_utils.Database) -> dict | None:
+    """The newest restore's audit entry (when, and the file kept aside), or None."""
+    rows = _rows(db, "SELECT at, detail_json FROM audit_log WHERE action = 'backup.restore' ORDER BY id DESC LIMIT 1", [])
     return rows[0] if rows else None
 
 
@@ -47,8 +64,8 @@ def print_count(db: sqlite_utils.Database, voucher_id: int) -> int:
 def record_print(db: sqlite_utils.Database, voucher_id: int, *, at: str, operator_id: int | None) -> int:
     copy_no = print_count(db, voucher_id)
     db.execute(
-        "INSERT INTO voucher_prints (voucher_id, copy_no, printed_at, operator_id) VALUES (?, ?, ?, ?)",
-        [voucher_id, copy_no, at, operator_id],
+        "INSERT INTO voucher_prints (id, voucher_id, copy_no, printed_at, operator_id) VALUES (?, ?, ?, ?, ?)",
+        [new_id(db, "voucher_prints"), voucher_id, copy_no, at, operator_id],
     )
     return copy_no
 

@@ -4,14 +4,14 @@ overwritten, and voucher numbers never issued twice."""
 import sqlite3
 import subprocess
 import sys
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 
 from desk.services import backup, persons, vouchers
 from desk.services import restore as restoring
 from desk.services.context import Desk
-from tests.conftest import person_form
+from tests.conftest import make_id_number, person_form
 
 
 def test_two_restores_in_the_same_second_keep_both_files_aside(desk, staff, clock):
@@ -133,5 +133,66 @@ def test_after_a_restore_the_chain_and_its_kept_head_agree(desk, staff, clock):
     try:
         report = check_database(reopened)
         assert report.sound, report.as_json()
+    finally:
+        reopened.close()
+
+
+def test_record_ids_continue_after_the_highest_ever_issued(desk, staff, clock):
+    """A resident registered after the backup holds a paper with their 个人编号 (built from the id): after
+    the restore, the next resident registered must not get the same number, nor any record its id."""
+    from desk.services import enrolment
+    from desk.store.ids import ID_TABLES, highest_ids
+
+    first = persons.register_person(desk, staff["clerk"], person_form())
+    taken = backup.backup(desk, staff["admin"])
+    later = persons.register_person(desk, staff["clerk"], person_form(make_id_number("532901", date(1990, 1, 2), 12)))
+    enrolment.enrol(desk, staff["clerk"], person_id=later.id, year=2026, paid_on=clock().date())
+    lost = highest_ids(desk.db.conn)
+    lost_number = later["personal_number"]
+    path = desk.path
+    desk.close()
+    restoring.restore_database(path, taken.path, operator=staff["admin"], clock=clock)
+
+    reopened = Desk.open(path, clock=clock)
+    try:
+        clerk = reopened_operator(reopened, staff["clerk"])
+        again = persons.register_person(reopened, clerk, person_form(make_id_number("532901", date(1991, 3, 4), 34)))
+        assert again.id > later.id and again["personal_number"] != lost_number
+        result = enrolment.enrol(reopened, clerk, person_id=again.id, year=2026, paid_on=clock().date())
+        now = highest_ids(reopened.db.conn)
+        for table in ("persons", "person_versions", "enrolments", "vouchers"):
+            assert reopened.db.execute(f"SELECT MAX(id) FROM {table}").fetchone()[0] > lost[table], table
+        assert result.enrolment_id > lost["enrolments"]
+        assert set(now) == set(ID_TABLES)
+        entry = reopened.db.execute("SELECT detail_json FROM audit_log WHERE action = 'backup.restore'").fetchone()[0]
+        assert '"persons":' in entry  # the restore's audit entry says where ids continue
+        assert first.id < later.id
+    finally:
+        reopened.close()
+
+
+def reopened_operator(desk, operator):
+    from desk.services.operators import authenticate
+
+    return authenticate(desk, username=operator.username, password="Clerk2026")
+
+
+def test_a_paper_issued_after_the_backup_is_not_called_forged_after_the_restore(desk, staff, clock):
+    from desk.services import enrolment
+
+    taken = backup.backup(desk, staff["admin"])
+    later = persons.register_person(desk, staff["clerk"], person_form())
+    receipt = enrolment.enrol(desk, staff["clerk"], person_id=later.id, year=2026, paid_on=clock().date()).receipt
+    path = desk.path
+    desk.close()
+    result = restoring.restore_database(path, taken.path, operator=staff["admin"], clock=clock)
+    reopened = Desk.open(path, clock=clock)
+    try:
+        answer = vouchers.verify(reopened, receipt.number, receipt.code)
+        assert not answer.genuine
+        assert "已由本窗口出具" in answer.message and "不要当作伪造" in answer.message
+        assert result.aside.name in answer.message
+        never = vouchers.verify(reopened, receipt.number[:-4] + "9999", receipt.code)
+        assert "不是本窗口出具" in never.message
     finally:
         reopened.close()

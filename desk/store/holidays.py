@@ -1,0 +1,19 @@
+"""Holiday schedules an administrator loaded (append-only; the newest per year in force)."""
+
+from __future__ import annotations
+
+import json
+
+import sqlite_utils
+
+from desk.store.ids import new_id
+
+
+def insert_schedule(db: sqlite_utils.Database, *, year: int, days_off: list[str], workdays: list[str], source: str,
+                    loaded_by: int, at: str) -> int:
+    cursor = db.execute(
+        "INSERT INTO holiday_schedules (id, year, days_off_json, workdays_json, source, loaded_by, loaded_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [new_id(db, "holiday_schedules"), year, json.dumps(days_off), json.dumps(workdays), source, loaded_by, at],
+    )
+    return cursor.lastrowid
