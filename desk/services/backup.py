@@ -10,6 +10,12 @@ A file counts as a good backup only if it opens read-only, is a desk database (i
 migrations), passes `PRAGMA quick_check`, and its stamp matches the time in its name (an old
 backup copied under a newer name is refused). Start-up and restore use nothing else.
 
+Each backup has its manifest beside it (`NAME.db.manifest.json`, written and fsynced before the
+backup takes its name): when it was taken, its size and the audit chain's head in it (entry number
+and keyed hash); the head is also in the `backup.create` audit entry of the live database. A backup
+whose chain no longer ends at its manifest's head (entries cut off or rewritten in the file after
+it was taken) is not a good backup. A backup from before manifests has none and is judged without.
+
 Kept (docs/rules.md, "Backups kept"): the 3 newest, the newest of each of the last 7 days, of
 each of the last 4 ISO weeks and of each of the last 12 months that have a backup.
 
@@ -21,6 +27,7 @@ ever issued in the kept-aside file, audited `backup.restore` in the restored fil
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import sqlite3
@@ -31,6 +38,7 @@ from pathlib import Path
 from desk.core.errors import DeskError
 from desk.services import faults
 from desk.services.context import Desk, Operator
+from desk.store import audit as audit_store
 from desk.store.db import read_only_uri, uri_of_posix_path  # noqa: F401 - used by restore and the tests
 
 PREFIX = "desk-backup-"
@@ -41,6 +49,8 @@ STAMP_EPOCH = datetime(2020, 1, 1)
 _NAME = re.compile(r"^desk-backup-(\d{8}-\d{6})(?:-(\d{1,6}))?\.db$")
 _DESK_TABLES = ("settings", "operators", "persons", "audit_log", "vouchers", "voucher_sequences", "_sqlite_migrations")
 STALE_PARTIAL = timedelta(minutes=30)
+MANIFEST = ".manifest.json"
+MANIFEST_FORMAT = "desk-backup-manifest-1"
 
 
 class BackupError(DeskError):
@@ -114,7 +124,7 @@ def backup_problem(path: Path, *, claimed: datetime | None = None) -> str | None
     except sqlite3.Error:
         return f"备份文件 {path.name} 无法打开。"
     try:
-        return _content_problem(connection, path.name, claimed)
+        return _content_problem(connection, path.name, claimed) or _manifest_problem(connection, path)
     except sqlite3.DatabaseError as error:
         return f"备份文件 {path.name} 已损坏（{error}）。"
     finally:
@@ -134,6 +144,41 @@ def _content_problem(connection: sqlite3.Connection, name: str, claimed: datetim
         return f"文件 {name} 不是由 desk 备份功能写成的备份。"
     if claimed is not None and connection.execute("PRAGMA user_version").fetchone()[0] != _stamp_of(claimed):
         return f"备份文件 {name} 的内容时间与文件名不符（可能是旧备份改了名字），不能使用。"
+    return None
+
+
+def manifest_path(path: Path) -> Path:
+    path = Path(path)
+    return path.with_name(path.name.removesuffix(PARTIAL) + MANIFEST)
+
+
+def read_manifest(path: Path) -> dict | None:
+    """The manifest beside a backup, None when there is none (a backup older than manifests)."""
+    try:
+        data = json.loads(manifest_path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError):
+        return {"format": "unreadable"}
+    return data if isinstance(data, dict) else {"format": "unreadable"}
+
+
+def _chain_head(connection: sqlite3.Connection) -> tuple[int, str]:
+    import sqlite_utils
+
+    return audit_store.head(sqlite_utils.Database(connection))
+
+
+def _manifest_problem(connection: sqlite3.Connection, path: Path) -> str | None:
+    manifest = read_manifest(path)
+    if manifest is None:
+        return None
+    head = manifest.get("chain_head") if manifest.get("format") == MANIFEST_FORMAT else None
+    if not isinstance(head, dict):
+        return f"备份文件 {path.name} 的清单无法读取，无法确认备份内容完整。"
+    if list(_chain_head(connection)) != [head.get("entry"), head.get("hash")]:
+        return (f"备份文件 {path.name} 的审计链与它的清单不符（第{head.get('entry')}条）：备份在写成之后被截去或改写过，"
+                "不能使用。")
     return None
 
 
@@ -228,7 +273,8 @@ def _reserve(folder: Path, taken: datetime) -> tuple[Path, Path]:
 
 
 def _remove_partial(partial: Path) -> None:
-    for leftover in (partial, Path(f"{partial}-journal")):
+    manifest = manifest_path(partial)
+    for leftover in (partial, Path(f"{partial}-journal"), manifest, manifest.with_name(manifest.name + PARTIAL)):
         try:
             leftover.unlink()
         except FileNotFoundError:
@@ -268,7 +314,7 @@ def backup(desk: Desk, operator: Operator | None, *, reason: str = "manual") -> 
     except OSError as error:
         raise fault_error(error, "备份") from None
     try:
-        _write_checked(desk, partial, final, taken)
+        head = _write_checked(desk, partial, final, taken)
     except (sqlite3.Error, OSError) as error:
         _remove_partial(partial)
         raise fault_error(error, "备份") from None
@@ -276,15 +322,23 @@ def backup(desk: Desk, operator: Operator | None, *, reason: str = "manual") -> 
         _remove_partial(partial)
         raise
     with desk.transaction():
-        desk.audit(operator, "backup.create", "backup", final.name, {"reason": reason, "bytes": final.stat().st_size})
+        desk.audit(operator, "backup.create", "backup", final.name, {
+            "reason": reason, "bytes": final.stat().st_size, "chain_head": {"entry": head[0], "hash": head[1]}})
     prune(desk.path)
     parsed = parse_name(final.name)
     return BackupFile(final, taken, final.stat().st_size, parsed[1])
 
 
-def _write_checked(desk: Desk, partial: Path, final: Path, taken: datetime) -> None:
+def _write_checked(desk: Desk, partial: Path, final: Path, taken: datetime) -> tuple[int, str]:
+    """The copy, fsynced, its manifest written, the copy checked against it, then renamed; its chain head."""
     _copy_online(desk.db.conn, partial, _stamp_of(taken))
     fsync_file(partial)
+    connection = sqlite3.connect(read_only_uri(partial), uri=True)
+    try:
+        head = _chain_head(connection)
+    finally:
+        connection.close()
+    _write_manifest(partial, final, taken, head)
     problem = backup_problem(partial, claimed=taken)
     if problem:
         raise BackupError(f"备份写入后校验未通过：{problem}请检查磁盘后重试。")
@@ -292,6 +346,19 @@ def _write_checked(desk: Desk, partial: Path, final: Path, taken: datetime) -> N
         raise BackupError(f"备份文件 {final.name} 已存在，请重试。")
     os.rename(partial, final)
     fsync_folder(final.parent)
+    return head
+
+
+def _write_manifest(partial: Path, final: Path, taken: datetime, head: tuple[int, str]) -> None:
+    target = manifest_path(final)
+    temporary = target.with_name(target.name + PARTIAL)
+    data = {"format": MANIFEST_FORMAT, "file": final.name, "taken_at": taken.isoformat(),
+            "bytes": partial.stat().st_size, "chain_head": {"entry": head[0], "hash": head[1]}}
+    with open(temporary, "w", encoding="utf-8") as handle:
+        json.dump(data, handle, ensure_ascii=False)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(temporary, target)
 
 
 def kept(backups: list[BackupFile]) -> set[Path]:
@@ -318,8 +385,16 @@ def prune(db_path: Path) -> None:
         if old.path not in keep:
             try:
                 old.path.unlink()
+                manifest_path(old.path).unlink(missing_ok=True)
             except OSError:
                 pass  # pruned at the next backup
+    for orphan in backups_dir(db_path).glob(f"{PREFIX}*{MANIFEST}"):  # of a backup killed before its rename
+        backup_file = orphan.with_name(orphan.name.removesuffix(MANIFEST))
+        if not backup_file.exists() and not Path(f"{backup_file}{PARTIAL}").exists():
+            try:
+                orphan.unlink()
+            except OSError:
+                pass
 
 
 def daily_backup_due(desk: Desk) -> bool:

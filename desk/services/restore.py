@@ -24,6 +24,7 @@ from pathlib import Path
 from desk.services import faults
 from desk.services.backup import BackupError, _copy_online, backup_problem, fault_error, fsync_file, fsync_folder, read_only_uri
 from desk.services.context import Desk, Operator
+from desk.store import audit as audit_store
 from desk.store import ids, sequences
 
 LOCK_WAIT_SECONDS = 1.0
@@ -72,6 +73,7 @@ def restore_database(db_path: Path, backup_file: Path, *, operator: Operator | N
         raise BackupError(f"{problem}不能用来恢复，请选择另一个备份。")
     lock = _lock_exclusively(db_path)
     try:
+        _check_against_its_audit_entry(lock, backup_file)
         highest = _highest_issued(lock)
         highest_ids = _highest_ids(lock)
         aside = _keep_aside(db_path, lock, clock())
@@ -112,6 +114,29 @@ def _highest_issued(lock: sqlite3.Connection | None) -> dict | None:
         return sequences.highest_issued(lock)
     except sqlite3.DatabaseError:
         return None
+
+
+def _check_against_its_audit_entry(lock: sqlite3.Connection | None, backup_file: Path) -> None:
+    """The backup's chain must still end where the live database's keyed audit entry of that backup
+    says it did (a manifest beside the file can be rewritten with it; the live chain cannot)."""
+    if lock is None:
+        return
+    try:
+        recorded = audit_store.backup_chain_head(lock, backup_file.name)
+    except (sqlite3.DatabaseError, ValueError):
+        return
+    if recorded is None:
+        return
+    import sqlite_utils
+
+    copy = sqlite3.connect(read_only_uri(backup_file), uri=True)
+    try:
+        found = audit_store.head(sqlite_utils.Database(copy))
+    finally:
+        copy.close()
+    if list(found) != [recorded.get("entry"), recorded.get("hash")]:
+        raise BackupError(f"备份文件 {backup_file.name} 的审计链与数据库中该备份的审计记录不符（备份时为第{recorded.get('entry')}条）："
+                          "备份在写成之后被截去或改写过，不能用来恢复。数据库没有改动。")
 
 
 def _highest_ids(lock: sqlite3.Connection | None) -> dict | None:

@@ -112,3 +112,14 @@ def verify_chain(db: sqlite_utils.Database, key: bytes | None = None, keyed_from
         expected_id += 1
         checked += 1
     return checked, None
+
+
+def backup_chain_head(connection, backup_name: str) -> dict | None:
+    """The chain head recorded in the `backup.create` entry of a backup (None: no entry, or one
+    written before entries carried it). `connection`: a plain sqlite3 connection."""
+    row = connection.execute("SELECT detail_json FROM audit_log WHERE action = 'backup.create' AND record_id = ?"
+                             " ORDER BY id DESC LIMIT 1", [backup_name]).fetchone()
+    if row is None:
+        return None
+    head = json.loads(row[0]).get("chain_head")
+    return head if isinstance(head, dict) else None

@@ -151,3 +151,84 @@ def test_many_backups_in_one_second_never_reuse_a_pruned_name(desk, staff):
     listed = backup.list_backups(desk.path)
     assert listed[0].path == made[-1].path and made[-1].path.exists()
     assert [item.path for item in listed] == [item.path for item in reversed(made)][:len(listed)]
+
+
+def test_each_backup_has_its_manifest_with_the_chain_head(desk, staff, clock):
+    """Issue 11, item 2: the chain head in each backup's manifest (and in its audit entry)."""
+    import json
+
+    from desk.store.audit import head
+
+    taken = backup.backup(desk, staff["admin"])
+    manifest = json.loads(backup.manifest_path(taken.path).read_text(encoding="utf-8"))
+    copy = sqlite3.connect(backup.read_only_uri(taken.path), uri=True)
+    last = copy.execute("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1").fetchone()
+    copy.close()
+    assert [manifest["chain_head"]["entry"], manifest["chain_head"]["hash"]] == list(last)
+    assert manifest["file"] == taken.path.name and manifest["bytes"] == taken.size
+    entry = json.loads(desk.db.execute("SELECT detail_json FROM audit_log WHERE action = 'backup.create'"
+                                       " ORDER BY id DESC LIMIT 1").fetchone()[0])
+    assert entry["chain_head"] == manifest["chain_head"]
+    assert head(desk.db)[0] == last[0] + 1  # the backup.create entry itself follows the copy
+
+
+def test_a_backup_whose_chain_was_cut_after_it_was_taken_is_not_good(desk, staff, clock):
+    from tests.conftest import person_form
+
+    from desk.services import persons
+
+    persons.register_person(desk, staff["clerk"], person_form())
+    taken = backup.backup(desk, staff["admin"])
+    assert backup.backup_problem(taken.path) is None
+    edited = sqlite3.connect(taken.path)
+    edited.execute("DROP TRIGGER audit_log_no_delete")
+    edited.execute("DELETE FROM audit_log WHERE id = (SELECT MAX(id) FROM audit_log)")  # the registration's entry
+    edited.commit()
+    edited.close()
+    problem = backup.backup_problem(taken.path)
+    assert problem and "清单不符" in problem
+    with pytest.raises(backup.BackupError, match="清单不符"):
+        backup.restore(desk.path, taken.path)
+    assert backup.newest_good_backup(desk.path) is None
+
+
+def test_pruning_takes_the_manifest_with_its_backup(desk, staff, clock):
+    for _ in range(20):  # a backup a day for 20 days: some pruned
+        clock.moment += timedelta(days=1)
+        backup.backup(desk, staff["admin"])
+    folder = backup.backups_dir(desk.path)
+    backups = {p.name for p in folder.glob("*.db")}
+    manifests = {p.name.removesuffix(backup.MANIFEST) for p in folder.glob(f"*{backup.MANIFEST}")}
+    assert backups == manifests and 3 < len(backups) < 20
+
+
+def test_a_cut_backup_with_its_manifest_rewritten_to_match_is_refused_by_the_restore(desk, staff, clock):
+    """The manifest is a plain file beside the backup; the live database's keyed entry of that backup is the anchor."""
+    import json
+
+    from tests.conftest import person_form
+
+    from desk.services import persons
+
+    persons.register_person(desk, staff["clerk"], person_form())
+    taken = backup.backup(desk, staff["admin"])
+    edited = sqlite3.connect(taken.path)
+    edited.execute("DROP TRIGGER audit_log_no_delete")
+    edited.execute("DELETE FROM audit_log WHERE id = (SELECT MAX(id) FROM audit_log)")
+    edited.commit()
+    entry, entry_hash = edited.execute("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1").fetchone()
+    edited.close()
+    manifest = json.loads(backup.manifest_path(taken.path).read_text(encoding="utf-8"))
+    manifest["chain_head"] = {"entry": entry, "hash": entry_hash}
+    backup.manifest_path(taken.path).write_text(json.dumps(manifest), encoding="utf-8")
+    assert backup.backup_problem(taken.path) is None  # the file and its manifest agree with each other
+    path = desk.path
+    desk.close()
+    with pytest.raises(backup.BackupError, match="审计记录不符"):
+        backup.restore(path, taken.path)
+    reopened = Desk.open(path)
+    try:
+        assert reopened.db.execute("SELECT COUNT(*) FROM persons").fetchone()[0] == 1
+        assert not list(path.parent.glob("*before-restore*"))
+    finally:
+        reopened.close()
