@@ -19,6 +19,7 @@ from desk.core.roles import ACTION_NAMES, ROLE_NAMES, allowed
 from desk.resources import resource_path
 from desk.services import faults
 from desk.services.entered_packs import EnteredPacks
+from desk.services.network_paths import refuse_network_share
 from desk.services.keys import Keys, KeysProblem, head_path, keys_path, load_keys, write_head
 from desk.store import audit as audit_store
 from desk.store import seals as seals_store
@@ -93,6 +94,8 @@ class Desk:
 
     @classmethod
     def open(cls, path: Path | str, *, clock: Callable[[], datetime] | None = None, packs_dir: Path | None = None) -> "Desk":
+        if str(path) != ":memory:":
+            refuse_network_share(path)
         db = connect(path)
         packs = PackRegistry.load_directory(packs_dir or resource_path("policies"))
         desk = cls(db=db, packs=packs, path=Path(path) if str(path) != ":memory:" else None, clock=clock or datetime.now)
@@ -104,6 +107,7 @@ class Desk:
         """An existing desk database of this version, opened read-only (`desk check`, `verify`,
         `workdays --db`, `quote --db`, `standard list`): never migrated, no installation id or keys
         created, no head written. A foreign, older or newer file is refused (NotDeskDatabase)."""
+        refuse_network_share(path)
         db = connect_read_only(path)
         packs = PackRegistry.load_directory(resource_path("policies"))
         return cls(db=db, packs=packs, path=Path(path), clock=clock or datetime.now, read_only=True)

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from desk.services import backup
 from desk.services.context import Desk, Operator
-from desk.ui import errors
+from desk.ui import errors, file_choice
 from desk.ui.background import run_in_background
 from desk.ui.login import login_flow
 from desk.ui.startup import DamagedDatabaseDialog, check_in_background, needs_background_check, open_database_at_start
@@ -47,6 +47,7 @@ def build_main_window(desk: Desk, operator: Operator) -> "MainWindow":
     apply_look(create_application())
     if desk.path is not None:
         errors.set_log_directory(desk.path.parent / "logs")
+        file_choice.protect(desk.path.parent)  # no file dialog starts in (or sniffs) the data directory
     window = MainWindow(desk, operator)
     window.screen_lock = ScreenLock(window, desk, operator)
     window.screen_lock.logout_requested.connect(lambda: window.end_session(window.screen_lock.end_message))

@@ -8,11 +8,11 @@ from pathlib import Path
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt, Signal
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
-from PySide6.QtWidgets import QDialog, QFileDialog, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from desk.services import ui_support, vouchers
 from desk.services.context import Desk, Operator
-from desk.ui import printing
+from desk.ui import file_choice, printing
 from desk.ui.errors import MessageBar, run_action
 from desk.ui.widgets import action_button, shortcut
 
@@ -117,7 +117,8 @@ class PdfPreviewDialog(QDialog):
         self.copy_note.setText(self.tr("已打印{kind}").format(kind=kind))
 
     def save_as(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, self.tr("另存为PDF"), f"{self.number}.pdf", self.tr("PDF 文件 (*.pdf)"))
+        path = file_choice.save_path(self, self.tr("另存为PDF"), file_choice.documents_folder() / f"{self.number}.pdf",
+                                     self.tr("PDF 文件 (*.pdf)"))
         if path:
             Path(path).write_bytes(self.pdf)
             self.bar.show_info(self.tr("已另存为 {path}").format(path=path))
