@@ -636,6 +636,10 @@ def database_problems(desk: Desk) -> list[str]:
     problems = [f"数据库完整性检查：{problem}" for problem in report.database_problems[:10]]
     if report.first_break is not None:
         problems.append(f"审计日志第{report.first_break.entry_id}条：{report.first_break.problem}")
+    if not problems:
+        from desk.services.integrity import mark_verified
+
+        mark_verified(desk, report)
     return problems
 
 

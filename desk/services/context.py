@@ -20,7 +20,7 @@ from desk.resources import resource_path
 from desk.services import faults
 from desk.services.entered_packs import EnteredPacks
 from desk.services.network_paths import refuse_network_share
-from desk.services.keys import Keys, KeysProblem, head_path, keys_path, load_keys, write_head
+from desk.services.keys import Keys, KeysProblem, head_path, keys_path, load_keys, verified_path, write_head
 from desk.store import audit as audit_store
 from desk.store import seals as seals_store
 from desk.store import settings as settings_store
@@ -222,6 +222,11 @@ class Desk:
     def head_file(self) -> Path | None:
         installation = settings_store.get_setting(self.db, "installation_id") or "none"
         return head_path(self.path, installation) if self.path else None
+
+    def verified_file(self) -> Path | None:
+        """The last chain point a full check verified (keys.verified_path), None in memory."""
+        installation = settings_store.get_setting(self.db, "installation_id") or "none"
+        return verified_path(self.path, installation) if self.path else None
 
     def write_head(self) -> None:
         path = self.head_file()

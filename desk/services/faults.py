@@ -141,8 +141,7 @@ def check_at_start(db_path, *, full_check: bool, clock=None) -> StartCheck:
         gc.collect()  # a connection the failed open left behind must let go of the file before a restore
         return _refused(error)
     try:
-        problem = desk.db.conn.execute("PRAGMA quick_check").fetchone()[0]
-        problems = _full_problems(desk) if full_check else ([] if problem == "ok" else [f"数据库完整性检查：{problem}"])
+        problems = _full_problems(desk) if full_check else _start_problems(desk)
     except sqlite3.Error as error:
         desk.close()
         return _refused(error)
@@ -150,6 +149,14 @@ def check_at_start(db_path, *, full_check: bool, clock=None) -> StartCheck:
         desk.close()
         return StartCheck(None, problems, FAULTS[CORRUPT])
     return StartCheck(desk, [], None)
+
+
+def _start_problems(desk) -> list[str]:
+    """A big file before the login: the kept head and the chain since the last verified point (the
+    whole-file integrity check follows in the background, desk.ui.startup)."""
+    from desk.services.integrity import start_problems
+
+    return start_problems(desk)
 
 
 def _full_problems(desk) -> list[str]:

@@ -21,13 +21,16 @@ from functools import cache
 import sqlite_utils
 
 from desk.services.context import Desk
-from desk.services.keys import read_head
+from desk.services.keys import read_head, write_head
 from desk.store import audit as audit_store
 from desk.store import seals as seals_store
 from desk.store.audit import ChainBreak, verify_chain
 from desk.store.db import integrity_problems
 from desk.store.persons import non_canonical_persons
 
+# Before the login on a big file (desk.ui.startup), the chain is verified from the last point a
+# full check verified; with no such point yet, only this many newest entries (a tail check).
+TAIL_WITHOUT_POINT = 50_000
 MAX_LISTED = 50  # problems listed per kind (the count says how many there are)
 RECORD_NAMES = {"person": "参保人", "enrolment": "参保登记", "filing": "慢特病申请", "settlement": "结算",
                 "transfer": "转移接续", "operator": "操作员", "annual_standard": "年度缴费标准"}
@@ -151,3 +154,42 @@ def check_database(desk: Desk, *, records: bool = True) -> IntegrityReport:
     triggers = tuple(trigger_problems(desk.db))
     found, rows = record_problems(desk) if records else ([], 0)
     return IntegrityReport(problems, checked, first_break, tuple(found[:MAX_LISTED]), rows, len(found), triggers)
+
+
+def start_problems(desk: Desk) -> list[str]:
+    """The quick check before the login on a file too big for the full one (that runs in the
+    background after the login): the kept chain head, and the keyed chain from the last point a full
+    check verified (a verified point can be trusted: its entries are keyed). Milliseconds for a
+    day's entries, whatever the size of the file."""
+    problems = list(head_problems(desk))
+    path = desk.verified_file()
+    point = read_head(path) if path is not None else None
+    after = None
+    if point is not None:
+        if audit_store.entry_hash_of(desk.db, point[0]) != point[1]:
+            return problems + [f"审计链第{point[0]}条与上次完整检查时不符：审计记录在那之后被改写或截去过。"]
+        after = point
+    else:
+        last, _ = audit_store.head(desk.db)
+        if last > TAIL_WITHOUT_POINT:
+            start = last - TAIL_WITHOUT_POINT
+            after = (start, audit_store.entry_hash_of(desk.db, start))
+    _, first_break = verify_chain(desk.db, desk.keys.audit_key, desk.keys.keyed_from, after=after)
+    if first_break is not None:
+        problems.append(f"审计日志第{first_break.entry_id}条：{first_break.problem}")
+    return problems
+
+
+def mark_verified(desk: Desk, report: IntegrityReport) -> None:
+    """After a sound full check by the app (never by the read-only `desk check`): the last entry it
+    verified becomes the point the next start-up check goes on from."""
+    path = desk.verified_file()
+    if desk.read_only or path is None or not report.sound or not report.audit_entries_checked:
+        return
+    entry = report.audit_entries_checked  # entries 1..N were verified, in order
+    entry_hash = audit_store.entry_hash_of(desk.db, entry)
+    if entry_hash is not None:
+        try:
+            write_head(path, entry, entry_hash, desk.timestamp())
+        except OSError:
+            pass  # the next full check writes it; meanwhile the start-up check verifies more of the chain

@@ -155,6 +155,11 @@ def write_head(path: Path, entry: int, entry_hash: str, at: str) -> None:
     os.replace(temporary, path)
 
 
+def verified_path(db_path: Path, installation_id: str) -> Path:
+    """Where the last point of the chain a full check verified is kept (the start-up check goes on from it)."""
+    return db_path.parent / "keys" / f"{db_path.stem}-{installation_id}.verified"
+
+
 def read_head(path: Path) -> tuple[int, str] | None:
     """(entry number, hash) kept outside the database, or None when there is no readable head file."""
     try:

@@ -87,16 +87,17 @@ class ChainBreak:
     problem: str
 
 
-def verify_chain(db: sqlite_utils.Database, key: bytes | None = None, keyed_from: int | None = None
-                 ) -> tuple[int, ChainBreak | None]:
+def verify_chain(db: sqlite_utils.Database, key: bytes | None = None, keyed_from: int | None = None, *,
+                 after: tuple[int, str] | None = None) -> tuple[int, ChainBreak | None]:
     """(entries checked, first break or None). Detects altered, deleted and reordered entries; from
-    `keyed_from` on every hash must be the keyed one (an entry rewritten without the key breaks)."""
-    prev_hash = GENESIS
-    expected_id = 1
+    `keyed_from` on every hash must be the keyed one (an entry rewritten without the key breaks).
+    `after` = (entry, hash) of a point already verified: only the entries after it are checked,
+    chained onto that hash."""
+    prev_hash, expected_id = (GENESIS, 1) if after is None else (after[1], after[0] + 1)
     checked = 0
     cursor = db.execute(
         "SELECT id, at, operator_id, operator_name, window, action, record_type, record_id, detail_json,"
-        " prev_hash, hash FROM audit_log ORDER BY id"
+        " prev_hash, hash FROM audit_log WHERE id >= ? ORDER BY id", [expected_id]
     )
     columns = [c[0] for c in cursor.description]
     for row in cursor:
