@@ -4,7 +4,7 @@ as the default button; a locked, read-only, full or failing one gets its own mes
 
 * A file under `FULL_CHECK_BEFORE_LOGIN_MAX_BYTES` gets the full check (SQLite's integrity check
   and the audit chain) before the login.
-* A bigger one (the check takes 17 s at 3.35 M persons; even SQLite's quick_check 6.4 s) gets the
+* A bigger one (the check takes 39 s at 3.35 M persons; even SQLite's quick_check 6.4 s) gets the
   quick check before the login (integrity.start_problems: the kept chain head and the keyed chain
   from the last point a full check verified: milliseconds); the full check then runs in a
   background thread once the main window is up, moves the verified point on, and if it fails the
