@@ -402,6 +402,49 @@ def cmd_standard_list(args) -> int:
     return 0
 
 
+def _two_lines() -> tuple[str, str]:
+    """The administrator's password and the copy's passphrase: two lines on standard input."""
+    return sys.stdin.readline(1024).rstrip("\r\n"), sys.stdin.readline(1024).rstrip("\r\n")
+
+
+def cmd_keys_export(args) -> int:
+    """`desk keys export FILE --user NAME`: exit 0 with JSON, 1 refused (authentication), 2 bad input."""
+    from desk.core.errors import PermissionDenied
+    from desk.services import key_escrow
+    from desk.services.operators import LoginFailed, authenticate
+
+    try:
+        desk = _open_desk(args.db)
+    except DeskError as error:
+        return _fail_input(_error_line(error))
+    password, passphrase = _two_lines()
+    try:
+        operator = authenticate(desk, username=args.user, password=password)
+        written = key_escrow.export_keys(desk, operator, Path(args.file), passphrase)
+    except (LoginFailed, PermissionDenied) as error:
+        return _operator_refused(error)
+    finally:
+        desk.close()
+    _print_json({"exported": str(written)})
+    return 0
+
+
+def cmd_keys_import(args) -> int:
+    """`desk keys import FILE --user NAME`: the key file put back; exit 0 with JSON, 1 refused."""
+    from desk.services import key_escrow
+
+    path = Path(args.db) if args.db else default_db_path()
+    if not path.exists():
+        return _fail_input(f"--db: 数据库 {path} 不存在。")
+    password, passphrase = _two_lines()
+    try:
+        written = key_escrow.import_keys(path, args.user, password, Path(args.file), passphrase)
+    except key_escrow.KeyCopyError as error:
+        return _operator_refused(error)
+    _print_json({"imported": str(written)})
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="desk", description="医保经办窗口离线桌面应用。不带子命令时打开图形界面。")
     parser.add_argument("--db", help="数据库文件（默认在用户数据目录下）")
@@ -466,6 +509,17 @@ def build_parser() -> argparse.ArgumentParser:
     restore.add_argument("--user", required=True, help="管理员用户名")
     restore.add_argument("--db", dest="db_sub")
     restore.set_defaults(handler=cmd_restore)
+
+    keys = sub.add_parser("keys", help="密钥副本：管理员导出（export）或在密钥文件丢失时导入（import）")
+    keys_sub = keys.add_subparsers(dest="keys_command", required=True)
+    for name, handler, help_text in (
+            ("export", cmd_keys_export, "把本数据库的密钥导出为口令保护的副本文件（标准输入：第一行管理员密码，第二行保护口令）"),
+            ("import", cmd_keys_import, "密钥文件丢失时从副本导入（标准输入：第一行管理员密码，第二行保护口令）")):
+        command = keys_sub.add_parser(name, help=help_text)
+        command.add_argument("file")
+        command.add_argument("--user", required=True, help="管理员用户名")
+        command.add_argument("--db", dest="db_sub")
+        command.set_defaults(handler=handler)
 
     report = sub.add_parser("report", help="报表：daily 日报表（PDF，可另出 Excel）")
     report_sub = report.add_subparsers(dest="report_command", required=True)

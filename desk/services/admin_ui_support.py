@@ -467,6 +467,7 @@ ACTION_NAMES = {
     "transfer.return": "转移接续退回", "transfer.recompute_due": "重算转移接续办结期限（载入节假日安排后）",
     "voucher.print": "打印凭证", "voucher.reprint": "补打凭证", "report.daily": "出具日报表", "certificate.issue": "出具参保凭证",
     "calendar.load": "载入节假日安排", "backup.create": "备份数据库", "audit.export": "导出审计日志",
+    "backup.restore": "从备份恢复数据库", "keys.export": "导出密钥副本", "keys.import": "导入密钥副本",
 }
 
 

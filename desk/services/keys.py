@@ -124,6 +124,13 @@ def _write_once(path: Path, data: dict) -> None:
         temporary.unlink(missing_ok=True)
 
 
+def write_key_file(path: Path, installation_id: str, keys: dict) -> None:
+    """The key file put back from an administrator's copy (desk.services.key_escrow), as at installation."""
+    _write_once(path, {"format": FORMAT, "installation": installation_id, "voucher_key": str(keys["voucher_key"]),
+                       "audit_key": bytes.fromhex(keys["audit_key"]).hex(), "keyed_from": int(keys["keyed_from"]),
+                       "created_at": str(keys["created_at"])})
+
+
 def load_keys(db_path: Path | None, installation_id: str, *, next_entry: int, legacy_secret: str | None,
               now: str) -> Keys:
     """The database's keys, created the first time (`next_entry`: where the keyed chain begins)."""
