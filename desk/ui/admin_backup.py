@@ -45,16 +45,17 @@ class BackupPage(AdminPage):
         self.body.addLayout(line)
         self.body.addWidget(self.table, 1)
         self.body.addWidget(self._restore_box())
+        self.body.addWidget(self._keys_box())
+        self.key_job = None
         self.refresh()
 
     def _restore_box(self) -> QGroupBox:
         box = QGroupBox(self.tr("从备份恢复"))
         layout = QVBoxLayout(box)
         layout.addWidget(hint_label(self.tr(
-            "恢复会用上表中选中的备份替换当前数据库，备份之后办理的业务需要重新录入。须输入管理员本人的密码确认；"
-            "恢复时程序会退出登录并关闭数据库，其他电脑或窗口上打开同一数据库的 desk 须先全部关闭，否则会拒绝恢复。"
-            "当前数据库文件先另存为 *.before-restore-时间.db，不会删除；凭证编号接着已用过的最大编号继续。"
-            "也可以在命令行执行下面的命令（密码从标准输入读入）。")))
+            "用上表中选中的备份替换当前数据库（备份之后的业务须重新录入），须输入管理员本人的密码；程序会退出登录，"
+            "其他打开同一数据库的 desk 须先关闭。当前文件另存为 *.before-restore-时间.db，不会删除；凭证编号和记录编号"
+            "接着已用过的最大编号继续。也可以用下面的命令（密码从标准输入读入）。")))
         self.restore_password = QLineEdit()
         self.restore_password.setObjectName("restorePassword")
         self.restore_password.setEchoMode(QLineEdit.EchoMode.Password)
@@ -78,6 +79,74 @@ class BackupPage(AdminPage):
         line.addWidget(self.copy_button)
         layout.addLayout(line)
         return box
+
+    def _keys_box(self) -> QGroupBox:
+        box = QGroupBox(self.tr("密钥副本"))
+        layout = QVBoxLayout(box)
+        layout.addWidget(hint_label(self.tr(
+            "密钥（凭证核验码、审计链）不在备份里，且只有本机本账户能读取：请导出口令保护的副本，与备份分开保管；"
+            "换电脑或密钥丢失时用 desk keys import 导入。")))
+        self.passphrase = QLineEdit()
+        self.passphrase.setObjectName("keysPassphrase")
+        self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
+        self.passphrase.setPlaceholderText(self.tr("保护口令（至少12个字符）"))
+        self.passphrase.setMinimumWidth(240)
+        self.passphrase_again = QLineEdit()
+        self.passphrase_again.setObjectName("keysPassphraseAgain")
+        self.passphrase_again.setEchoMode(QLineEdit.EchoMode.Password)
+        self.passphrase_again.setPlaceholderText(self.tr("再输入一次"))
+        self.passphrase_again.setMinimumWidth(240)
+        self.export_keys_button = action_button(self.tr("导出密钥副本…"))
+        self.export_keys_button.setObjectName("exportKeys")
+        self.export_keys_button.setAutoDefault(False)
+        self.export_keys_button.clicked.connect(self.export_keys)
+        line = QHBoxLayout()
+        line.addWidget(self.passphrase)
+        line.addWidget(self.passphrase_again)
+        line.addWidget(self.export_keys_button)
+        line.addStretch(1)
+        layout.addLayout(line)
+        return box
+
+    def export_keys(self) -> None:
+        """The passphrase-protected copy (desk.services.key_escrow), derived in the background (scrypt)."""
+        from desk.services import key_escrow
+        from desk.ui import file_choice
+
+        if self.key_job is not None and not self.key_job.done:
+            return
+        passphrase = self.passphrase.text()
+        if passphrase != self.passphrase_again.text():
+            self.bar.show_error(self.tr("两次输入的保护口令不一致，请重新输入。"))
+            return
+        try:
+            key_escrow.check_passphrase(passphrase)
+        except DeskError as error:
+            self.bar.show_error(error.message)
+            return
+        suggested = file_choice.documents_folder() / f"desk-密钥副本-{self.desk.today():%Y%m%d}.json"
+        target = file_choice.save_path(self, self.tr("导出密钥副本"), suggested, self.tr("密钥副本 (*.json)"))
+        if target is None:
+            return
+
+        def work() -> Path:
+            with support.separate_connection(self.desk) as other:
+                return key_escrow.export_keys(other, self.admin, target, passphrase)
+
+        def done(written: Path) -> None:
+            self.passphrase.clear()
+            self.passphrase_again.clear()
+            self.bar.show_info(self.tr("已导出密钥副本：{path}。请把它与备份分开保管，并另行记录保护口令。").format(path=written))
+
+        def failed(error: BaseException) -> None:
+            if isinstance(error, DeskError):
+                self.bar.show_error(self.tr("密钥副本没有导出：{message}").format(message=error.message))
+            else:
+                self.bar.show_error(errors.apology(errors.show_unexpected(self, error)))
+
+        self.bar.clear_message()
+        self.key_job = run_in_background(work, parent=self, progress=self.tr("正在导出密钥副本……"),
+                                         on_done=done, on_error=failed, all_errors=True)
 
     def restore_selected(self) -> None:
         """Checked here (a good backup, the administrator's own password); done by the session, which

@@ -165,6 +165,7 @@ def damaged_database(work: Path, out: Path) -> Path:
     folder.mkdir()
     path = folder / "desk.db"
     shutil.copy(work / "desk.db", path)
+    shutil.copytree(work / "keys", folder / "keys")  # its keys beside it (named after the stem, "desk" in both)
     desk = Desk.open(path, clock=lambda: NOW)
     backup.backup(desk, None, reason="daily")
     desk.close()

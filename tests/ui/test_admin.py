@@ -344,3 +344,27 @@ def test_back_up_now_runs_in_the_background_and_shows_how_to_restore(qtbot, desk
     assert f"已备份：{taken.path.name}" in page.bar.text() and backup.file_is_sound(taken.path)
     assert audit_count(desk, "backup.create") == 1 and page.backup_button.isEnabled()
     assert date.fromisoformat(table_texts(page.table)[0][0][:10]) == NOW.date()
+
+
+def test_the_administrator_exports_the_keys_copy_from_the_backup_page(qtbot, desk, staff, admin_window, tmp_path,
+                                                                       monkeypatch):
+    from desk.services import key_escrow
+    from desk.ui import file_choice
+
+    monkeypatch.setattr(key_escrow, "SCRYPT", {"n": 2**12, "r": 8, "p": 1})
+    target = tmp_path / "密钥副本.json"
+    monkeypatch.setattr(file_choice, "save_path", lambda *args: target)
+    window, panel, page = admin_window("backups")
+    page.passphrase.setText("大理医保窗口密钥2026")
+    page.passphrase_again.setText("大理医保窗口密钥202")
+    page.export_keys_button.click()
+    assert "不一致" in page.bar.text() and not target.exists()
+    page.passphrase_again.setText("大理医保窗口密钥2026")
+    page.export_keys_button.click()
+    qtbot.waitUntil(lambda: page.key_job is not None and page.key_job.done, timeout=10_000)
+    assert "已导出密钥副本" in page.bar.text() and target.exists()
+    assert page.passphrase.text() == "" and audit_count(desk, "keys.export") == 1
+    from desk.store.settings import get_setting
+
+    opened = key_escrow.opened_copy(target.read_bytes(), get_setting(desk.db, "installation_id"), "大理医保窗口密钥2026")
+    assert opened["voucher_key"] == desk.keys.voucher_key
