@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import io
 import json
-import sqlite3
 import sys
 from datetime import date
 from pathlib import Path
@@ -85,7 +84,7 @@ def _json_command(source: str, compute) -> int:
 
 
 def cmd_quote(args) -> int:
-    from desk.services.enrolment import quote_from_json
+    from desk.services.quoting import quote_from_json
 
     if args.db:
         try:
@@ -98,7 +97,7 @@ def cmd_quote(args) -> int:
 
 
 def cmd_calc(args) -> int:
-    from desk.services.reimbursement import calculate_json
+    from desk.services.calculation import calculate_json
 
     return _json_command(args.file, lambda data: calculate_json(_packs(), data))
 
@@ -199,6 +198,8 @@ def cmd_verify(args) -> int:
 
 def cmd_check(args) -> int:
     from desk.services.integrity import check_database
+
+    import sqlite3
 
     from desk.services.faults import CORRUPT, IO, kind_of
     from desk.store.db import NotDeskDatabase
@@ -595,7 +596,10 @@ def main(argv: list[str] | None = None) -> int:
             sys.stderr.write(error.message + "\n")
             return 1
         return _fail_input(_error_line(error))
-    except (sqlite3.Error, OSError) as error:
+    except Exception as error:  # noqa: BLE001 - a fault of the disk or the file, told apart below
+        sqlite3 = sys.modules.get("sqlite3")  # not imported by the light commands: then no SQLite error
+        if not isinstance(error, OSError) and not (sqlite3 and isinstance(error, sqlite3.Error)):
+            raise
         from desk.services.faults import OTHER, DatabaseFault, kind_of
 
         if kind_of(error) == OTHER:

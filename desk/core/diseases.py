@@ -7,9 +7,9 @@ initials of the name (`gxy` → 高血压病), since clerks type those fastest.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from decimal import Decimal
 
-from pypinyin import Style, lazy_pinyin
 
 from desk.core.packs import Pack
 
@@ -32,8 +32,12 @@ class Disease:
     rate: Decimal | None
     validity_months: int | None
     materials: tuple[Material, ...]
-    initials: str
     provisional: bool
+
+    @property
+    def initials(self) -> str:
+        """The pinyin initials of the name (gxy for 高血压病), worked out at the first search."""
+        return pinyin_initials(self.name)
 
     @property
     def kind_name(self) -> str:
@@ -44,7 +48,10 @@ class Disease:
         return f"{self.code} {self.name}（{self.kind_name}）"
 
 
+@lru_cache(maxsize=4096)
 def pinyin_initials(text: str) -> str:
+    from pypinyin import Style, lazy_pinyin  # 185 ms and 57 MiB: loaded only when a clerk searches by initials
+
     return "".join(lazy_pinyin(text, style=Style.FIRST_LETTER, errors="ignore")).lower()
 
 
@@ -77,7 +84,6 @@ def _disease(pack: Pack, kind: str, entry: dict) -> Disease:
         rate=rate,
         validity_months=validity,
         materials=_materials_for(pack, kind, tuple(entry.get("materials", ()))),
-        initials=pinyin_initials(entry["name"]),
         provisional=provisional,
     )
 

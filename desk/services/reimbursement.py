@@ -8,15 +8,16 @@ from dataclasses import dataclass
 from datetime import date
 
 from desk.core import inputs
-from desk.core.claims import parse_calc_input, parse_claim
+from desk.core.claims import parse_claim
 from desk.core.errors import NotFound, Refused, ValidationError
 from desk.core.money import format_amount, from_fen, to_fen
-from desk.core.packs import Pack, PackRegistry
+from desk.core.packs import Pack
 from desk.core.reimbursement import (
     BENEFIT_NAMES, DISEASE_KIND_OF, LEVEL_NAMES, RESULT_KEYS, STATUS_TEXT, Accumulators, CapLeft, Claim, PersonFacts,
-    Result, calculate, calculate_sequence, caps_left,
+    Result, calculate, caps_left,
 )
 from desk.services import chronic, vouchers
+from desk.services.calculation import calculate_json  # noqa: F401 - the headless contract, also reached from here
 from desk.services.catalogues import catalogue_of
 from desk.services.context import Desk, Operator
 from desk.store import persons as person_store
@@ -25,11 +26,6 @@ from desk.store.migrations import AMOUNT_COLUMNS
 
 
 
-def calculate_json(packs: PackRegistry, data) -> list[dict]:
-    """One JSON object in, one result per claim out, claims applied in order (reimbursement.md)."""
-    pack, person, claims = parse_calc_input(data, packs)
-    results, _ = calculate_sequence(pack, catalogue_of(pack), person, claims)
-    return [result.as_json() for result in results]
 
 
 # ------------------------------------------------------------ the tab: eligibility, ledger, statement
