@@ -38,11 +38,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from desk.services import backup, faults, integrity  # noqa: E402
-from desk.services.context import Desk  # noqa: E402
-from desk.store import seals as seals_store  # noqa: E402
-from desk.store.db import integrity_problems  # noqa: E402, F401 - what check_database runs first
-from desk.store.persons import non_canonical_persons  # noqa: E402
+from desk.services import backup, faults, integrity
+from desk.services.context import Desk
+from desk.store import seals as seals_store
+from desk.store.db import integrity_problems  # noqa: F401 - what check_database runs first
+from desk.store.persons import non_canonical_persons
 
 WRITER_USER, WRITER_PASSWORD = "clerk01", "Clerk2026"  # desk.demo.DEMO_OPERATORS, created by make_dali_db
 WRITER_REGION = "530102"  # Kunming: outside Dali's 12 county codes, so never one of make_dali_db's numbers
@@ -78,7 +78,7 @@ def _writer(path: str, every: float, stop, ready, commits, failures, slowest) ->
             persons.register_person(desk, clerk, form)
         except persons.PersonExists:
             continue  # drawn twice: draw again at once
-        except Exception as error:  # noqa: BLE001 - counted and shown, the benchmark goes on
+        except Exception as error:
             failures.value += 1
             sys.stderr.write(f"writer: {type(error).__name__}: {error}\n")
         else:
@@ -226,8 +226,8 @@ def bench_start_check(path: Path, writer: Writer) -> None:
     opens, starts, quicks = [], [], []
     for _ in range(3):
         open_s, desk = timed(lambda: Desk.open(path))
-        start_s, found = timed(lambda: integrity.start_problems(desk))
-        quick_s, answer = timed(lambda: desk.db.conn.execute("PRAGMA quick_check").fetchone()[0])
+        start_s, found = timed(lambda desk=desk: integrity.start_problems(desk))
+        quick_s, answer = timed(lambda desk=desk: desk.db.conn.execute("PRAGMA quick_check").fetchone()[0])
         entries = desk.db.execute("SELECT COUNT(*) FROM audit_log").fetchone()[0]
         point = desk.verified_file()
         desk.close()

@@ -28,14 +28,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from desk.core.idnumber import make_id_number  # noqa: E402
-from desk.core.packs import PackRegistry  # noqa: E402
-from desk.demo import COUNTIES, SURNAMES  # noqa: E402
-from desk.resources import resource_path  # noqa: E402
-from desk.services import persons  # noqa: E402
-from desk.services.context import Desk, Operator  # noqa: E402
-from desk.store import persons as person_store  # noqa: E402
-from desk.store.db import connect  # noqa: E402
+from desk.core.idnumber import make_id_number
+from desk.core.packs import PackRegistry
+from desk.demo import COUNTIES, SURNAMES
+from desk.resources import resource_path
+from desk.services import persons
+from desk.services.context import Desk, Operator
+from desk.store import persons as person_store
+from desk.store.db import connect
 
 OPERATOR = Operator(id=1, username="bench", display_name="基准", role="clerk")
 ID_TARGET_MS = 2.0
@@ -203,7 +203,7 @@ def query_plans(desk: Desk, examples: list[tuple[str, callable, str]]) -> list[t
     plans, seen = [], set()
     for label, call, value in examples:
         statements = []
-        with desk.db.tracer(lambda sql, params: statements.append((sql, params))):
+        with desk.db.tracer(lambda sql, params, statements=statements: statements.append((sql, params))):
             call(value)
         for sql, params in statements:
             if sql in seen:

@@ -33,7 +33,7 @@ def main() -> None:
     top = desk.db.execute("SELECT MAX(id) FROM persons").fetchone()[0]
     rng = random.Random(7)
     timings, recorded = [], 0
-    reimbursement.preview  # warm imports
+    assert reimbursement.preview  # warm imports
     from desk.vouchers.fonts import register_reportlab_font
 
     register_reportlab_font()

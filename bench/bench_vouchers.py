@@ -16,9 +16,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from desk.vouchers.documents import ENROLMENT_RECEIPT, render_voucher  # noqa: E402
-from desk.vouchers.fonts import register_reportlab_font  # noqa: E402
-from desk.vouchers.samples import SAMPLES  # noqa: E402
+from desk.vouchers.documents import ENROLMENT_RECEIPT, render_voucher
+from desk.vouchers.fonts import register_reportlab_font
+from desk.vouchers.samples import SAMPLES
 
 
 def percentile(sorted_values: list[float], fraction: float) -> float:

@@ -40,11 +40,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from desk.core.idnumber import _CHECK_CHARS, _WEIGHTS, make_id_number, parse_id_number  # noqa: E402
-from desk.core.money import to_fen  # noqa: E402
-from desk.demo import COUNTIES, DEMO_OPERATORS, ETHNIC_WEIGHTS, GIVEN, GROUP_WEIGHTS, SURNAMES  # noqa: E402
-from desk.services import operators as operator_service  # noqa: E402
-from desk.services.context import Desk  # noqa: E402
+from desk.core.idnumber import _CHECK_CHARS, _WEIGHTS, make_id_number, parse_id_number
+from desk.core.money import to_fen
+from desk.demo import COUNTIES, DEMO_OPERATORS, ETHNIC_WEIGHTS, GIVEN, GROUP_WEIGHTS, SURNAMES
+from desk.services import operators as operator_service
+from desk.services.context import Desk
 
 DALI_PERSONS = 3_350_000
 PACK_ID = "dali-resident-2025"
@@ -79,7 +79,7 @@ def _weighted_pool(weighted, size: int = 100) -> list:
 
 
 def _digit_sum(digits: str, weights) -> int:
-    return sum(int(d) * w for d, w in zip(digits, weights))
+    return sum(int(d) * w for d, w in zip(digits, weights, strict=False))
 
 
 class Tables:
@@ -109,7 +109,7 @@ class Tables:
             for d in range(31)
             for m in range(0, 8 * 60, 7)
         ]
-        self.minutes = [f"T{9 + m // 60:02d}:{m % 60:02d}:00" for m in range(0, 8 * 60)]
+        self.minutes = [f"T{9 + m // 60:02d}:{m % 60:02d}:00" for m in range(8 * 60)]
         self.region_code = pack.region_code
         self.pack_version = pack.version
         contribution = pack.section("contribution")["individual"]

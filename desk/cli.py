@@ -197,11 +197,10 @@ def cmd_verify(args) -> int:
 
 
 def cmd_check(args) -> int:
-    from desk.services.integrity import check_database
-
     import sqlite3
 
     from desk.services.faults import CORRUPT, IO, kind_of
+    from desk.services.integrity import check_database
     from desk.store.db import NotDeskDatabase
 
     try:
@@ -596,7 +595,7 @@ def main(argv: list[str] | None = None) -> int:
             sys.stderr.write(error.message + "\n")
             return 1
         return _fail_input(_error_line(error))
-    except Exception as error:  # noqa: BLE001 - a fault of the disk or the file, told apart below
+    except Exception as error:
         sqlite3 = sys.modules.get("sqlite3")  # not imported by the light commands: then no SQLite error
         if not isinstance(error, OSError) and not (sqlite3 and isinstance(error, sqlite3.Error)):
             raise

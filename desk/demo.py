@@ -12,8 +12,8 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 from desk.core.errors import DeskError
-from desk.core.idnumber import make_id_number
 from desk.core.filing import REJECTION_REASONS
+from desk.core.idnumber import make_id_number
 from desk.services import chronic, enrolment, operators, persons, reimbursement, standards, transfer
 from desk.services.context import Desk, Operator
 from desk.services.settings import update_settings
@@ -75,7 +75,7 @@ class DemoClock:
 
 
 def _pick(rng: random.Random, weighted):
-    values, weights = zip(*weighted)
+    values, weights = zip(*weighted, strict=False)
     return rng.choices(values, weights=weights)[0]
 
 
@@ -153,7 +153,7 @@ def _season(desk: Desk, staff: dict, person_ids: list[int], rng: random.Random, 
     if last < period_start:
         return 0
     clerks = [staff["clerk01"], staff["clerk02"]]
-    recent = [_weekday_on_or_before(last - timedelta(days=back)) for back in range(0, 7)]
+    recent = [_weekday_on_or_before(last - timedelta(days=back)) for back in range(7)]
     done = 0
     for person_id in person_ids:
         if rng.random() >= 0.35:
@@ -289,7 +289,7 @@ def _transfer(desk: Desk, staff: dict, person_id: int, plan, rng: random.Random,
 
 def _transfers(desk: Desk, staff: dict, person_ids: list[int], rng: random.Random, clock: DemoClock) -> int:
     chosen = person_ids[-len(TRANSFER_PLANS):]
-    return sum(_transfer(desk, staff, person_id, plan, rng, clock) for person_id, plan in zip(chosen, TRANSFER_PLANS))
+    return sum(_transfer(desk, staff, person_id, plan, rng, clock) for person_id, plan in zip(chosen, TRANSFER_PLANS, strict=False))
 
 
 def _operators(desk: Desk) -> dict[str, Operator]:

@@ -8,6 +8,7 @@ from datetime import date, datetime
 
 import pytest
 
+
 def _under_wine() -> bool:
     if sys.platform != "win32":
         return False

@@ -24,7 +24,7 @@ def package(tmp_path, monkeypatch):
     package_dir = tmp_path / "site-packages" / "desk"
     package_dir.mkdir(parents=True)
     monkeypatch.setattr(resources, "PACKAGE_DIR", package_dir)
-    monkeypatch.setattr(resources, "_import_system_dirs", lambda: [])
+    monkeypatch.setattr(resources, "_import_system_dirs", list)
     monkeypatch.delattr(sys, "_MEIPASS", raising=False)
     monkeypatch.delattr(sys, "frozen", raising=False)
     return package_dir

@@ -38,7 +38,8 @@ def parse_claim(data, pack: Pack, prefix: str = "") -> Claim:
     except DateError as error:
         raise _problem(prefix, "date", "date", error.message) from None
     if not pack.in_force_on(day):
-        raise _problem(prefix, "date", "pack_not_in_force", f"政策包 {pack.id} 在 {day.isoformat()} 不适用（生效期 {pack.effective_from.isoformat()} 起）。")
+        raise _problem(prefix, "date", "pack_not_in_force",
+                       f"政策包 {pack.id} 在 {day.isoformat()} 不适用（生效期 {pack.effective_from.isoformat()} 起）。")
     benefit = data.get("benefit")
     if benefit not in BENEFITS:
         raise _problem(prefix, "benefit", "unknown", "待遇类别应为：" + "、".join(f"{b}（{BENEFIT_NAMES[b]}）" for b in BENEFITS) + "。")

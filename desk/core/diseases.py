@@ -7,9 +7,8 @@ initials of the name (`gxy` → 高血压病), since clerks type those fastest.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 from decimal import Decimal
-
+from functools import lru_cache
 
 from desk.core.packs import Pack
 
@@ -97,7 +96,7 @@ class Catalogue:
             self._kinds[d.code] = self._kinds.get(d.code, ()) + (d.kind,)
 
     @classmethod
-    def from_pack(cls, pack: Pack) -> "Catalogue":
+    def from_pack(cls, pack: Pack) -> Catalogue:
         if not pack.has("diseases"):
             return cls(())
         section = pack.section("diseases")

@@ -42,7 +42,7 @@ class ValidationError(DeskError):
         super().__init__(text, field=first.field if first else None)
 
     @classmethod
-    def single(cls, field: str, code: str, message: str) -> "ValidationError":
+    def single(cls, field: str, code: str, message: str) -> ValidationError:
         return cls([Problem(field, code, message)])
 
 

@@ -235,7 +235,7 @@ class PackRegistry:
     errors: list[PackError]
 
     @classmethod
-    def load_directory(cls, directory: Path) -> "PackRegistry":
+    def load_directory(cls, directory: Path) -> PackRegistry:
         packs: dict[str, Pack] = {}
         errors: list[PackError] = []
         for path in sorted(directory.glob("*.toml")):

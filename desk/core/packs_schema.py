@@ -6,8 +6,9 @@ This file holds structure only, never a policy number: the numbers live in the p
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
-from typing import Any, Callable
+from typing import Any
 
 LEVELS = ("village", "township", "community", "level1", "unrated", "level2", "level3", "pharmacy")
 PROVENANCE_KEYS = {"source", "status"}

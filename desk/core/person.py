@@ -9,9 +9,9 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from desk.core.errors import Problem
 from desk.core.canonical import encodable, fold_width
 from desk.core.dates import DateError, parse_date
+from desk.core.errors import Problem
 from desk.core.idnumber import IdNumberError, canonical_text, parse_id_number
 
 ID_TYPES = ("居民身份证", "港澳台居民居住证", "外国人永久居留身份证", "出生医学证明")

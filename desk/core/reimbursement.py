@@ -12,7 +12,8 @@ from datetime import date
 from decimal import Decimal
 
 from desk.core.diseases import Catalogue
-from desk.core.money import ZERO, format_amount as fmt, round_fen
+from desk.core.money import ZERO, round_fen
+from desk.core.money import format_amount as fmt
 from desk.core.packs import Pack
 
 BENEFITS = ("general_outpatient", "chronic_outpatient", "special_outpatient", "two_diseases", "inpatient")
@@ -79,7 +80,7 @@ class Accumulators:
     def chronic_total(self) -> Decimal:
         return sum((amount for _, amount in self.chronic_fund), ZERO)
 
-    def plus(self, delta: "Accumulators", sign: int = 1) -> "Accumulators":
+    def plus(self, delta: Accumulators, sign: int = 1) -> Accumulators:
         chronic = dict(self.chronic_fund)
         for code, amount in delta.chronic_fund:
             chronic[code] = chronic.get(code, ZERO) + sign * amount
@@ -103,7 +104,7 @@ class Accumulators:
         return result
 
     @classmethod
-    def from_json(cls, data: dict) -> "Accumulators":
+    def from_json(cls, data: dict) -> Accumulators:
         values = {key: Decimal(value) for key, value in data.items() if key != "chronic_fund"}
         chronic = tuple(sorted((code, Decimal(amount)) for code, amount in data.get("chronic_fund", {}).items()))
         return cls(chronic_fund=chronic, **values)

@@ -16,10 +16,10 @@ pack and year the latest entry is in force.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime
 from decimal import Decimal
-from typing import Iterable
 
 from desk.core.packs import Pack, Provenance
 

@@ -151,8 +151,9 @@ def validate_form(form: dict, office_region: str, today: date) -> dict:
     if direction in DIRECTIONS and not problems_on(problems, "out_region_code", "in_region_code"):
         ours = in_place if direction == "in" else out_place
         if ours["region_code"][:4] != office_region[:4]:
+            side = "转入地" if direction == "in" else "转出地"
             problems.append(Problem(f"{'in' if direction == 'in' else 'out'}_region_code", "not_ours",
-                                    f"{DIRECTIONS[direction]}业务中本统筹区（{office_region}）应为{'转入地' if direction == 'in' else '转出地'}，请核对。"))
+                                    f"{DIRECTIONS[direction]}业务中本统筹区（{office_region}）应为{side}，请核对。"))
         if out_place["region_code"] == in_place["region_code"]:
             problems.append(Problem("in_region_code", "same", "转出地与转入地不能相同。"))
         if scope in SCOPES and (out_place["region_code"][:2] == in_place["region_code"][:2]) != (scope == "province"):

@@ -83,7 +83,7 @@ class WorkCalendar:
             return -self.working_days_between(end, start)
         return sum(1 for offset in range(1, (end - start).days + 1) if self.is_working_day(start + timedelta(days=offset)))
 
-    def with_schedule(self, schedule: YearSchedule) -> "WorkCalendar":
+    def with_schedule(self, schedule: YearSchedule) -> WorkCalendar:
         return WorkCalendar({**self.schedules, schedule.year: schedule})
 
 

@@ -12,11 +12,11 @@ from __future__ import annotations
 import gc
 import json
 import sqlite3
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Iterator
 
 from desk.core.errors import DeskError, Problem
 from desk.services import audit, backup, operators, settings
@@ -336,7 +336,7 @@ def standard_years(desk: Desk, pack_id: str) -> list[StandardYear]:
         entry = current.get(year)
         entered_codes = {"individual"} | {code for code, _ in entry.subsidies} if entry else set()
         values = []
-        for value, file_value in zip((now.individual, *now.subsidies), (original.individual, *original.subsidies)):
+        for value, file_value in zip((now.individual, *now.subsidies), (original.individual, *original.subsidies), strict=False):
             entered = value.code in entered_codes
             values.append(StandardValue(
                 value.code, value.name, _value_text(value), value.source, value.status,

@@ -6,7 +6,8 @@ transaction, so writers at the counter never restart it) into `NAME.db.partial` 
 checked (size against header, desk schema and stamp, chain head against its manifest; SQLite's
 quick_check of the whole copy is left to every use of the backup, since the copy was just read
 back from the cache and checking it doubled the time of a backup), then renamed to
-`desk-backup-YYYYMMDD-HHMMSS[-N].db` and only then audited (`backup.create`). A failure leaves no file and no audit entry, and is a Chinese BackupError.
+`desk-backup-YYYYMMDD-HHMMSS[-N].db` and only then audited (`backup.create`). A failure leaves no file
+and no audit entry, and is a Chinese BackupError.
 
 A file counts as a good backup only if it opens read-only, is a desk database (its tables and
 migrations), passes `PRAGMA quick_check`, and its stamp matches the time in its name (an old
@@ -262,8 +263,8 @@ def _reserve(folder: Path, taken: datetime) -> tuple[Path, Path]:
     in the folder (a pruned one is not reused, so the newest backup always sorts first)."""
     base = f"{PREFIX}{taken:%Y%m%d-%H%M%S}"
     serials = [parse_name(path.name.removesuffix(PARTIAL)) for path in folder.glob(f"{base}*.db*")]
-    serial = max((found[1] for found in serials if found and found[0] == taken), default=-1) + 1
-    for serial in range(serial, serial + 1000):
+    first = max((found[1] for found in serials if found and found[0] == taken), default=-1) + 1
+    for serial in range(first, first + 1000):
         if serial == 1:
             continue
         final = folder / (f"{base}.db" if serial == 0 else f"{base}-{serial}.db")

@@ -5,26 +5,25 @@ from __future__ import annotations
 import logging
 import secrets
 import sqlite3
+from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Callable
 
 import sqlite_utils
 
-from desk.core.errors import PermissionDenied
+from desk.core.errors import DeskError, PermissionDenied
 from desk.core.packs import PackRegistry
 from desk.core.roles import ACTION_NAMES, ROLE_NAMES, allowed
 from desk.resources import resource_path
 from desk.services import faults
 from desk.services.entered_packs import EnteredPacks
-from desk.services.network_paths import refuse_network_share
 from desk.services.keys import Keys, KeysProblem, head_path, keys_path, load_keys, verified_path, write_head
+from desk.services.network_paths import refuse_network_share
 from desk.store import audit as audit_store
 from desk.store import seals as seals_store
 from desk.store import settings as settings_store
-from desk.core.errors import DeskError
 from desk.store.db import connect, connect_read_only, write_transaction
 
 # Defaults of the office settings an administrator can change (operations.md, vouchers.md).
@@ -93,7 +92,7 @@ class Desk:
             self.packs = self.packs.bound_to(self.db)
 
     @classmethod
-    def open(cls, path: Path | str, *, clock: Callable[[], datetime] | None = None, packs_dir: Path | None = None) -> "Desk":
+    def open(cls, path: Path | str, *, clock: Callable[[], datetime] | None = None, packs_dir: Path | None = None) -> Desk:
         if str(path) != ":memory:":
             refuse_network_share(path)
         db = connect(path)
@@ -103,7 +102,7 @@ class Desk:
         return desk
 
     @classmethod
-    def open_read_only(cls, path: Path | str, *, clock: Callable[[], datetime] | None = None) -> "Desk":
+    def open_read_only(cls, path: Path | str, *, clock: Callable[[], datetime] | None = None) -> Desk:
         """An existing desk database of this version, opened read-only (`desk check`, `verify`,
         `workdays --db`, `quote --db`, `standard list`): never migrated, no installation id or keys
         created, no head written. A foreign, older or newer file is refused (NotDeskDatabase)."""

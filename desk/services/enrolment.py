@@ -14,10 +14,14 @@ from desk.core.packs import Pack
 from desk.core.standards import contribution_provenance, group_provenance
 from desk.services import vouchers
 from desk.services.context import Desk, Operator
+from desk.services.quoting import (
+    _check_arrears,
+    _check_year,
+    quote_from_json,  # noqa: F401 - the headless contract, also reached from here
+    resident_pack,
+)
 from desk.store import enrolments as store
 from desk.store import persons as person_store
-from desk.services.quoting import _check_arrears, _check_year, resident_pack
-from desk.services.quoting import quote_from_json  # noqa: F401 - the headless contract, also reached from here
 
 SCHEME_NAMES = {"resident": "城乡居民基本医疗保险", "employee": "职工基本医疗保险"}
 PROVISIONAL_LABELS = {

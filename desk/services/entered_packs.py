@@ -33,7 +33,7 @@ class EnteredPacks:
         self._packs: dict[str, Pack] = bundled.packs
         self._entries: list[AnnualStandard] = []
 
-    def bound_to(self, db: sqlite_utils.Database) -> "EnteredPacks":
+    def bound_to(self, db: sqlite_utils.Database) -> EnteredPacks:
         return self if db is self.db else EnteredPacks(self.bundled, db)
 
     def _refresh(self) -> None:

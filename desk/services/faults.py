@@ -108,7 +108,7 @@ class DatabaseFault(DeskError):
         self.fault = fault
 
     @classmethod
-    def of(cls, error: BaseException, fault: Fault | None = None) -> "DatabaseFault":
+    def of(cls, error: BaseException, fault: Fault | None = None) -> DatabaseFault:
         fault = fault or classify(error)
         return cls(f"{fault.message}本次操作没有保存。{fault.next_step}", fault)
 
@@ -137,7 +137,7 @@ def check_at_start(db_path, *, full_check: bool, clock=None) -> StartCheck:
 
     try:
         desk = Desk.open(db_path, clock=clock)
-    except Exception as error:  # noqa: BLE001 - every way of failing to open is told apart below
+    except Exception as error:
         gc.collect()  # a connection the failed open left behind must let go of the file before a restore
         return _refused(error)
     try:

@@ -31,7 +31,7 @@ def windows_share_kind(path: str, drive_type=None) -> str | None:
     """'UNC' or 'remote drive X:' for a Windows path on a share, else None (drive_type: a function of
     the root, e.g. 'Z:\\\\' -> the GetDriveTypeW value)."""
     pure = PureWindowsPath(path)
-    if pure.drive.startswith("\\\\") or path.startswith("\\\\") or path.startswith("//"):
+    if pure.drive.startswith("\\\\") or path.startswith(("\\\\", "//")):
         if pure.drive.startswith("\\\\?\\") and not pure.drive.upper().startswith("\\\\?\\UNC"):
             return None  # \\?\C:\... is a local long path
         return "UNC"

@@ -13,8 +13,18 @@ from desk.core.errors import NotFound, Refused, ValidationError
 from desk.core.money import format_amount, from_fen, to_fen
 from desk.core.packs import Pack
 from desk.core.reimbursement import (
-    BENEFIT_NAMES, DISEASE_KIND_OF, LEVEL_NAMES, RESULT_KEYS, STATUS_TEXT, Accumulators, CapLeft, Claim, PersonFacts,
-    Result, calculate, caps_left,
+    BENEFIT_NAMES,
+    DISEASE_KIND_OF,
+    LEVEL_NAMES,
+    RESULT_KEYS,
+    STATUS_TEXT,
+    Accumulators,
+    CapLeft,
+    Claim,
+    PersonFacts,
+    Result,
+    calculate,
+    caps_left,
 )
 from desk.services import chronic, vouchers
 from desk.services.calculation import calculate_json  # noqa: F401 - the headless contract, also reached from here
@@ -23,10 +33,6 @@ from desk.services.context import Desk, Operator
 from desk.store import persons as person_store
 from desk.store import settlements as store
 from desk.store.migrations import AMOUNT_COLUMNS
-
-
-
-
 
 # ------------------------------------------------------------ the tab: eligibility, ledger, statement
 
@@ -66,7 +72,7 @@ def _enrolment_on(desk: Desk, person_id: int, day: date) -> dict:
         "SELECT * FROM enrolments WHERE person_id = ? AND status = 'active' ORDER BY year DESC, id DESC", [person_id]
     )
     columns = [c[0] for c in rows.description]
-    enrolments = [dict(zip(columns, row)) for row in rows.fetchall()]
+    enrolments = [dict(zip(columns, row, strict=False)) for row in rows.fetchall()]
     for row in enrolments:
         if row["benefit_start"] <= day.isoformat() <= row["benefit_end"]:
             return row
@@ -206,7 +212,8 @@ def record_settlement(desk: Desk, operator: Operator, *, person_id: int, claim_f
 
 def statement_payload(desk: Desk, person: dict, eligibility: Eligibility, result: Result, caps, settlement_id: int) -> dict:
     claim = result.claim
-    disease = catalogue_of(eligibility.pack).get(claim.disease, DISEASE_KIND_OF[claim.benefit]) if claim.disease and claim.benefit in DISEASE_KIND_OF else None
+    disease = (catalogue_of(eligibility.pack).get(claim.disease, DISEASE_KIND_OF[claim.benefit])
+               if claim.disease and claim.benefit in DISEASE_KIND_OF else None)
     return {
         "settlement_id": settlement_id,
         "person": {"name": person["name"], "id_type": person["id_type"], "id_number": person["id_number"], "sex": person["sex"]},

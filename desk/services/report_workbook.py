@@ -11,7 +11,12 @@ from decimal import Decimal
 from pathlib import Path
 
 from desk.vouchers.daily_report import (
-    ENROLMENT_COLUMNS, ENROLMENT_KEYS, FILING_COLUMNS, FILING_KEYS, SETTLEMENT_LABELS, TRANSFER_ROWS,
+    ENROLMENT_COLUMNS,
+    ENROLMENT_KEYS,
+    FILING_COLUMNS,
+    FILING_KEYS,
+    SETTLEMENT_LABELS,
+    TRANSFER_ROWS,
     chain_head_text,
 )
 

@@ -64,7 +64,7 @@ class Figures:
     transfers: dict
 
     @classmethod
-    def empty(cls) -> "Figures":
+    def empty(cls) -> Figures:
         return cls(
             enrolments={"count": 0, **_amounts(ENROLMENT_AMOUNTS)},
             cancellations={"count": 0, **_amounts(ENROLMENT_AMOUNTS)},
@@ -74,7 +74,7 @@ class Figures:
             transfers={d: {**{key: 0 for key in TRANSFER_COUNTS}, **_amounts(TRANSFER_AMOUNTS)} for d in DIRECTIONS},
         )
 
-    def add(self, other: "Figures") -> None:
+    def add(self, other: Figures) -> None:
         for name in ("enrolments", "cancellations", "filings", "settlements", "reversals"):
             mine, theirs = getattr(self, name), getattr(other, name)
             for key in mine:

@@ -151,7 +151,7 @@ def _highest_ids(lock: sqlite3.Connection | None) -> dict | None:
 def _aside_name(db_path: Path, moment: datetime) -> Path:
     """A name created exclusively: two restores in the same second never share one."""
     base = f"{db_path.stem}.before-restore-{moment:%Y%m%d-%H%M%S}"
-    for serial in range(0, 100_000):
+    for serial in range(100_000):
         aside = db_path.with_name(f"{base}{'' if serial == 0 else f'-{serial + 1}'}{db_path.suffix}")
         try:
             os.close(os.open(str(aside), os.O_CREAT | os.O_EXCL | os.O_WRONLY))

@@ -28,7 +28,8 @@ def update_settings(desk: Desk, admin: Operator, changes: dict) -> dict:
     if "default_pack" in changes:
         pack = desk.packs.get(changes["default_pack"])
         if pack.scheme != "resident" or not pack.has("contribution"):
-            raise ValidationError.single("default_pack", "invalid", f"政策包 {pack.id} 不能作为本窗口的默认政策包（须为配置了缴费标准的居民医保政策包）。")
+            raise ValidationError.single("default_pack", "invalid",
+                                         f"政策包 {pack.id} 不能作为本窗口的默认政策包（须为配置了缴费标准的居民医保政策包）。")
     with desk.transaction():
         before = desk.settings()
         for key, value in changes.items():

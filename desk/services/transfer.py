@@ -13,7 +13,14 @@ from desk.core.errors import NotFound, Refused, ValidationError
 from desk.core.idnumber import canonical_text
 from desk.core.money import format_amount, from_fen, to_fen
 from desk.core.transfer import (
-    DIRECTIONS, PENSIONS, SCOPES, STATE_NAMES, completion_amounts, required_materials, target_state, validate_form,
+    DIRECTIONS,
+    PENSIONS,
+    SCOPES,
+    STATE_NAMES,
+    completion_amounts,
+    required_materials,
+    target_state,
+    validate_form,
 )
 from desk.services import calendar, vouchers
 from desk.services.context import Desk, Operator

@@ -298,13 +298,11 @@ def ledger_check(desk: Desk, voucher: dict, payload: dict) -> LedgerCheck:
         if record["entry"] == "settlement" and reversal is not None:
             return LedgerCheck(since=f"但该笔结算已于 {str(reversal['created_at'])[:10]} 冲正（冲正记录 {reversal['id']}），"
                                      "不再有效。")
-    elif record_type == "filing":
-        if record["state"] == "terminated" and voucher["doc_type"] == "filing_approval":
-            return LedgerCheck(since=f"但该认定已终止（{record['terminated_on'] or ''}起，原因：{record['reason'] or ''}），"
-                                     "不再有效。")
-    elif record_type == "transfer":
-        if record["state"] == "returned":
-            return LedgerCheck(since="但该转移接续申请已被退回。")
+    elif record_type == "filing" and record["state"] == "terminated" and voucher["doc_type"] == "filing_approval":
+        return LedgerCheck(since=f"但该认定已终止（{record['terminated_on'] or ''}起，原因：{record['reason'] or ''}），"
+                                 "不再有效。")
+    elif record_type == "transfer" and record["state"] == "returned":
+        return LedgerCheck(since="但该转移接续申请已被退回。")
     return LedgerCheck()
 
 

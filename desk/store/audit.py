@@ -101,7 +101,7 @@ def verify_chain(db: sqlite_utils.Database, key: bytes | None = None, keyed_from
     )
     columns = [c[0] for c in cursor.description]
     for row in cursor:
-        entry = dict(zip(columns, row))
+        entry = dict(zip(columns, row, strict=False))
         if entry["id"] != expected_id:
             return checked, ChainBreak(entry["id"], f"第{expected_id}条记录缺失（编号不连续）")
         if entry["prev_hash"] != prev_hash:

@@ -4,9 +4,9 @@ read-only (`connect_read_only`: the read-only commands, which never migrate or w
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 from urllib.parse import quote
 
 import sqlite_utils

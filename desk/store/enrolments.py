@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import sqlite_utils
 
-from desk.store.persons import _rows
 from desk.store.ids import new_id
+from desk.store.persons import _rows
 
 ENROLMENT_COLUMNS = (
     "person_id", "scheme", "year", "region_code", "pack_id", "pack_version", "groups_json", "subsidy_group",

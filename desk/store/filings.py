@@ -6,8 +6,8 @@ import json
 
 import sqlite_utils
 
-from desk.store.persons import _rows
 from desk.store.ids import new_id
+from desk.store.persons import _rows
 
 FILING_COLUMNS = (
     "person_id", "disease_code", "disease_name", "kind", "pack_id", "pack_version", "state", "application_date",

@@ -28,7 +28,7 @@ def new_id(db: sqlite_utils.Database, table: str) -> int | None:
     row = db.execute("SELECT floor FROM id_floors WHERE table_name = ?", [table]).fetchone()
     if row is None:
         return None
-    highest = db.execute(f"SELECT MAX(id) FROM {table}").fetchone()[0] or 0  # noqa: S608 - a fixed table name
+    highest = db.execute(f"SELECT MAX(id) FROM {table}").fetchone()[0] or 0
     return row[0] + 1 if row[0] > highest else None
 
 
@@ -38,7 +38,7 @@ def highest_ids(connection: sqlite3.Connection) -> dict[str, int]:
     names = {name for (name,) in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     for table in ID_TABLES:
         if table in names:
-            highest[table] = connection.execute(f"SELECT COALESCE(MAX(id), 0) FROM {table}").fetchone()[0]  # noqa: S608
+            highest[table] = connection.execute(f"SELECT COALESCE(MAX(id), 0) FROM {table}").fetchone()[0]
     if "id_floors" in names:
         for table, floor in connection.execute("SELECT table_name, floor FROM id_floors"):
             highest[table] = max(highest.get(table, 0), floor)
@@ -52,7 +52,7 @@ def raise_floors(connection: sqlite3.Connection, highest: dict[str, int]) -> dic
     for table, floor in sorted(highest.items()):
         if table not in ID_TABLES:
             continue
-        own = connection.execute(f"SELECT COALESCE(MAX(id), 0) FROM {table}").fetchone()[0]  # noqa: S608
+        own = connection.execute(f"SELECT COALESCE(MAX(id), 0) FROM {table}").fetchone()[0]
         current = connection.execute("SELECT floor FROM id_floors WHERE table_name = ?", [table]).fetchone()
         if floor > own and (current is None or current[0] < floor):
             connection.execute("INSERT INTO id_floors (table_name, floor) VALUES (?, ?)"

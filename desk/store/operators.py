@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import sqlite_utils
 
-from desk.store.persons import _rows
 from desk.store.ids import new_id
+from desk.store.persons import _rows
 
 
 def operator_by_username(db: sqlite_utils.Database, username: str) -> dict | None:

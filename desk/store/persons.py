@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import sqlite_utils
+
 from desk.store.ids import new_id
 
 PERSON_FIELDS = (
@@ -18,7 +19,7 @@ NAME_UPPER_BOUND = "\U0010ffff"
 def _rows(db: sqlite_utils.Database, sql: str, params) -> list[dict]:
     cursor = db.execute(sql, params)
     columns = [c[0] for c in cursor.description]
-    return [dict(zip(columns, row)) for row in cursor.fetchall()]
+    return [dict(zip(columns, row, strict=False)) for row in cursor.fetchall()]
 
 
 def get_person(db: sqlite_utils.Database, person_id: int) -> dict | None:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import sqlite_utils
 
+from desk.store.ids import new_id
 from desk.store.migrations import AMOUNT_COLUMNS
 from desk.store.persons import _rows
-from desk.store.ids import new_id
 
 COLUMNS = (
     "entry", "reverses_id", "person_id", "enrolment_id", "filing_id", "year", "service_date", "benefit", "level",

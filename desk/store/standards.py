@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import sqlite_utils
+
 from desk.store.ids import new_id
 
 

@@ -6,8 +6,8 @@ import json
 
 import sqlite_utils
 
-from desk.store.persons import _rows
 from desk.store.ids import new_id
+from desk.store.persons import _rows
 
 COLUMNS = (
     "query_number", "person_id", "applicant_name", "applicant_id_number", "direction", "scope", "out_region_code",

@@ -6,8 +6,8 @@ import re
 
 import sqlite_utils
 
-from desk.store.persons import _rows
 from desk.store.ids import new_id
+from desk.store.persons import _rows
 
 
 def next_sequence(db: sqlite_utils.Database, prefix: str, day: str) -> int:

@@ -10,14 +10,13 @@ from pathlib import Path
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import QComboBox, QDateEdit, QHBoxLayout, QLabel, QLineEdit, QWidget
 
-from desk.services import admin_ui_support as support
 from desk.core.errors import DeskError
+from desk.services import admin_ui_support as support
 from desk.services import audit
 from desk.services.context import Desk, Operator
-from desk.ui import file_choice
+from desk.ui import errors, file_choice
 from desk.ui.admin_common import AdminPage, fill_row, make_table, tr
 from desk.ui.background import run_in_background
-from desk.ui import errors
 from desk.ui.errors import FieldErrors, run_action
 from desk.ui.widgets import FormGrid, action_button
 

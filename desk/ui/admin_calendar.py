@@ -83,7 +83,7 @@ class CalendarPage(AdminPage):
             self._refused(path, [problem.message for problem in error.problems])
         except DeskError as error:
             self._refused(path, [error.message])
-        except Exception as error:  # noqa: BLE001 - the one handler for the unexpected
+        except Exception as error:
             self.bar.show_error(errors.apology(errors.show_unexpected(self, error)))
         else:
             self.refresh()

@@ -8,7 +8,14 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
-    QCheckBox, QGroupBox, QHBoxLayout, QHeaderView, QLabel, QTabWidget, QVBoxLayout, QWidget,
+    QCheckBox,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
 )
 
 from desk.services import admin_ui_support as support

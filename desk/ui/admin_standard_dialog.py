@@ -7,7 +7,15 @@ from __future__ import annotations
 from PySide6.QtCore import QEvent, QItemSelectionModel, Qt
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
-    QAbstractItemView, QApplication, QHeaderView, QLabel, QLineEdit, QStyledItemDelegate, QTableWidget, QTableWidgetItem, QWidget,
+    QAbstractItemView,
+    QApplication,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QStyledItemDelegate,
+    QTableWidget,
+    QTableWidgetItem,
+    QWidget,
 )
 
 from desk.core.errors import ValidationError
@@ -234,7 +242,7 @@ class StandardDialog(_FormDialog):
             self.in_force = in_force
             self.accept()
             return
-        for field, widget in zip(FIELDS, (self.year, self.individual, self.groups, self.document)):
+        for field, widget in zip(FIELDS, (self.year, self.individual, self.groups, self.document), strict=False):
             if self.errors.message(field):
                 widget.setFocus()
                 if isinstance(widget, QLineEdit):

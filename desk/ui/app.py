@@ -39,7 +39,7 @@ def create_application(argv: list[str] | None = None) -> QApplication:
     return app
 
 
-def build_main_window(desk: Desk, operator: Operator) -> "MainWindow":
+def build_main_window(desk: Desk, operator: Operator) -> MainWindow:
     """The main window for one logged-in operator, with its screen lock (tests build it directly)."""
     from desk.ui.main_window import MainWindow  # the business tabs load after the login, not before it
     from desk.ui.screen_lock import ScreenLock
@@ -57,7 +57,7 @@ def build_main_window(desk: Desk, operator: Operator) -> "MainWindow":
     return window
 
 
-def _settings_changed(window: "MainWindow", values: dict) -> None:
+def _settings_changed(window: MainWindow, values: dict) -> None:
     """An administrator saved the settings: the status bar and the idle time follow at once."""
     from desk.services import ui_support
 
@@ -211,7 +211,7 @@ def run_gui(db_path: Path) -> int:
     errors.set_log_directory(Path(db_path).parent / "logs")
     try:
         desk, notice = open_database_at_start(Path(db_path))
-    except Exception as error:  # noqa: BLE001 - the clerk needs a message, not a traceback
+    except Exception as error:
         reference = errors.log_unexpected(error)
         QMessageBox.critical(None, "医保经办窗口 desk", f"无法打开数据库 {db_path}：{error}\n参考编号 {reference}")
         return 1

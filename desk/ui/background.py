@@ -9,7 +9,7 @@ reference number (errors.show_unexpected) unless `on_error` takes every error.
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from PySide6.QtCore import QCoreApplication, QObject, Qt, QThread, Signal
 from PySide6.QtWidgets import QApplication, QProgressDialog, QWidget
@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QApplication, QProgressDialog, QWidget
 from desk.core.errors import DeskError
 from desk.ui import errors
 
-_running: set["BackgroundJob"] = set()  # keeps every job alive until it reports
+_running: set[BackgroundJob] = set()  # keeps every job alive until it reports
 
 
 class _Worker(QThread):
@@ -31,7 +31,7 @@ class _Worker(QThread):
     def run(self) -> None:
         try:
             result = self.work()
-        except BaseException as error:  # noqa: BLE001 - reported in the UI thread
+        except BaseException as error:
             self.failed.emit(error)
         else:
             self.succeeded.emit(result)
@@ -54,7 +54,7 @@ class BackgroundJob(QObject):
         self.worker.succeeded.connect(self._succeeded, Qt.ConnectionType.QueuedConnection)
         self.worker.failed.connect(self._failed, Qt.ConnectionType.QueuedConnection)
 
-    def start(self) -> "BackgroundJob":
+    def start(self) -> BackgroundJob:
         _running.add(self)
         self.worker.start()
         return self

@@ -5,7 +5,16 @@ from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtWidgets import (
-    QCheckBox, QComboBox, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QListWidget, QListWidgetItem, QVBoxLayout, QWidget,
+    QCheckBox,
+    QComboBox,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QVBoxLayout,
+    QWidget,
 )
 
 from desk.core.diseases import Disease
@@ -217,7 +226,7 @@ class AgentBox(QGroupBox):
         layout = QVBoxLayout(self)
         layout.addWidget(form)
         self.fields = (self.name, self.id_number, self.phone, self.relationship)
-        for first, second in zip(self.fields, self.fields[1:]):
+        for first, second in zip(self.fields, self.fields[1:], strict=False):
             QWidget.setTabOrder(first, second)
         self.toggled.connect(self._toggled)
 
@@ -285,7 +294,7 @@ class ApplicationPanel(QGroupBox):
 
     def _chain(self) -> None:
         chain = [self.picker.edit, *self.materials.checks.values(), self.agent, *self.agent.fields]
-        for first, second in zip(chain, chain[1:]):
+        for first, second in zip(chain, chain[1:], strict=False):
             QWidget.setTabOrder(first, second)
 
     def first_widget(self) -> QWidget:

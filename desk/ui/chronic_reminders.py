@@ -3,7 +3,6 @@ sortable by any column, printable as a simple list so the clerk can call people 
 
 from __future__ import annotations
 
-from datetime import datetime
 from html import escape
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF, Qt, Signal

@@ -10,7 +10,12 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
-    QHBoxLayout, QLabel, QStackedWidget, QTabBar, QVBoxLayout, QWidget,
+    QHBoxLayout,
+    QLabel,
+    QStackedWidget,
+    QTabBar,
+    QVBoxLayout,
+    QWidget,
 )
 
 from desk.core.filing import REJECTION_REASONS, TERMINATION_REASONS
@@ -144,10 +149,10 @@ class ChronicTab(PersonTab):
 
     def _set_tab_order(self) -> None:
         chain = [self.search.edit, self.search.search_button, self.search.table, self.application.first_widget()]
-        for first, second in zip(chain, chain[1:]):
+        for first, second in zip(chain, chain[1:], strict=False):
             QWidget.setTabOrder(first, second)
         chain = [self.application.last_widget(), self.accept_button, *self.filings.tab_chain()]
-        for first, second in zip(chain, chain[1:]):
+        for first, second in zip(chain, chain[1:], strict=False):
             QWidget.setTabOrder(first, second)
 
     # ------------------------------------------------------------------ pages and focus

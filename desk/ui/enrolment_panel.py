@@ -7,8 +7,17 @@ from datetime import date
 
 from PySide6.QtCore import QDate, QEvent, QObject, Qt, Signal
 from PySide6.QtWidgets import (
-    QCheckBox, QDateEdit, QGridLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QSpinBox, QStackedWidget,
-    QVBoxLayout, QWidget,
+    QCheckBox,
+    QDateEdit,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QSpinBox,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
 )
 
 from desk.core.dates import parse_date
@@ -61,7 +70,7 @@ class EnrolmentInputs(QGroupBox):
         self.newborn.toggled.connect(self.changed)
         self.employee_ended.textChanged.connect(self.changed)
         self.arrears.valueChanged.connect(self.changed)
-        for first, second in zip(self.inputs, self.inputs[1:]):
+        for first, second in zip(self.inputs, self.inputs[1:], strict=False):
             QWidget.setTabOrder(first, second)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:

@@ -106,9 +106,9 @@ class EnrolmentTab(PersonTab):
                  self.form.id_type]
         chain += [self.form.last_widget(), self.save_button, *self.inputs.inputs, self.enrol_button,
                   self.certificate_button, self.history]
-        for first, second in zip(chain[:4], chain[1:5]):
+        for first, second in zip(chain[:4], chain[1:5], strict=False):
             QWidget.setTabOrder(first, second)
-        for first, second in zip(chain[5:], chain[6:]):
+        for first, second in zip(chain[5:], chain[6:], strict=False):
             QWidget.setTabOrder(first, second)
 
     # ------------------------------------------------------------------ timers

@@ -14,9 +14,10 @@ import secrets
 import sys
 import tempfile
 import traceback
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import Callable, TypeVar
+from typing import TypeVar
 
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QLabel, QMessageBox, QWidget
@@ -198,7 +199,7 @@ def run_action(
         if fields is not None and fields.has(error.field):
             fields.set(error.field, error.message)
         _say(bar, parent, error.message)
-    except Exception as error:  # noqa: BLE001 - the one handler for the unexpected
+    except Exception as error:
         fault = faults.kind_of(error)
         if fault != faults.OTHER:  # a read or a file met a full disk, a locked file, ...: say which
             reference = log_unexpected(error)

@@ -57,7 +57,7 @@ def safe_start(path: Path | None, *, is_file: bool) -> Path:
 class NoSniffIcons(QAbstractFileIconProvider):
     """Icons and types from the name alone: never opens a file to guess what it is."""
 
-    def icon(self, which):  # noqa: D401 - Qt's overload: an IconType or a QFileInfo
+    def icon(self, which):
         if isinstance(which, QFileInfo):
             kind = QAbstractFileIconProvider.IconType.Folder if which.isDir() else QAbstractFileIconProvider.IconType.File
             return super().icon(kind)

@@ -3,8 +3,8 @@ status bar that always says who works at which window under which policy pack.""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
@@ -168,7 +168,7 @@ class MainWindow(QMainWindow):
             return  # a question or form is open in its own loop: the next tick (or the next write) ends it
         try:
             problem = operators.session_problem(self.desk, self.operator)
-        except Exception:  # noqa: BLE001 - a busy or closed database is for the next action to report
+        except Exception:
             return
         if problem:
             self.end_session(problem)

@@ -11,7 +11,15 @@ import time
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
-    QCheckBox, QComboBox, QCompleter, QGridLayout, QGroupBox, QHBoxLayout, QLineEdit, QVBoxLayout, QWidget,
+    QCheckBox,
+    QComboBox,
+    QCompleter,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
 )
 
 from desk.core.idnumber import IdNumberError, parse_id_number
@@ -205,7 +213,7 @@ class PersonForm(QWidget):
     def _set_tab_order(self) -> None:
         chain = [self.id_type, self.id_number, self.name, self.sex, self.birth_date, self.ethnicity, self.phone,
                  self.household, self.township, self.village, self.address, *self.groups.widgets_in_order()]
-        for first, second in zip(chain, chain[1:]):
+        for first, second in zip(chain, chain[1:], strict=False):
             QWidget.setTabOrder(first, second)
 
     def last_widget(self) -> QWidget:

@@ -10,14 +10,35 @@ from __future__ import annotations
 from PySide6.QtCore import QEvent, QObject, QStringListModel, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
-    QCheckBox, QComboBox, QCompleter, QGridLayout, QGroupBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QScrollArea, QStackedWidget, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
+    QCheckBox,
+    QComboBox,
+    QCompleter,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QScrollArea,
+    QStackedWidget,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
 )
 
 from desk.services import reimbursement_ui_support as support
 from desk.services.context import Desk
 from desk.ui.errors import FieldErrors, MessageBar
 from desk.ui.widgets import (
-    FormGrid, ReasonPrompt, action_button, centred, hint_label, placeholder_label, read_only_table, value_label,
+    FormGrid,
+    ReasonPrompt,
+    action_button,
+    centred,
+    hint_label,
+    placeholder_label,
+    read_only_table,
+    value_label,
 )
 
 CLAIM_FIELDS = ("date", "benefit", "level", "in_region", "disease", "procurement", "total", "fulamt_ownpay",
@@ -37,7 +58,7 @@ def _numbered(choices) -> list[str]:
 def _combo(choices, object_name: str) -> QComboBox:
     combo = QComboBox()
     combo.setObjectName(object_name)
-    for text, choice in zip(_numbered(choices), choices):
+    for text, choice in zip(_numbered(choices), choices, strict=False):
         combo.addItem(text, choice.code)
     combo.setToolTip(combo.tr("按数字键选择，或用 ↑↓"))
     _narrow(combo)
@@ -157,7 +178,7 @@ class ClaimForm(QGroupBox):
         layout.addStretch(1)
         self.inputs = (self.date, self.benefit, self.level, self.in_region, self.disease, self.procurement, self.total,
                        self.fulamt_ownpay, self.preselfpay, self.retired)
-        for first, second in zip(self.inputs, self.inputs[1:]):
+        for first, second in zip(self.inputs, self.inputs[1:], strict=False):
             QWidget.setTabOrder(first, second)
         self.set_employee(False)
 

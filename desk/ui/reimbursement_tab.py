@@ -27,7 +27,12 @@ from desk.ui.errors import FieldErrors, MessageBar, run_action
 from desk.ui.pdf_preview import PdfPreviewDialog
 from desk.ui.person_tab import PersonTab
 from desk.ui.reimbursement_panels import (
-    CLAIM_FIELDS, ClaimForm, ResultPanel, ReversalDialog, SettlementsPanel, UsagePanel,
+    CLAIM_FIELDS,
+    ClaimForm,
+    ResultPanel,
+    ReversalDialog,
+    SettlementsPanel,
+    UsagePanel,
 )
 from desk.ui.search_panel import SearchPanel
 from desk.ui.widgets import action_button, scrolling, shortcut, split_pair, with_buttons
@@ -118,7 +123,7 @@ class ReimbursementTab(PersonTab):
         chain = [self.search.edit, self.search.search_button, self.search.table, *self.form.inputs,
                  self.record_button, self.print_button, self.settlements.table, self.settlements.reverse_button,
                  self.usage.table]
-        for first, second in zip(chain, chain[1:]):
+        for first, second in zip(chain, chain[1:], strict=False):
             QWidget.setTabOrder(first, second)
 
     # ------------------------------------------------------------------ showing and hiding

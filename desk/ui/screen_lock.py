@@ -46,7 +46,7 @@ class IdleWatcher(QObject):
     def set_minutes(self, minutes: int) -> None:
         self.timer.setInterval(max(1, int(minutes)) * MINUTE_MS)
 
-    def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt's name
+    def eventFilter(self, watched, event) -> bool:
         if not self.paused and event.type() in INPUT_EVENTS:
             self.timer.start()
         return False
@@ -164,7 +164,7 @@ class LockDialog(QDialog):
     def reject(self) -> None:
         """Esc does not open a locked screen."""
 
-    def closeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+    def closeEvent(self, event) -> None:
         if self._closing:
             event.accept()
         else:

@@ -17,8 +17,8 @@ again. Without a good backup the only way on is 退出程序 and a call to the a
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QLayout, QLineEdit, QListWidget, QVBoxLayout, QWidget

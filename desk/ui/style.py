@@ -67,7 +67,7 @@ def font_path() -> Path:
         path = Path(font_file())
         if path.is_file():
             return path
-    except Exception:  # noqa: BLE001 - the vouchers layer may be absent in a partial checkout
+    except Exception:
         pass
     return SYSTEM_FONT_FALLBACK
 

@@ -12,7 +12,14 @@ import time
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtWidgets import (
-    QCheckBox, QComboBox, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget,
+    QCheckBox,
+    QComboBox,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
 )
 
 from desk.core.errors import ValidationError
@@ -148,7 +155,7 @@ class PlaceBox(QGroupBox):
         self.auto_filled = auto
 
     def value(self) -> dict:
-        return {f"{self.prefix}_{key}": edit.text().strip() for key, edit in zip(PLACE_FIELDS, self.widgets_in_order())}
+        return {f"{self.prefix}_{key}": edit.text().strip() for key, edit in zip(PLACE_FIELDS, self.widgets_in_order(), strict=False)}
 
 
 class TransferForm(QWidget):
@@ -325,7 +332,7 @@ class TransferForm(QWidget):
             "materials": self.material_checks["id_document"],
         }
         for place in (self.out_place, self.in_place):
-            widgets.update({f"{place.prefix}_{key}": edit for key, edit in zip(PLACE_FIELDS, place.widgets_in_order())})
+            widgets.update({f"{place.prefix}_{key}": edit for key, edit in zip(PLACE_FIELDS, place.widgets_in_order(), strict=False)})
         return widgets
 
     def focus_first_problem(self) -> None:
@@ -338,7 +345,7 @@ class TransferForm(QWidget):
 
     def _set_tab_order(self) -> None:
         chain = self.widgets_in_order()
-        for first, second in zip(chain, chain[1:]):
+        for first, second in zip(chain, chain[1:], strict=False):
             QWidget.setTabOrder(first, second)
 
     # ------------------------------------------------------------------ reactions

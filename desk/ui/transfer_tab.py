@@ -80,7 +80,7 @@ class TransferTab(PersonTab):
         return page
 
     def _lay_out(self) -> None:
-        for page, (title, keys) in zip((self.accept_page, self.tracking, self.summary), PAGES):
+        for page, (title, keys) in zip((self.accept_page, self.tracking, self.summary), PAGES, strict=False):
             self.pages.addTab(page, f"{self.tr(title)} ({keys})")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(10, 8, 10, 6)
@@ -118,7 +118,7 @@ class TransferTab(PersonTab):
         """Search, then the form (its own order), then the buttons; the pages switch with Alt+1..3."""
         chain = [self.search.edit, self.search.search_button, self.search.new_button, self.search.table,
                  *self.form.widgets_in_order(), self.certificate_button, self.accept_button]
-        for first, second in zip(chain, chain[1:]):
+        for first, second in zip(chain, chain[1:], strict=False):
             QWidget.setTabOrder(first, second)
 
     # ------------------------------------------------------------------ state
@@ -247,7 +247,8 @@ class TransferTab(PersonTab):
             self.bar.show_info(self.tr("已受理，查询号 {number}，承诺办结日期 {due}{mark}。请打印受理回执，关闭后打印申请登记表供签字。").format(
                 number=row["query_number"], due=row["due_date"], mark=self.tr("（暂定）") if row["due_provisional"] else ""))
         else:
-            self.bar.show_warning(self.tr("材料不全，已登记为待补正（查询号 {number}），未开始计时。请打印一次性告知书，关闭后打印申请登记表。").format(
+            self.bar.show_warning(self.tr(
+                "材料不全，已登记为待补正（查询号 {number}），未开始计时。请打印一次性告知书，关闭后打印申请登记表。").format(
                 number=row["query_number"]))
         papers = {voucher.doc_type: voucher.number for voucher in result.issued}
         second = "transfer_receipt" if "transfer_receipt" in papers else "one_time_notice"

@@ -4,7 +4,14 @@ number and code; the dialog says whether the paper is genuine and what it should
 from __future__ import annotations
 
 from PySide6.QtWidgets import (
-    QDialog, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit, QVBoxLayout, QWidget,
+    QDialog,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QVBoxLayout,
+    QWidget,
 )
 
 from desk.core.idnumber import mask_id_number

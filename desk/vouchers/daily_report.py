@@ -13,8 +13,9 @@ footer of every page, so each sheet kept in the office pins the audit chain down
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
-from typing import Callable
+
 from reportlab.lib.enums import TA_LEFT, TA_RIGHT
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, PageBreak, Spacer, TableStyle
@@ -201,7 +202,7 @@ class DailyReportRenderer(VoucherRenderer):
         padding = 2 * self.layout.cell_padding + 2
         natural = [self._width(column) / 2 + padding for column in table.columns]
         for row in table.rows:
-            natural = [max(width, self._width(cell) + padding) for width, cell in zip(natural, row)]
+            natural = [max(width, self._width(cell) + padding) for width, cell in zip(natural, row, strict=False)]
         scale = self.layout.content_width / sum(natural)
         return [width * scale for width in natural]
 

@@ -13,24 +13,48 @@ helpers they use live in `common` and stay importable from here.
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from desk.core.idnumber import mask_id_number
 from desk.vouchers.common import (  # noqa: F401 (CENT, NOTHING, region_text, ... re-exported)
-    CENT, NOTHING, SEAL_PLACEHOLDER, a4_only, addressee, disease_text, masked_person_fields, numbered,
-    receipt_person_fields, region_text, verification_note, yuan,
+    CENT,
+    NOTHING,
+    SEAL_PLACEHOLDER,
+    a4_only,
+    addressee,
+    disease_text,
+    masked_person_fields,
+    numbered,
+    receipt_person_fields,
+    region_text,
+    verification_note,
+    yuan,
+)
+from desk.vouchers.daily_report import (  # noqa: F401 (re-exported)
+    DAILY_REPORT,
+    DAILY_REPORT_BUILDERS,
+    DAILY_REPORT_RENDERERS,
+    DAILY_REPORT_TITLES,
+    build_daily_report,
 )
 from desk.vouchers.model import Field, Section, Table, VoucherDoc, VoucherMeta
 from desk.vouchers.render import render_pdf
 from desk.vouchers.settlement_documents import (  # noqa: F401 (re-exported)
-    REVERSAL_NOTICE, SETTLEMENT_BUILDERS, SETTLEMENT_RENDERERS, SETTLEMENT_STATEMENT, SETTLEMENT_TITLES,
-    build_reversal_notice, build_settlement_statement,
-)
-from desk.vouchers.daily_report import (  # noqa: F401 (re-exported)
-    DAILY_REPORT, DAILY_REPORT_BUILDERS, DAILY_REPORT_RENDERERS, DAILY_REPORT_TITLES, build_daily_report,
+    REVERSAL_NOTICE,
+    SETTLEMENT_BUILDERS,
+    SETTLEMENT_RENDERERS,
+    SETTLEMENT_STATEMENT,
+    SETTLEMENT_TITLES,
+    build_reversal_notice,
+    build_settlement_statement,
 )
 from desk.vouchers.transfer_documents import (  # noqa: F401 (re-exported)
-    TRANSFER_BUILDERS, TRANSFER_FORM, TRANSFER_RECEIPT, TRANSFER_TITLES, build_transfer_form, build_transfer_receipt,
+    TRANSFER_BUILDERS,
+    TRANSFER_FORM,
+    TRANSFER_RECEIPT,
+    TRANSFER_TITLES,
+    build_transfer_form,
+    build_transfer_receipt,
 )
 
 ENROLMENT_RECEIPT = "enrolment_receipt"

@@ -22,10 +22,17 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
-    BaseDocTemplate, CondPageBreak, Flowable, Frame, KeepTogether, PageTemplate, Paragraph, Spacer,
+    BaseDocTemplate,
+    CondPageBreak,
+    Flowable,
+    Frame,
+    KeepTogether,
+    PageTemplate,
+    Paragraph,
+    Spacer,
+    TableStyle,
 )
 from reportlab.platypus import Table as PlatypusTable
-from reportlab.platypus import TableStyle
 
 from desk.vouchers.fonts import register_reportlab_font
 from desk.vouchers.model import Field, Section, Table, VoucherDoc
@@ -101,7 +108,7 @@ class PageCountingCanvas(Canvas):
         self._decorate_page = decorate_page
         self._page_states: list[dict] = []
 
-    def showPage(self):  # noqa: N802 (reportlab's name)
+    def showPage(self):
         self._page_states.append(dict(self.__dict__))
         self._startPage()
 
@@ -242,7 +249,7 @@ class VoucherRenderer:
 
     def _doc_template(self, buffer: io.BytesIO) -> BaseDocTemplate:
         layout = self.layout
-        page_width, page_height = layout.page_size
+        _page_width, page_height = layout.page_size
         top = page_height - layout.header_baseline - 3 * mm
         bottom = layout.footer_rule + 2 * mm
         frame = Frame(layout.side_margin, bottom, layout.content_width, top - bottom,
@@ -426,7 +433,7 @@ class VoucherRenderer:
         padding = 2 * self.layout.cell_padding + 2
         natural = [self._width(column) + padding for column in table.columns]
         for row in table.rows:
-            natural = [max(width, self._width(cell) + padding) for width, cell in zip(natural, row)]
+            natural = [max(width, self._width(cell) + padding) for width, cell in zip(natural, row, strict=False)]
         scale = self.layout.content_width / sum(natural)
         return [width * scale for width in natural]
 

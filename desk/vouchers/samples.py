@@ -11,8 +11,17 @@ from decimal import Decimal
 from pathlib import Path
 
 from desk.vouchers.documents import (
-    DAILY_REPORT, ENROLMENT_CERTIFICATE, ENROLMENT_RECEIPT, FILING_APPROVAL, FILING_REJECTION, ONE_TIME_NOTICE, REVERSAL_NOTICE,
-    SETTLEMENT_STATEMENT, TRANSFER_FORM, TRANSFER_RECEIPT, render_voucher,
+    DAILY_REPORT,
+    ENROLMENT_CERTIFICATE,
+    ENROLMENT_RECEIPT,
+    FILING_APPROVAL,
+    FILING_REJECTION,
+    ONE_TIME_NOTICE,
+    REVERSAL_NOTICE,
+    SETTLEMENT_STATEMENT,
+    TRANSFER_FORM,
+    TRANSFER_RECEIPT,
+    render_voucher,
 )
 from desk.vouchers.model import VoucherMeta
 
@@ -254,8 +263,8 @@ def _daily_figures(enrolled: int, cancelled: int, settled: int, reversed_: int) 
                                    "payable": Decimal(400 * enrolled - 120)},
                         cancelled, {"individual": Decimal(400 * cancelled), "subsidy": Decimal(0),
                                     "payable": Decimal(400 * cancelled)})
-    amounts = dict(zip(SETTLEMENT_KEYS, (15190, 510, 1000, 13680, 200, 10065, 0, 0, 10065, 5125)))
-    back = dict(zip(SETTLEMENT_KEYS, (15000, 500, 1000, 13500, 200, 9975, 0, 0, 9975, 5025)))
+    amounts = dict(zip(SETTLEMENT_KEYS, (15190, 510, 1000, 13680, 200, 10065, 0, 0, 10065, 5125), strict=False))
+    back = dict(zip(SETTLEMENT_KEYS, (15000, 500, 1000, 13500, 200, 9975, 0, 0, 9975, 5025), strict=False))
     settlement = _signed(settled, {k: Decimal(v * settled) for k, v in amounts.items()}, reversed_,
                          {k: Decimal(v * reversed_) for k, v in back.items()})
     line = {"accepted": 1, "awaiting": 0, "completed": 1, "returned": 0, "pooled_fund": "8650.40",

@@ -8,15 +8,22 @@ given; the only thing derived from them is the capital-figure (大写) form of t
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
-from typing import Callable
 
 from reportlab.lib.units import mm
 
 from desk.vouchers.common import (
-    NOTHING, SEAL_PLACEHOLDER, a4_only, disease_text, masked_person_fields, numbered, verification_note, yuan,
+    NOTHING,
+    SEAL_PLACEHOLDER,
+    a4_only,
+    disease_text,
+    masked_person_fields,
+    numbered,
+    verification_note,
+    yuan,
 )
 from desk.vouchers.model import Field, Section, Table, VoucherDoc, VoucherMeta
 from desk.vouchers.render import PROVISIONAL_LEGEND, PROVISIONAL_WORD, VoucherRenderer

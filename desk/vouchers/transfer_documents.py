@@ -12,10 +12,15 @@ receipt masks them (vouchers.md). The form prints on A4 only; the receipt on A4 
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from desk.vouchers.common import (
-    NOTHING, a4_only, numbered, receipt_person_fields, region_text, verification_note,
+    NOTHING,
+    a4_only,
+    numbered,
+    receipt_person_fields,
+    region_text,
+    verification_note,
 )
 from desk.vouchers.model import Field, Section, VoucherDoc, VoucherMeta
 

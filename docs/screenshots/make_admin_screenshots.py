@@ -23,18 +23,18 @@ from pathlib import Path
 
 os.environ["DESK_NO_PRINTER"] = "1"
 
-from PySide6.QtCore import QDate, QPoint  # noqa: E402
-from PySide6.QtGui import QColor, QPainter  # noqa: E402
-from PySide6.QtTest import QTest  # noqa: E402
+from PySide6.QtCore import QDate, QPoint
+from PySide6.QtGui import QColor, QPainter
+from PySide6.QtTest import QTest
 
-from desk.demo import create_demo_database  # noqa: E402
-from desk.resources import resource_path  # noqa: E402
-from desk.services import backup, operators  # noqa: E402
-from desk.services.context import Desk  # noqa: E402
-from desk.ui import file_choice  # noqa: E402
-from desk.ui.admin_panel import AdminPanel  # noqa: E402
-from desk.ui.app import build_main_window, create_application  # noqa: E402
-from desk.ui.startup import DamagedDatabaseDialog  # noqa: E402
+from desk.demo import create_demo_database
+from desk.resources import resource_path
+from desk.services import backup, operators
+from desk.services.context import Desk
+from desk.ui import file_choice
+from desk.ui.admin_panel import AdminPanel
+from desk.ui.app import build_main_window, create_application
+from desk.ui.startup import DamagedDatabaseDialog
 
 NOW = datetime(2026, 3, 10, 10, 15)
 SMALL = (1366, 768)
@@ -90,7 +90,7 @@ def panel_pages(desk: Desk, admin, out: Path, work: Path) -> list[Path]:
     paths.append(shot(window, out, "admin-settings-refused"))
     settings.refresh()
 
-    packs = panel.show_page("packs")
+    panel.show_page("packs")
     paths.append(shot(window, out, "admin-packs"))
     audit_page = panel.show_page("audit")
     paths.append(shot(window, out, "admin-audit"))

@@ -18,16 +18,16 @@ from pathlib import Path
 
 os.environ["DESK_NO_PRINTER"] = "1"
 
-from PySide6.QtCore import QPoint, Qt  # noqa: E402
-from PySide6.QtGui import QColor, QPainter  # noqa: E402
-from PySide6.QtTest import QTest  # noqa: E402
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QColor, QPainter
+from PySide6.QtTest import QTest
 
-from desk.core.idnumber import make_id_number  # noqa: E402
-from desk.demo import create_demo_database  # noqa: E402
-from desk.services import chronic, enrolment, operators, persons  # noqa: E402
-from desk.services.context import Desk  # noqa: E402
-from desk.ui.app import build_main_window, create_application  # noqa: E402
-from desk.ui.chronic_tab import ChronicTab  # noqa: E402
+from desk.core.idnumber import make_id_number
+from desk.demo import create_demo_database
+from desk.services import chronic, enrolment, operators, persons
+from desk.services.context import Desk
+from desk.ui.app import build_main_window, create_application
+from desk.ui.chronic_tab import ChronicTab
 
 AGENT_ID = make_id_number("532923", date(1960, 1, 1), 41)
 

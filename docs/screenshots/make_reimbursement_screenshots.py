@@ -19,14 +19,14 @@ from pathlib import Path
 
 os.environ["DESK_NO_PRINTER"] = "1"
 
-from PySide6.QtGui import QGuiApplication  # noqa: E402
-from PySide6.QtTest import QTest  # noqa: E402
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtTest import QTest
 
-from desk.core.idnumber import make_id_number  # noqa: E402
-from desk.services import enrolment, operators, persons, reimbursement  # noqa: E402
-from desk.services.context import Desk  # noqa: E402
-from desk.ui.app import build_main_window, create_application  # noqa: E402
-from desk.ui.reimbursement_tab import ReimbursementTab  # noqa: E402
+from desk.core.idnumber import make_id_number
+from desk.services import enrolment, operators, persons, reimbursement
+from desk.services.context import Desk
+from desk.ui.app import build_main_window, create_application
+from desk.ui.reimbursement_tab import ReimbursementTab
 
 NOW = datetime(2026, 3, 10, 10, 15)
 ID_NUMBER = make_id_number("532923", date(1985, 6, 1), 452)

@@ -17,15 +17,15 @@ from pathlib import Path
 
 os.environ["DESK_NO_PRINTER"] = "1"
 
-from PySide6.QtTest import QTest  # noqa: E402
+from PySide6.QtTest import QTest
 
-from desk.core.idnumber import make_id_number  # noqa: E402
-from desk.demo import create_demo_database  # noqa: E402
-from desk.services import operators  # noqa: E402
-from desk.services.context import Desk  # noqa: E402
-from desk.ui.app import build_main_window, create_application  # noqa: E402
-from desk.ui.login import ChangePasswordDialog, FirstStartDialog, LoginDialog  # noqa: E402
-from desk.ui.verify_dialog import VerifyDialog  # noqa: E402
+from desk.core.idnumber import make_id_number
+from desk.demo import create_demo_database
+from desk.services import operators
+from desk.services.context import Desk
+from desk.ui.app import build_main_window, create_application
+from desk.ui.login import ChangePasswordDialog, FirstStartDialog, LoginDialog
+from desk.ui.verify_dialog import VerifyDialog
 
 
 def shot(widget, out: Path, name: str) -> None:

@@ -18,16 +18,16 @@ from pathlib import Path
 
 os.environ["DESK_NO_PRINTER"] = "1"
 
-from PIL import Image  # noqa: E402
-from PySide6.QtTest import QTest  # noqa: E402
+from PIL import Image
+from PySide6.QtTest import QTest
 
-from desk.core.idnumber import make_id_number  # noqa: E402
-from desk.demo import DEMO_SETTINGS  # noqa: E402
-from desk.services import enrolment, operators, persons, transfer  # noqa: E402
-from desk.services.context import Desk  # noqa: E402
-from desk.services.settings import update_settings  # noqa: E402
-from desk.ui.app import build_main_window, create_application  # noqa: E402
-from desk.ui.transfer_tab import TransferTab  # noqa: E402
+from desk.core.idnumber import make_id_number
+from desk.demo import DEMO_SETTINGS
+from desk.services import enrolment, operators, persons, transfer
+from desk.services.context import Desk
+from desk.services.settings import update_settings
+from desk.ui.app import build_main_window, create_application
+from desk.ui.transfer_tab import TransferTab
 
 NOW = datetime(2026, 12, 14, 10, 15)
 SIZE = (1366, 768)

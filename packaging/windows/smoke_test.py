@@ -89,7 +89,7 @@ def check(name: str):
         try:
             detail = function() or ""
             results.append((name, True, detail))
-        except Exception as error:  # noqa: BLE001 - report every check, then fail at the end
+        except Exception as error:
             detail = f"{type(error).__name__}: {error}"
             if not isinstance(error, AssertionError):
                 detail += "\n" + traceback.format_exc()

@@ -60,7 +60,7 @@ def pe_imports(path: Path) -> list[str]:
 
     names: list[str] = []
     for directory, entry_size, name_field in ((1, 20, 12), (13, 32, 4)):  # imports, delay imports
-        rva, size = struct.unpack_from("<II", data, directories + 8 * directory)
+        rva, _size = struct.unpack_from("<II", data, directories + 8 * directory)
         if not rva:
             continue
         position = offset(rva)

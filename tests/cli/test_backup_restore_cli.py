@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from desk.services import backup, operators
+from desk.services import operators
 from desk.services.context import Desk
 
 

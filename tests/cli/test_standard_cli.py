@@ -5,13 +5,11 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-
 from datetime import date
 
 import pytest
 
 from desk.core.idnumber import make_id_number
-
 from desk.services import operators
 from desk.services.context import Desk
 

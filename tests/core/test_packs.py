@@ -20,7 +20,7 @@ def test_the_four_bundled_packs_load_without_errors():
 
 def test_values_carry_source_and_status():
     dali = PackRegistry.load_directory(POLICIES).get("dali-resident-2025")
-    for section, key, value, source, status in dali.provenance_rows():
+    for section, key, _value, source, status in dali.provenance_rows():
         assert source and status in ("confirmed", "provisional"), (section, key)
     chronic = dali.section("chronic_outpatient")
     assert chronic["disease_annual_cap"] == Decimal("1200.00")
@@ -58,7 +58,8 @@ def broken_copy(tmp_path, old: str, new: str, name: str = "dali-resident-2025.to
             "inpatient.source",
             "缺少来源",
         ),
-        ('status = "confirmed"\nannual_cap = "100000.00"', 'status = "maybe"\nannual_cap = "100000.00"', "inpatient.status", "confirmed 或 provisional"),
+        ('status = "confirmed"\nannual_cap = "100000.00"', 'status = "maybe"\nannual_cap = "100000.00"', "inpatient.status",
+         "confirmed 或 provisional"),
         ('{ from = "50000.00", to = "100000.00"', '{ from = "60000.00", to = "100000.00"', "critical_illness.segments[1]", "分段顺序不对"),
         ('2026 = "400.00"', '2026 = 400.00', "contribution.individual.2026", "字符串"),
         ('2026 = "400.00"', '2026 = "400.005"', "contribution.individual.2026", "最多两位小数"),

@@ -23,8 +23,8 @@ def claim(benefit, level, total, day="2025-05-01", **kwargs):
     return Claim(date.fromisoformat(day), benefit, level, D(total), **amounts, **rest)
 
 
-def run(pack, claims, person=PersonFacts()):
-    results, _ = calculate_sequence(pack, Catalogue.from_pack(pack), person, claims)
+def run(pack, claims, person=None):
+    results, _ = calculate_sequence(pack, Catalogue.from_pack(pack), person or PersonFacts(), claims)
     return results
 
 

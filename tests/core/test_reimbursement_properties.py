@@ -4,7 +4,8 @@ the policy-range amount, fund + personal part = total, and no cap is ever exceed
 from datetime import date, timedelta
 from decimal import Decimal as D
 
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from desk.core.diseases import Catalogue
 from desk.core.packs import PackRegistry
@@ -38,7 +39,7 @@ def claims(draw, year_start: date):
 
 
 def check_sequence(pack, person, sequence):
-    results, by_year = calculate_sequence(pack, Catalogue.from_pack(pack), person, sequence)
+    results, _by_year = calculate_sequence(pack, Catalogue.from_pack(pack), person, sequence)
     totals: dict[int, dict[str, D]] = {}
     for result in results:
         for value in (result.hifp_pay, result.hifmi_pay, result.maf_pay, result.act_pay_dedc):

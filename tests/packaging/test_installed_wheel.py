@@ -8,6 +8,7 @@ configured package index for the dependencies (about a minute on the first run).
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import shutil
@@ -16,8 +17,6 @@ import subprocess
 import sys
 import zipfile
 from pathlib import Path
-
-import importlib.util
 
 import pytest
 from pypdf import PdfReader

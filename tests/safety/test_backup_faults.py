@@ -77,7 +77,7 @@ def test_a_backup_killed_at_random_moments_never_leaves_a_usable_bad_file(office
     judged = 0
     for _ in range(KILLS):
         process = subprocess.Popen([sys.executable, "-c", BACKING_UP, str(office)], stdout=subprocess.PIPE,
-                                   text=True, env=env, cwd=REPO)  # noqa: S603
+                                   text=True, env=env, cwd=REPO)
         assert process.stdout.readline().strip() == "ready"
         time.sleep(rng.uniform(0, spread))
         assert process.poll() is None, "the backing-up process stopped by itself (a backup failed)"
@@ -118,9 +118,8 @@ def test_a_full_disk_during_a_backup(office, monkeypatch):
 
 
 def test_a_restore_under_a_running_writer_is_refused_and_loses_nothing(tmp_path):
-    from tests.safety.test_crash_safety import prepare, start_writer
-
     from desk.services import restore as restoring
+    from tests.safety.test_crash_safety import prepare, start_writer
 
     path = tmp_path / "desk.db"
     prepare(path)

@@ -12,8 +12,6 @@ import time
 from datetime import datetime
 from pathlib import Path
 
-import pytest
-
 from desk.services import operators
 from desk.services.context import Desk
 from desk.services.integrity import check_database

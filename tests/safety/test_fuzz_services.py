@@ -9,7 +9,8 @@ import re
 from datetime import date, datetime
 
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from desk.core.errors import DeskError
 from desk.core.idnumber import make_id_number

@@ -212,7 +212,7 @@ def test_deep_nesting_is_refused(depth):
 
 
 def test_nesting_within_the_limit_reaches_the_contract():
-    code, out, err = run("calc", "-", stdin="[" * 60 + "]" * 60)
+    code, _out, err = run("calc", "-", stdin="[" * 60 + "]" * 60)
     assert code == 2 and "嵌套" not in err
 
 

@@ -24,7 +24,7 @@ REPO = Path(__file__).resolve().parents[2]
 
 def desk_cli(*args: str, stdin: str = "") -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "desk", *args], capture_output=True, text=True, input=stdin,
-                          cwd=REPO, timeout=120)  # noqa: S603
+                          cwd=REPO, timeout=120)
 
 
 def fingerprint(folder: Path) -> dict[str, str]:
@@ -134,8 +134,7 @@ def test_check_on_a_file_damaged_inside_gives_json_and_exit_1(office):
 def test_a_read_only_desk_refuses_to_write(office):
     desk = Desk.open_read_only(office)
     try:
-        with pytest.raises(Exception, match="只读"):
-            with desk.transaction():
-                pass
+        with pytest.raises(Exception, match="只读"), desk.transaction():
+            pass
     finally:
         desk.close()

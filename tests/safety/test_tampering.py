@@ -141,7 +141,7 @@ def test_a_chain_rewritten_with_the_apps_own_hash_function_is_named(desk, world)
 
     columns = ["id", "at", "operator_id", "operator_name", "window", "action", "record_type", "record_id",
                "detail_json", "prev_hash", "hash"]
-    entries = [dict(zip(columns, row)) for row in desk.db.execute(f"SELECT {', '.join(columns)} FROM audit_log ORDER BY id")]
+    entries = [dict(zip(columns, row, strict=False)) for row in desk.db.execute(f"SELECT {', '.join(columns)} FROM audit_log ORDER BY id")]
     entries[2]["operator_name"] = "别人"
     previous = entries[1]["hash"]
     statements = []
@@ -234,7 +234,7 @@ def test_a_whole_chain_rewritten_is_named_by_the_kept_head(desk, world):
 
     columns = ["id", "at", "operator_id", "operator_name", "window", "action", "record_type", "record_id",
                "detail_json", "prev_hash", "hash"]
-    entries = [dict(zip(columns, row)) for row in desk.db.execute(f"SELECT {', '.join(columns)} FROM audit_log ORDER BY id")]
+    entries = [dict(zip(columns, row, strict=False)) for row in desk.db.execute(f"SELECT {', '.join(columns)} FROM audit_log ORDER BY id")]
     entries[-1]["operator_name"] = "别人"
     previous, statements = GENESIS, []
     for entry in entries:

@@ -173,9 +173,8 @@ def test_each_backup_has_its_manifest_with_the_chain_head(desk, staff, clock):
 
 
 def test_a_backup_whose_chain_was_cut_after_it_was_taken_is_not_good(desk, staff, clock):
-    from tests.conftest import person_form
-
     from desk.services import persons
+    from tests.conftest import person_form
 
     persons.register_person(desk, staff["clerk"], person_form())
     taken = backup.backup(desk, staff["admin"])
@@ -206,9 +205,8 @@ def test_a_cut_backup_with_its_manifest_rewritten_to_match_is_refused_by_the_res
     """The manifest is a plain file beside the backup; the live database's keyed entry of that backup is the anchor."""
     import json
 
-    from tests.conftest import person_form
-
     from desk.services import persons
+    from tests.conftest import person_form
 
     persons.register_person(desk, staff["clerk"], person_form())
     taken = backup.backup(desk, staff["admin"])

@@ -100,15 +100,15 @@ def test_the_command_line(desk, staff, tmp_path):
     target = tmp_path / "copy.json"
     env_run = dict(capture_output=True, text=True, cwd=REPO, timeout=300)
     done = subprocess.run([sys.executable, "-m", "desk", "keys", "export", str(target), "--user", "admin", "--db",
-                           str(path)], input=f"Admin2026\n{PASSPHRASE}\n", **env_run)  # noqa: S603
+                           str(path)], input=f"Admin2026\n{PASSPHRASE}\n", **env_run)
     assert done.returncode == 0, done
     assert json.loads(done.stdout)["exported"] == str(target)
     shutil.rmtree(path.parent / "keys")
     done = subprocess.run([sys.executable, "-m", "desk", "keys", "import", str(target), "--user", "admin", "--db",
-                           str(path)], input=f"Admin2026\nwrong passphrase\n", **env_run)  # noqa: S603
+                           str(path)], input="Admin2026\nwrong passphrase\n", **env_run)
     assert done.returncode == 1 and "口令不正确" in done.stderr and "Traceback" not in done.stderr
     done = subprocess.run([sys.executable, "-m", "desk", "keys", "import", str(target), "--user", "admin", "--db",
-                           str(path)], input=f"Admin2026\n{PASSPHRASE}\n", **env_run)  # noqa: S603
+                           str(path)], input=f"Admin2026\n{PASSPHRASE}\n", **env_run)
     assert done.returncode == 0, done
     Desk.open(path).close()
 

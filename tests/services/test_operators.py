@@ -38,7 +38,7 @@ def test_a_reset_account_must_change_its_password(desk, staff):
 
 
 def test_five_failures_lock_for_fifteen_minutes(desk, staff, clock):
-    for attempt in range(1, 6):
+    for _attempt in range(1, 6):
         with pytest.raises(operators.LoginFailed, match="用户名或密码不正确"):
             operators.authenticate(desk, username="clerk01", password="wrong")
     row = desk.db.execute("SELECT failed_attempts, locked_until FROM operators WHERE username = 'clerk01'").fetchone()
@@ -85,9 +85,8 @@ def test_the_application_hashes_at_n_2_17_with_room_for_its_memory(desk, monkeyp
 
 
 def test_an_older_hash_logs_in_and_is_rehashed_at_2_17(desk, staff, monkeypatch):
-    from tests.conftest import APP_SCRYPT_N
-
     from desk.store import operators as store
+    from tests.conftest import APP_SCRYPT_N
 
     monkeypatch.setattr(operators, "SCRYPT_N", 2**14)  # what desk stored before issue 11
     with desk.transaction():

@@ -3,7 +3,8 @@ from datetime import date, datetime
 from decimal import Decimal as D
 
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from desk.core.errors import PermissionDenied, Refused, ValidationError
 from desk.core.reimbursement import Accumulators

@@ -29,7 +29,7 @@ def total_of(lines: dict) -> list:
     summed = None
     for line in lines.values():
         values = [line[0], *(line[1].values() if isinstance(line[1], dict) else line[1:])]
-        summed = values if summed is None else [a + b for a, b in zip(summed, values)]
+        summed = values if summed is None else [a + b for a, b in zip(summed, values, strict=False)]
     return summed
 
 
@@ -46,13 +46,13 @@ def test_office_totals_are_the_sums_of_the_day_only(desk, reviewer, day):
     totals = reports.issue_daily_report(desk, reviewer, day=DAY).payload["totals"]
     assert enrolment_line(totals["enrolment"]["positive"]) == total_of(expected.enrolled) == [4, 1600, 120, 1480]
     assert enrolment_line(totals["enrolment"]["negative"]) == total_of(expected.cancelled)
-    net = [a + b for a, b in zip(total_of(expected.enrolled), total_of(expected.cancelled))]
+    net = [a + b for a, b in zip(total_of(expected.enrolled), total_of(expected.cancelled), strict=False)]
     assert enrolment_line(totals["enrolment"]["net"]) == net
     assert totals["filing"] == {"accepted": 2, "awaiting": 1, "approved": 1, "rejected": 1, "terminated": 0}
     assert settlement_line(totals["settlement"]["positive"]) == total_of(expected.settled)
     assert settlement_line(totals["settlement"]["negative"]) == total_of(expected.reversed)
     assert totals["settlement"]["negative"]["count"] == -1
-    net = [a + b for a, b in zip(total_of(expected.settled), total_of(expected.reversed))]
+    net = [a + b for a, b in zip(total_of(expected.settled), total_of(expected.reversed), strict=False)]
     assert settlement_line(totals["settlement"]["net"]) == net
     moved = totals["transfer"]["total"]
     assert (moved["accepted"], moved["awaiting"], moved["completed"]) == (1, 1, 2)
@@ -126,7 +126,7 @@ def test_the_workbook_has_the_same_figures(desk, reviewer, day, tmp_path):
     assert money(summary["统筹基金支付（元）"][2]) == money(report.payload["totals"]["settlement"]["net"]["hifp_pay"])
     sheet = book["按经办人"]
     header = [cell.value for cell in sheet[1]]
-    rows = {row[0]: dict(zip(header, row)) for row in sheet.iter_rows(min_row=2, values_only=True)}
+    rows = {row[0]: dict(zip(header, row, strict=False)) for row in sheet.iter_rows(min_row=2, values_only=True)}
     clerk = rows["李娜"]
     assert clerk["参保登记笔数"] == expected.enrolled[people["clerk"].id][0]
     assert money(clerk["参保登记应缴金额"]) == expected.enrolled[people["clerk"].id][3]

@@ -1,10 +1,9 @@
 """Issue 11, item 6: restore by an administrator, the file locked first, the kept-aside file never
 overwritten, and voucher numbers never issued twice."""
 
-import sqlite3
 import subprocess
 import sys
-from datetime import date, timedelta
+from datetime import date
 
 import pytest
 

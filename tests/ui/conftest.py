@@ -8,18 +8,18 @@ import re
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ["DESK_NO_PRINTER"] = "1"
 
-from dataclasses import dataclass  # noqa: E402
-from datetime import date, datetime  # noqa: E402
+from dataclasses import dataclass
+from datetime import date, datetime
 
-import pytest  # noqa: E402
-from PySide6.QtCore import QEvent, Qt  # noqa: E402
-from PySide6.QtGui import QInputMethodEvent  # noqa: E402
-from PySide6.QtWidgets import QApplication  # noqa: E402
+import pytest
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QInputMethodEvent
+from PySide6.QtWidgets import QApplication
 
-from desk.core.idnumber import make_id_number  # noqa: E402
-from desk.services import operators  # noqa: E402
-from desk.services.context import Desk, Operator  # noqa: E402
-from desk.ui.app import build_main_window  # noqa: E402
+from desk.core.idnumber import make_id_number
+from desk.services import operators
+from desk.services.context import Desk, Operator
+from desk.ui.app import build_main_window
 
 NOW = datetime(2026, 3, 10, 9, 30)
 PASSWORD = "start2026"

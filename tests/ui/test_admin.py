@@ -48,7 +48,7 @@ def audit_count(desk, prefix: str = "") -> int:
 
 
 def test_the_administrator_creates_an_operator_who_must_choose_a_password(qtbot, desk, staff, admin_window, keyboard):
-    window, panel, page = admin_window("operators")
+    _window, _panel, page = admin_window("operators")
     assert [row[0] for row in table_texts(page.table)] == ["admin", "clerk", "reviewer"]
     page.table.setFocus()
     keyboard.press(Key.Key_N, ALT)
@@ -86,7 +86,7 @@ def test_the_administrator_creates_an_operator_who_must_choose_a_password(qtbot,
 
 def test_a_reset_password_must_be_changed_at_the_next_login(qtbot, desk, staff, admin_window, keyboard, modal):
     operators.change_password(desk, staff.clerk, old_password=PASSWORD, new_password="clerk2026x")
-    window, panel, page = admin_window("operators")
+    _window, _panel, page = admin_window("operators")
     select_key(page.table, staff.clerk.id)
     page.table.setFocus()
     keyboard.press(Key.Key_R, ALT)
@@ -127,7 +127,7 @@ def test_a_reset_password_must_be_changed_at_the_next_login(qtbot, desk, staff, 
 
 
 def test_disable_and_enable_an_account_but_never_ones_own(qtbot, desk, staff, admin_window, keyboard):
-    window, panel, page = admin_window("operators")
+    _window, _panel, page = admin_window("operators")
     select_key(page.table, staff.admin.id)
     assert not page.toggle_button.isEnabled() and not page.reset_button.isEnabled()
     select_key(page.table, staff.clerk.id)
@@ -148,7 +148,7 @@ def test_disable_and_enable_an_account_but_never_ones_own(qtbot, desk, staff, ad
 
 
 def test_settings_refuse_bad_values_beside_their_fields_and_save_good_ones(qtbot, desk, staff, admin_window, keyboard):
-    window, panel, page = admin_window("settings")
+    window, _panel, page = admin_window("settings")
     assert page.fields["window"].text() == "1号窗口" and page.fields["idle_lock_minutes"].text() == "10"
     before = audit_count(desk, "settings.")
     page.fields["idle_lock_minutes"].setText("0")
@@ -181,7 +181,7 @@ def test_settings_refuse_bad_values_beside_their_fields_and_save_good_ones(qtbot
 
 
 def test_every_pack_value_shows_its_source_and_provisional_ones_say_暂定(qtbot, desk, staff, admin_window, keyboard):
-    window, panel, operators_page = admin_window("operators")
+    _window, panel, operators_page = admin_window("operators")
     operators_page.table.setFocus()
     keyboard.press(Key.Key_3, CTRL)  # Ctrl+1 … Ctrl+6 switch pages
     page = panel.page("packs")
@@ -232,7 +232,7 @@ def test_the_audit_log_filters_pages_and_exports_to_excel_and_pdf(qtbot, desk, s
     with pytest.raises(LoginFailed):
         operators.authenticate(desk, username="clerk", password="wrong2026")
     operators.authenticate(desk, username="clerk", password=PASSWORD)
-    window, panel, page = admin_window("audit")
+    _window, _panel, page = admin_window("audit")
     assert page.table.rowCount() == 5 and page.pager.text() == "第 1/1 页，共 5 条"
     assert table_texts(page.table)[0][4:6] == ["登录", "login"]  # newest first, named in Chinese
 
@@ -294,7 +294,7 @@ def test_the_audit_log_filters_pages_and_exports_to_excel_and_pdf(qtbot, desk, s
 
 def test_a_malformed_schedule_shows_every_reason_and_changes_nothing(qtbot, desk, staff, admin_window, keyboard,
                                                                      monkeypatch, tmp_path):
-    window, panel, page = admin_window("calendar")
+    _window, _panel, page = admin_window("calendar")
     assert "2010–2026" in page.years.text()
     before = (audit_count(desk), desk.db.execute("SELECT COUNT(*) FROM holiday_schedules").fetchone()[0])
     not_json = tmp_path / "broken.json"
@@ -331,7 +331,7 @@ def test_a_malformed_schedule_shows_every_reason_and_changes_nothing(qtbot, desk
 
 
 def test_back_up_now_runs_in_the_background_and_shows_how_to_restore(qtbot, desk, staff, admin_window, keyboard):
-    window, panel, page = admin_window("backups")
+    _window, _panel, page = admin_window("backups")
     assert page.table.rowCount() == 0 and "共 0 份" in page.where.text()
     assert page.command.text() == f'desk restore "备份文件" --db "{desk.path}"'
     page.backup_button.setFocus()
@@ -354,7 +354,7 @@ def test_the_administrator_exports_the_keys_copy_from_the_backup_page(qtbot, des
     monkeypatch.setattr(key_escrow, "SCRYPT", {"n": 2**12, "r": 8, "p": 1})
     target = tmp_path / "密钥副本.json"
     monkeypatch.setattr(file_choice, "save_path", lambda *args: target)
-    window, panel, page = admin_window("backups")
+    _window, _panel, page = admin_window("backups")
     page.passphrase.setText("大理医保窗口密钥2026")
     page.passphrase_again.setText("大理医保窗口密钥202")
     page.export_keys_button.click()

@@ -63,7 +63,7 @@ def type_in_cell(keyboard, text: str) -> None:
 
 def test_the_administrator_enters_2027_by_keyboard_and_the_page_shows_it_confirmed(qtbot, desk, staff, packs_page,
                                                                                     keyboard):
-    window, panel, page = packs_page
+    _window, panel, page = packs_page
     assert page.packs.item(page.packs.currentRow(), 0).text() == PACK
     assert row_of(page.years_table, "2027年度")[1:3] == ["—", "尚未录入"]
     assert "2027年度的个人缴费标准尚未录入" in page.standards_summary.text()
@@ -111,7 +111,7 @@ def test_the_administrator_enters_2027_by_keyboard_and_the_page_shows_it_confirm
 
 
 def test_a_bad_amount_is_refused_beside_its_field_and_nothing_is_written(qtbot, desk, staff, packs_page, keyboard):
-    window, panel, page = packs_page
+    _window, _panel, page = packs_page
     dialog = open_dialog(qtbot, page, keyboard)
     keyboard.press(Key.Key_Tab)
     keyboard.type("42o")
@@ -141,7 +141,7 @@ def test_a_bad_amount_is_refused_beside_its_field_and_nothing_is_written(qtbot, 
 
 
 def test_without_a_document_the_entry_is_provisional_and_marked_so(qtbot, desk, staff, packs_page, keyboard):
-    window, panel, page = packs_page
+    _window, _panel, page = packs_page
     dialog = open_dialog(qtbot, page, keyboard)
     dialog.individual.setText("420.00")
     dialog.amount_cell("dibao").setText("全额")
@@ -158,7 +158,7 @@ def test_without_a_document_the_entry_is_provisional_and_marked_so(qtbot, desk, 
 
 
 def test_a_year_already_entered_is_prefilled_and_a_new_version_replaces_it(qtbot, desk, staff, packs_page, keyboard):
-    window, panel, page = packs_page
+    _window, _panel, page = packs_page
     standards.enter_standard(desk, staff.admin, pack_id=PACK, year=2027, individual="420.00",
                              subsidies=[("dibao", "150.00")], document=DOC)
     page.refresh()
@@ -175,7 +175,7 @@ def test_a_year_already_entered_is_prefilled_and_a_new_version_replaces_it(qtbot
 
 
 def test_a_pack_without_contribution_offers_no_entry(qtbot, desk, staff, packs_page, keyboard):
-    window, panel, page = packs_page
+    _window, _panel, page = packs_page
     rows = [page.packs.item(row, 0).text() for row in range(page.packs.rowCount())]
     page.packs.selectRow(rows.index("huaibei-employee-2025"))
     assert not page.enter_button.isEnabled() and "不收个人缴费" in page.standards_summary.text()
@@ -186,7 +186,7 @@ def test_a_pack_without_contribution_offers_no_entry(qtbot, desk, staff, packs_p
 
 def test_the_administrator_is_told_at_login_what_is_missing_and_a_clerk_is_not(qtbot, desk, staff, december,
                                                                                admin_window, open_window):
-    window, panel, page = admin_window("operators")
+    window, panel, _page = admin_window("operators")
     assert panel.notice.isVisible() and panel.notice.kind == "warning"
     text = panel.notice.text()
     assert "2027年度个人缴费标准尚未录入" in text and "系统管理 → 政策包 → 录入年度标准…" in text
@@ -200,7 +200,7 @@ def test_the_administrator_is_told_at_login_what_is_missing_and_a_clerk_is_not(q
 
 
 def test_no_notice_when_nothing_is_due(qtbot, desk, staff, admin_window):
-    window, panel, page = admin_window("operators")  # 2026-03-10: 2026 is entered and its schedule shipped
+    _window, panel, _page = admin_window("operators")  # 2026-03-10: 2026 is entered and its schedule shipped
     assert panel.notice.isHidden() and panel.notices == []
 
 

@@ -112,7 +112,7 @@ def test_accept_with_a_missing_material_receive_it_then_another_reviewer_approve
     assert filing["state"] == "accepted"
 
     moving_clock.moment = datetime(2026, 3, 12, 10, 0)  # the reviewer decides two days later
-    reviewer_window, review_tab = open_chronic(qtbot, open_window, keyboard, staff.reviewer)
+    _reviewer_window, review_tab = open_chronic(qtbot, open_window, keyboard, staff.reviewer)
     open_by_id(keyboard, review_tab)
     assert review_tab.filings.approve_button.isVisibleTo(review_tab)
     keyboard.press(Key.Key_R, CTRL)  # 认定
@@ -133,7 +133,7 @@ def test_the_approve_button_is_not_shown_to_a_clerk(qtbot, desk, staff, open_win
     record = insured(desk, staff.clerk)
     chronic.accept_filing(desk, staff.clerk, person_id=record.id, disease_code="M03900", kind="chronic",
                           materials=ALL_CHRONIC)
-    window, tab = open_chronic(qtbot, open_window, keyboard, staff.clerk)
+    _window, tab = open_chronic(qtbot, open_window, keyboard, staff.clerk)
     open_by_id(keyboard, tab)
     assert state_shown(tab) == "已受理"
     for button in tab.filings.review_buttons():
@@ -145,7 +145,7 @@ def test_the_approve_button_is_not_shown_to_a_clerk(qtbot, desk, staff, open_win
 
 def test_the_accepting_reviewer_cannot_approve_their_own_filing(qtbot, desk, staff, open_window, keyboard):
     record = insured(desk, staff.clerk)
-    window, tab = open_chronic(qtbot, open_window, keyboard, staff.reviewer)
+    _window, tab = open_chronic(qtbot, open_window, keyboard, staff.reviewer)
     open_by_id(keyboard, tab)
     keyboard.type("M03900")
     keyboard.press(Key.Key_Return)
@@ -173,7 +173,7 @@ def test_refusals_are_shown_beside_their_field_and_write_nothing(qtbot, desk, st
                           materials=ALL_CHRONIC)
     not_enrolled = persons.register_person(desk, staff.clerk, {"id_number": make_id_number("532901", date(1970, 1, 1), 21),
                                                                "name": "钱未保"})
-    window, tab = open_chronic(qtbot, open_window, keyboard, staff.clerk)
+    _window, tab = open_chronic(qtbot, open_window, keyboard, staff.clerk)
     open_by_id(keyboard, tab)
 
     keyboard.type("qqq")
@@ -203,7 +203,7 @@ def test_refusals_are_shown_beside_their_field_and_write_nothing(qtbot, desk, st
 
 def test_pinyin_initials_list_the_initials_at_the_start_first(qtbot, desk, staff, open_window, keyboard):
     insured(desk, staff.clerk)
-    window, tab = open_chronic(qtbot, open_window, keyboard, staff.clerk)
+    _window, tab = open_chronic(qtbot, open_window, keyboard, staff.clerk)
     open_by_id(keyboard, tab)
     keyboard.type("xy")
     # 血友病 (xyb) begins with the letters; the others only contain them, in catalogue order
@@ -227,7 +227,7 @@ def test_reminders_list_due_within_30_days_and_lapsed_sortable_and_printable(
         chronic.approve_filing(desk, staff.reviewer, filing_id=filing["id"])
     # 孙 ends 2027-03-09 (30 days on), 周 2027-03-10 (31 days), 吴 ended 2027-01-31
     moving_clock.moment = datetime(2027, 2, 7, 9, 0)
-    window, tab = open_chronic(qtbot, open_window, keyboard, staff.clerk)
+    _window, tab = open_chronic(qtbot, open_window, keyboard, staff.clerk)
     keyboard.press(Key.Key_F4)
     panel = tab.reminders
     assert panel.isVisible() and keyboard.focused() is panel.table

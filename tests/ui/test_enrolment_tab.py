@@ -130,7 +130,7 @@ def test_name_with_digits_is_shown_beside_the_name(qtbot, desk, staff, open_wind
 
 
 def test_known_number_opens_the_person_and_a_second_enrolment_is_refused(qtbot, desk, staff, open_window, keyboard):
-    record, first = register_and_enrol(desk, staff.clerk)
+    record, _first = register_and_enrol(desk, staff.clerk)
     tab = tab_of(open_window(staff.clerk))
     keyboard.press(Key.Key_F2)
     keyboard.type(ID_NUMBER)

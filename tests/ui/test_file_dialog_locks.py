@@ -35,7 +35,7 @@ def show_for_a_while(qtbot, dialog: QFileDialog, seconds: float = 1.5) -> None:
 
 
 def another_program_opens_and_closes(path: Path) -> None:
-    subprocess.run([sys.executable, "-c", OTHER_PROGRAM, str(path)], check=True, timeout=60)  # noqa: S603
+    subprocess.run([sys.executable, "-c", OTHER_PROGRAM, str(path)], check=True, timeout=60)
 
 
 def test_qt_s_own_dialog_would_drop_the_locks(qtbot, desk, staff):

@@ -9,8 +9,8 @@ from PySide6.QtWidgets import QApplication
 
 from desk.core.idnumber import make_id_number
 from desk.services import enrolment, operators, persons
-from desk.ui.login import ChangePasswordDialog, FirstStartDialog, LoginDialog
 from desk.ui.admin_panel import AdminPanel
+from desk.ui.login import ChangePasswordDialog, FirstStartDialog, LoginDialog
 from desk.ui.main_window import BUSINESS_TABS
 from desk.ui.verify_dialog import VerifyDialog
 

@@ -52,7 +52,7 @@ def shown(tab):
 
 def test_keyboard_claim_live_result_record_print_and_usage(qtbot, desk, staff, open_reimbursement, keyboard):
     insured(desk, staff.clerk)
-    window, tab = open_reimbursement(staff.clerk)
+    _window, tab = open_reimbursement(staff.clerk)
     open_person_by_keyboard(keyboard, tab)
     assert "2026年度城乡居民基本医疗保险" in tab.enrolment_label.text()
     assert not tab.form.retired.isVisibleTo(tab)  # a resident: 退休 does not apply
@@ -110,7 +110,7 @@ def test_keyboard_claim_live_result_record_print_and_usage(qtbot, desk, staff, o
 def test_refusals_are_shown_beside_their_fields_and_nothing_is_recorded(qtbot, desk, staff, open_reimbursement,
                                                                         keyboard):
     record = insured(desk, staff.clerk)
-    window, tab = open_reimbursement(staff.clerk)
+    _window, tab = open_reimbursement(staff.clerk)
     open_person_by_keyboard(keyboard, tab)
     keyboard.press(Key.Key_Tab)
     keyboard.type("5")
@@ -141,9 +141,9 @@ def test_refusals_are_shown_beside_their_fields_and_nothing_is_recorded(qtbot, d
     for widget, text, field, words in cases:
         before = widget.text()
         widget.setText(text)
-        qtbot.waitUntil(lambda: words in tab.errors.message(field), timeout=2000)
+        qtbot.waitUntil(lambda words=words, field=field: words in tab.errors.message(field), timeout=2000)
         widget.setText(before if widget is not form.total else "30000.00")
-        qtbot.waitUntil(lambda: not tab.errors.message(field), timeout=2000)
+        qtbot.waitUntil(lambda field=field: not tab.errors.message(field), timeout=2000)
 
     form.benefit.setCurrentIndex(form.benefit.findData("chronic_outpatient"))
     assert form.disease.isEnabled() and not form.procurement.isEnabled()

@@ -128,7 +128,6 @@ def test_a_disabled_clerk_who_only_reads_is_sent_back_to_the_login_too(qtbot, de
 def test_a_reviewer_given_another_role_is_sent_back_to_the_login(qtbot, desk, staff, open_window):
     window = open_window(staff.reviewer)
     window.account_check.setInterval(100)
-    with qtbot.waitSignal(window.logout_requested, timeout=3000):
-        with desk.transaction():
-            desk.db.execute("UPDATE operators SET role = 'clerk' WHERE id = ?", [staff.reviewer.id])
+    with qtbot.waitSignal(window.logout_requested, timeout=3000), desk.transaction():
+        desk.db.execute("UPDATE operators SET role = 'clerk' WHERE id = ?", [staff.reviewer.id])
     assert "角色已由审核员变更为窗口经办员" in window.session_end_message

@@ -257,7 +257,7 @@ def test_a_reviewer_moves_a_transfer_on_and_completes_it_with_both_amounts(qtbot
     for keys, state in ((Key.Key_O, "out_review"), (Key.Key_I, "in_review")):
         keyboard.press(keys, ALT)
         box = tab.dialog
-        qtbot.waitUntil(lambda: QApplication.activeWindow() is box)
+        qtbot.waitUntil(lambda box=box: QApplication.activeWindow() is box)
         keyboard.press(Key.Key_Return)
         qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
         assert keyboard.focused() is tab.tracking.table

@@ -8,8 +8,8 @@ import sys
 
 import pytest
 
-from desk.vouchers.samples import SAMPLES
 from desk.vouchers.documents import render_voucher
+from desk.vouchers.samples import SAMPLES
 
 TOOLS = shutil.which("pdftoppm") and shutil.which("zbarimg")
 
