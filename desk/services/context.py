@@ -231,7 +231,7 @@ class Desk:
         path = self.head_file()
         if path is not None and not self.read_only:
             entry, entry_hash = audit_store.head(self.db)
-            write_head(path, entry, entry_hash, self.timestamp())
+            write_head(path, entry, entry_hash, self.timestamp(), self.keys.audit_key)
 
     # ---- the acting operator, re-read inside the write (issue 11, item 8)
     def acting(self, operator: Operator, permission: str | None = None) -> Operator:

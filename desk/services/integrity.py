@@ -21,7 +21,7 @@ from functools import cache
 import sqlite_utils
 
 from desk.services.context import Desk
-from desk.services.keys import read_head, write_head
+from desk.services.keys import ForgedPoint, read_head, write_head
 from desk.store import audit as audit_store
 from desk.store import seals as seals_store
 from desk.store.audit import ChainBreak, verify_chain
@@ -132,7 +132,10 @@ def head_problems(desk: Desk) -> list[str]:
     path = desk.head_file()
     if path is None:
         return []
-    kept = read_head(path)
+    try:
+        kept = read_head(path, desk.keys.audit_key)
+    except ForgedPoint:
+        return [f"保存在数据库之外的审计链头（{path.name}）的签名不符：它被没有密钥的人改写过，审计记录可能被截去，请联系系统管理员。"]
     if kept is None:
         return [f"保存在数据库之外的审计链头（{path.name}）不见了或无法读取：无法确认审计记录未被截去，请联系系统管理员。"]
     entry, kept_hash = kept
@@ -161,9 +164,13 @@ def start_problems(desk: Desk) -> list[str]:
     background after the login): the kept chain head, and the keyed chain from the last point a full
     check verified (a verified point can be trusted: its entries are keyed). Milliseconds for a
     day's entries, whatever the size of the file."""
-    problems = list(head_problems(desk))
+    problems = list(head_problems(desk)) + list(trigger_problems(desk.db))
     path = desk.verified_file()
-    point = read_head(path) if path is not None else None
+    try:
+        point = read_head(path, desk.keys.audit_key) if path is not None else None
+    except ForgedPoint:
+        point = None  # not trusted: the tail is checked as if there were no point (the full check follows)
+        problems.append(f"上次完整检查的记录（{path.name}）签名不符，已不采信。")
     after = None
     if point is not None:
         if audit_store.entry_hash_of(desk.db, point[0]) != point[1]:
@@ -190,6 +197,6 @@ def mark_verified(desk: Desk, report: IntegrityReport) -> None:
     entry_hash = audit_store.entry_hash_of(desk.db, entry)
     if entry_hash is not None:
         try:
-            write_head(path, entry, entry_hash, desk.timestamp())
+            write_head(path, entry, entry_hash, desk.timestamp(), desk.keys.audit_key)
         except OSError:
             pass  # the next full check writes it; meanwhile the start-up check verifies more of the chain

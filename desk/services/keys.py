@@ -20,6 +20,8 @@ before `created_at`); every later paper and audit entry uses the keys of the fil
 from __future__ import annotations
 
 import base64
+import hashlib
+import hmac
 import json
 import os
 import secrets
@@ -149,14 +151,26 @@ def head_path(db_path: Path, installation_id: str) -> Path:
     return db_path.parent / "keys" / f"{db_path.stem}-{installation_id}.head"
 
 
-def write_head(path: Path, entry: int, entry_hash: str, at: str) -> None:
-    """The audit chain's head, kept outside the database: written after each commit that added
-    entries (temporary file, fsynced, renamed over the old one). It may lag the database by the
-    entries of a commit whose process died before writing it; it is never ahead."""
+class ForgedPoint(Exception):
+    """A head or verified-point file whose signature does not match: written by someone without the key."""
+
+
+def point_mac(key: bytes, name: str, entry: int, entry_hash: str) -> str:
+    """The signature of a chain point kept outside the database, bound to its file's name (so a
+    .verified file cannot stand in for a .head file, nor one database's for another's)."""
+    return hmac.new(key, f"desk-point-1|{name}|{entry}|{entry_hash}".encode(), hashlib.sha256).hexdigest()
+
+
+def write_head(path: Path, entry: int, entry_hash: str, at: str, key: bytes) -> None:
+    """The audit chain's head, kept outside the database and signed with the audit key: written after
+    each commit that added entries (temporary file, fsynced, renamed over the old one). It may lag
+    the database by the entries of a commit whose process died before writing it; it is never ahead.
+    Someone with the files but not the key can neither move it back nor forward."""
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
     with open(temporary, "w", encoding="utf-8") as handle:
-        json.dump({"entry": entry, "hash": entry_hash, "at": at}, handle)
+        json.dump({"entry": entry, "hash": entry_hash, "at": at,
+                   "mac": point_mac(key, path.name, entry, entry_hash)}, handle)
         handle.flush()
         os.fsync(handle.fileno())
     os.replace(temporary, path)
@@ -167,10 +181,14 @@ def verified_path(db_path: Path, installation_id: str) -> Path:
     return db_path.parent / "keys" / f"{db_path.stem}-{installation_id}.verified"
 
 
-def read_head(path: Path) -> tuple[int, str] | None:
-    """(entry number, hash) kept outside the database, or None when there is no readable head file."""
+def read_head(path: Path, key: bytes | None = None) -> tuple[int, str] | None:
+    """(entry number, hash) kept outside the database, or None when there is no readable head file.
+    With `key`, its signature must match (ForgedPoint otherwise)."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        return int(data["entry"]), str(data["hash"])
-    except (OSError, ValueError, KeyError, TypeError):
+        data = json.loads(path.read_text(encoding="utf-8")[:4096])
+        point = int(data["entry"]), str(data["hash"])
+        if key is not None and not hmac.compare_digest(str(data.get("mac", "")), point_mac(key, path.name, *point)):
+            raise ForgedPoint(path.name)
+        return point
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError):
         return None

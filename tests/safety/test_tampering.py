@@ -245,3 +245,35 @@ def test_a_whole_chain_rewritten_is_named_by_the_kept_head(desk, world):
                           % (entry["operator_name"], entry["prev_hash"], entry["hash"], entry["id"]))
     behind_the_back(desk, *statements)
     assert "链头不符" in problems(desk)
+
+
+def test_the_last_records_cut_off_with_the_head_file_rewritten_are_named(desk, world):
+    """Someone with the folder but not the key deletes the newest records and their entries, and writes
+    the head file (plain JSON) to the new last entry: its signature does not match."""
+    import json
+
+    last = desk.db.execute("SELECT MAX(id) FROM audit_log").fetchone()[0]
+    behind_the_back(desk, f"DELETE FROM audit_log WHERE id > {last - 2}")
+    entry, entry_hash = desk.db.execute("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1").fetchone()
+    head = json.loads(desk.head_file().read_text(encoding="utf-8"))
+    head.update(entry=entry, hash=entry_hash)
+    desk.head_file().write_text(json.dumps(head), encoding="utf-8")
+    assert "签名不符" in problems(desk)
+    head.pop("mac")
+    desk.head_file().write_text(json.dumps(head), encoding="utf-8")
+    assert "签名不符" in problems(desk)
+
+
+def test_a_verified_point_moved_by_hand_is_not_trusted(desk, world):
+    import json
+
+    from desk.services import admin_ui_support as support
+    from desk.services.integrity import start_problems
+
+    assert support.database_problems(desk) == []
+    behind_the_back(desk, "UPDATE audit_log SET detail_json = '{}' WHERE id = 3")
+    point = json.loads(desk.verified_file().read_text(encoding="utf-8"))
+    point.update(entry=1, hash=desk.db.execute("SELECT hash FROM audit_log WHERE id = 1").fetchone()[0])
+    desk.verified_file().write_text(json.dumps(point), encoding="utf-8")
+    found = start_problems(desk)
+    assert any("签名不符" in problem for problem in found), found
