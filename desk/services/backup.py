@@ -17,7 +17,9 @@ Each backup has its manifest beside it (`NAME.db.manifest.json`, written and fsy
 backup takes its name): when it was taken, its size and the audit chain's head in it (entry number
 and keyed hash); the head is also in the `backup.create` audit entry of the live database. A backup
 whose chain no longer ends at its manifest's head (entries cut off or rewritten in the file after
-it was taken) is not a good backup. A backup from before manifests has none and is judged without.
+it was taken), or that has no manifest, is not a good backup. A restore onto this very database
+(same installation id) also needs some `backup.create` entry of the live chain to have recorded
+the backup's head: a backup renamed, or cut with its manifest rewritten, is refused.
 
 Kept (docs/rules.md, "Backups kept"): the 3 newest, the newest of each of the last 7 days, of
 each of the last 4 ISO weeks and of each of the last 12 months that have a backup.
@@ -145,6 +147,13 @@ def _content_problem(connection: sqlite3.Connection, name: str, claimed: datetim
         return f"文件 {name} 不是 desk 的数据库备份（缺少 {'、'.join(missing)}）。"
     if not connection.execute("SELECT COUNT(*) FROM _sqlite_migrations WHERE migration_set = 'desk'").fetchone()[0]:
         return f"文件 {name} 不是 desk 的数据库备份（没有数据库版本记录）。"
+    from desk.store.migrations import migrations
+
+    known = {migration.name for migration in migrations._migrations}
+    newer = [row[0] for row in connection.execute("SELECT name FROM _sqlite_migrations WHERE migration_set = 'desk'")
+             if row[0] not in known]
+    if newer:
+        return f"备份文件 {name} 由较新版本的 desk 写成（含本版没有的迁移 {newer[0]}），请用那个版本恢复。"
     if deep and connection.execute("PRAGMA quick_check").fetchone()[0] != "ok":
         return f"备份文件 {name} 已损坏，未通过完整性检查。"
     if connection.execute("PRAGMA application_id").fetchone()[0] != APPLICATION_ID:
@@ -162,10 +171,10 @@ def manifest_path(path: Path) -> Path:
 def read_manifest(path: Path) -> dict | None:
     """The manifest beside a backup, None when there is none (a backup older than manifests)."""
     try:
-        data = json.loads(manifest_path(path).read_text(encoding="utf-8"))
+        data = json.loads(manifest_path(path).read_text(encoding="utf-8")[:16384])
     except FileNotFoundError:
         return None
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):
         return {"format": "unreadable"}
     return data if isinstance(data, dict) else {"format": "unreadable"}
 
@@ -179,7 +188,7 @@ def _chain_head(connection: sqlite3.Connection) -> tuple[int, str]:
 def _manifest_problem(connection: sqlite3.Connection, path: Path) -> str | None:
     manifest = read_manifest(path)
     if manifest is None:
-        return None
+        return f"备份文件 {path.name} 没有清单（{path.name}{MANIFEST}），无法确认备份内容完整，不能使用。"
     head = manifest.get("chain_head") if manifest.get("format") == MANIFEST_FORMAT else None
     if not isinstance(head, dict):
         return f"备份文件 {path.name} 的清单无法读取，无法确认备份内容完整。"

@@ -24,6 +24,7 @@ import json
 import secrets
 from pathlib import Path
 
+from desk.core import json_text
 from desk.core.errors import DeskError, ValidationError
 from desk.services import keys as keys_module
 from desk.services.context import Desk, Operator
@@ -60,7 +61,7 @@ def sealed_copy(keys: keys_module.Keys, installation: str, passphrase: str) -> b
     salt, nonce = secrets.token_bytes(16), secrets.token_bytes(12)
     plain = json.dumps({"voucher_key": keys.voucher_key, "audit_key": keys.audit_key.hex(),
                         "keyed_from": keys.keyed_from, "created_at": keys.created_at}).encode("utf-8")
-    sealed = AESGCM(_derive(passphrase, salt, SCRYPT)).encrypt(nonce, plain, installation.encode("ascii"))
+    sealed = AESGCM(_derive(passphrase, salt, SCRYPT)).encrypt(nonce, plain, installation.encode("utf-8"))
     return json.dumps({"format": FORMAT, "installation": installation, "kdf": {"scrypt": SCRYPT},
                        "salt": base64.b64encode(salt).decode(), "nonce": base64.b64encode(nonce).decode(),
                        "sealed": base64.b64encode(sealed).decode()}, ensure_ascii=False, indent=1).encode("utf-8")
@@ -72,21 +73,21 @@ def opened_copy(data: bytes, installation: str, passphrase: str) -> dict:
     from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
     try:
-        document = json.loads(data.decode("utf-8"))
-        if document.get("format") != FORMAT:
+        document = json_text.loads(data.decode("utf-8"))
+        if not isinstance(document, dict) or document.get("format") != FORMAT:
             raise ValueError
         params = document["kdf"]["scrypt"]
         if {key: int(params[key]) for key in ("n", "r", "p")} != SCRYPT:
             raise ValueError
         salt, nonce = base64.b64decode(document["salt"]), base64.b64decode(document["nonce"])
         sealed = base64.b64decode(document["sealed"])
-    except (ValueError, KeyError, TypeError, AttributeError, UnicodeDecodeError):
+    except (ValueError, KeyError, TypeError, AttributeError, UnicodeDecodeError, json_text.JsonTextError):
         raise KeyCopyError("这个文件不是 desk 的密钥副本，或已损坏。") from None
     if document.get("installation") != installation:
         raise KeyCopyError(f"这份密钥副本属于另一个数据库（安装编号 {document.get('installation')}），"
                            f"不是本数据库（{installation}）的，不能导入。")
     try:
-        plain = AESGCM(_derive(passphrase or "", salt, SCRYPT)).decrypt(nonce, sealed, installation.encode("ascii"))
+        plain = AESGCM(_derive(passphrase or "", salt, SCRYPT)).decrypt(nonce, sealed, installation.encode("utf-8"))
     except (InvalidTag, ValueError):
         raise KeyCopyError("保护口令不正确（或副本被改动过），密钥没有导入。") from None
     return json.loads(plain)
@@ -135,7 +136,8 @@ def import_keys(db_path: Path, username: str, password: str, source: Path, passp
     if path.exists():
         raise KeyCopyError(f"本数据库的密钥文件 {path.name} 已经存在，不会被替换；无需导入。")
     try:
-        data = Path(source).read_bytes()[:MAX_COPY_BYTES + 1]
+        with open(source, "rb") as handle:
+            data = handle.read(MAX_COPY_BYTES + 1)  # never more: /dev/zero or a huge file is refused, not read
     except OSError as error:
         raise KeyCopyError(f"密钥副本 {source} 无法读取：{error.strerror or error}。") from None
     if len(data) > MAX_COPY_BYTES:

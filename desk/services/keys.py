@@ -24,6 +24,7 @@ import hashlib
 import hmac
 import json
 import os
+import re
 import secrets
 import sys
 from dataclasses import dataclass
@@ -51,8 +52,19 @@ class Keys:
     legacy_voucher_secret: str | None = None  # an older desk's secret, for papers issued before created_at
 
 
+_INSTALLATION = re.compile(r"[0-9a-f]{16}|none")
+
+
+def _named(db_path: Path, installation_id: object, suffix: str) -> Path:
+    """A file of keys/ for this database; the installation id (read from the database, which someone
+    may have edited) must be what desk writes, so that no name can point outside keys/."""
+    if not isinstance(installation_id, str) or not _INSTALLATION.fullmatch(installation_id):
+        raise KeysProblem("数据库中的安装编号不是 desk 写入的格式（数据库被改动过）：密钥文件无法确定，请联系系统管理员。")
+    return db_path.parent / "keys" / f"{db_path.stem}-{installation_id}{suffix}"
+
+
 def keys_path(db_path: Path, installation_id: str) -> Path:
-    return db_path.parent / "keys" / f"{db_path.stem}-{installation_id}.key"
+    return _named(db_path, installation_id, ".key")
 
 
 def _protect(data: bytes) -> str:
@@ -148,7 +160,7 @@ def load_keys(db_path: Path | None, installation_id: str, *, next_entry: int, le
 
 
 def head_path(db_path: Path, installation_id: str) -> Path:
-    return db_path.parent / "keys" / f"{db_path.stem}-{installation_id}.head"
+    return _named(db_path, installation_id, ".head")
 
 
 class ForgedPoint(Exception):
@@ -178,7 +190,7 @@ def write_head(path: Path, entry: int, entry_hash: str, at: str, key: bytes) -> 
 
 def verified_path(db_path: Path, installation_id: str) -> Path:
     """Where the last point of the chain a full check verified is kept (the start-up check goes on from it)."""
-    return db_path.parent / "keys" / f"{db_path.stem}-{installation_id}.verified"
+    return _named(db_path, installation_id, ".verified")
 
 
 def read_head(path: Path, key: bytes | None = None) -> tuple[int, str] | None:

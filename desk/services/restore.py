@@ -121,19 +121,25 @@ def _check_against_its_audit_entry(lock: sqlite3.Connection | None, backup_file:
     says it did (a manifest beside the file can be rewritten with it; the live chain cannot)."""
     if lock is None:
         return
-    try:
-        recorded = audit_store.backup_chain_head(lock, backup_file.name)
-    except (sqlite3.DatabaseError, ValueError):
-        return
-    if recorded is None:
-        return
     import sqlite_utils
 
     copy = sqlite3.connect(read_only_uri(backup_file), uri=True)
     try:
         found = audit_store.head(sqlite_utils.Database(copy))
+        its_installation = audit_store.installation_of(copy)
     finally:
         copy.close()
+    try:
+        recorded = audit_store.backup_chain_head(lock, backup_file.name)
+        same_database = its_installation is not None and its_installation == audit_store.installation_of(lock)
+        known = audit_store.backup_with_head(lock, *found) if same_database else True
+    except (sqlite3.DatabaseError, ValueError):
+        return
+    if not known:  # a backup of this very database, renamed or cut: no backup.create entry ever ended there
+        raise BackupError(f"备份文件 {backup_file.name} 的审计链（止于第{found[0]}条）与本数据库审计日志中记录的任何一次备份都不符："
+                          "它不是本数据库备份功能写成的原样备份（可能被截去、改写或改名），不能用来恢复。数据库没有改动。")
+    if recorded is None:
+        return
     if list(found) != [recorded.get("entry"), recorded.get("hash")]:
         raise BackupError(f"备份文件 {backup_file.name} 的审计链与数据库中该备份的审计记录不符（备份时为第{recorded.get('entry')}条）："
                           "备份在写成之后被截去或改写过，不能用来恢复。数据库没有改动。")
@@ -227,12 +233,14 @@ def _continue_and_audit(path: Path, db_path: Path, highest: dict, highest_ids: d
     desk = _desk_on(path, db_path, clock)
     try:
         actor = _same_operator(desk, operator)
+        restored_entry, restored_hash = audit_store.head(desk.db)
         with desk.transaction():
             raised = sequences.raise_sequences(desk.db.conn, highest)
             floors = ids.raise_floors(desk.db.conn, highest_ids)
             desk.audit(actor, "backup.restore", "backup", backup_file.name, {
                 "from": backup_file.name, "previous_file_kept_at": aside.name if aside else None,
                 "sequences_raised": raised, "ids_continue_after": floors,
+                "chain_head": {"entry": restored_entry, "hash": restored_hash},
                 "by": operator.username if operator else None})
         desk.db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     finally:

@@ -115,6 +115,26 @@ def verify_chain(db: sqlite_utils.Database, key: bytes | None = None, keyed_from
     return checked, None
 
 
+def backup_with_head(connection, entry: int, entry_hash: str) -> bool:
+    """Whether some `backup.create` entry of this chain recorded a backup ending at (entry, hash), or
+    a `backup.restore` entry a restored one (the same backup restored again)."""
+    row = connection.execute(
+        "SELECT 1 FROM audit_log WHERE action IN ('backup.create', 'backup.restore')"
+        " AND json_extract(detail_json, '$.chain_head.entry') = ?"
+        " AND json_extract(detail_json, '$.chain_head.hash') = ? LIMIT 1", [entry, entry_hash]).fetchone()
+    return row is not None
+
+
+def installation_of(connection) -> str | None:
+    """The installation id a database (or a backup) belongs to, read with a plain sqlite3 connection."""
+    row = connection.execute("SELECT value FROM settings WHERE key = 'installation_id'").fetchone()
+    try:
+        value = json.loads(row[0]) if row else None
+    except ValueError:
+        return None
+    return value if isinstance(value, str) else None
+
+
 def backup_chain_head(connection, backup_name: str) -> dict | None:
     """The chain head recorded in the `backup.create` entry of a backup (None: no entry, or one
     written before entries carried it). `connection`: a plain sqlite3 connection."""

@@ -397,6 +397,12 @@ def is_desk_or_empty(db: sqlite_utils.Database) -> bool:
     return bool(applied) or not db.table_names()
 
 
+def newer_migrations(db: sqlite_utils.Database) -> list[str]:
+    """Migrations this database has that this desk does not know (a newer desk wrote it)."""
+    known = {migration.name for migration in migrations._migrations}
+    return [migration.name for migration in migrations.applied(db) if migration.name not in known]
+
+
 def schema_problem(db: sqlite_utils.Database, path) -> str | None:
     """Why this file cannot be read as a database of this desk version (read-only), or None."""
     known = [migration.name for migration in migrations._migrations]
@@ -420,4 +426,8 @@ def apply_migrations(db: sqlite_utils.Database) -> None:
 
     if not is_desk_or_empty(db):
         raise NotDeskDatabase("这个文件不是 desk 的数据库（其中已有别的表），desk 没有改动它。请指定 desk 的数据库文件。")
+    newer = newer_migrations(db)
+    if newer:
+        raise NotDeskDatabase(f"这个数据库由较新版本的 desk 建立（含本版没有的迁移 {newer[0]}），本版不能在上面办理业务，"
+                              "desk 没有改动它。请用那个版本的 desk 打开。")
     migrations.apply(db)

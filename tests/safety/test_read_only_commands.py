@@ -138,3 +138,17 @@ def test_a_read_only_desk_refuses_to_write(office):
             pass
     finally:
         desk.close()
+
+
+def test_a_database_of_a_newer_desk_is_refused_by_the_app_and_left_untouched(office):
+    """An old portable copy pointed at the data folder must not write with old code into a newer schema."""
+    connection = sqlite3.connect(office)
+    connection.execute("INSERT INTO _sqlite_migrations (migration_set, name, applied_at) VALUES ('desk', 'm999_future', '2027')")
+    connection.commit()
+    connection.close()
+    before = fingerprint(office.parent)
+    with pytest.raises(NotDeskDatabase, match="较新版本"):
+        Desk.open(office)
+    result = desk_cli("backup", "--db", str(office))
+    assert result.returncode == 1 and "较新版本" in result.stderr and "Traceback" not in result.stderr
+    assert fingerprint(office.parent) == before

@@ -222,7 +222,7 @@ def test_a_cut_backup_with_its_manifest_rewritten_to_match_is_refused_by_the_res
     assert backup.backup_problem(taken.path) is None  # the file and its manifest agree with each other
     path = desk.path
     desk.close()
-    with pytest.raises(backup.BackupError, match="审计记录不符"):
+    with pytest.raises(backup.BackupError, match="不符"):
         backup.restore(path, taken.path)
     reopened = Desk.open(path)
     try:
@@ -230,3 +230,32 @@ def test_a_cut_backup_with_its_manifest_rewritten_to_match_is_refused_by_the_res
         assert not list(path.parent.glob("*before-restore*"))
     finally:
         reopened.close()
+
+
+def test_a_cut_backup_renamed_without_its_manifest_is_refused_by_the_restore(desk, staff, clock):
+    """Found by an attack: a copy of a backup under a newer name, its chain cut, its stamp set to match
+    the new name, no manifest; the live database never recorded a backup ending there."""
+    import shutil
+
+    from desk.services import persons
+    from tests.conftest import person_form
+
+    persons.register_person(desk, staff["clerk"], person_form())
+    taken = backup.backup(desk, staff["admin"])
+    forged = taken.path.with_name("desk-backup-20260311-080000.db")
+    shutil.copy(taken.path, forged)
+    edited = sqlite3.connect(forged)
+    edited.execute("DROP TRIGGER audit_log_no_delete")
+    edited.execute("DELETE FROM audit_log WHERE id = (SELECT MAX(id) FROM audit_log)")
+    edited.execute(f"PRAGMA user_version = {backup._stamp_of(backup.parse_name(forged.name)[0])}")
+    edited.commit()
+    edited.close()
+    assert "没有清单" in backup.backup_problem(forged)
+    backup._write_manifest(forged, forged, backup.parse_name(forged.name)[0], backup._chain_head(sqlite3.connect(forged)))
+    assert backup.backup_problem(forged) is None  # a manifest made to match: the file alone looks good
+    path = desk.path
+    desk.close()
+    with pytest.raises(backup.BackupError, match="任何一次备份都不符"):
+        backup.restore(path, forged)
+    backup.restore(path, taken.path)  # the genuine one restores, and once more again
+    backup.restore(path, taken.path)

@@ -115,3 +115,33 @@ def test_the_command_line(desk, staff, tmp_path):
 
 def test_the_passphrase_costs_what_the_rules_say():
     assert APPLICATION_SCRYPT == {"n": 2**17, "r": 8, "p": 1}  # the tests above derive with less, for speed
+
+
+def test_an_edited_installation_id_cannot_point_outside_keys(desk, staff, tmp_path):
+    """Found by an attack: installation_id "x/../../victim/owned" made desk write a key file elsewhere."""
+    import sqlite3
+
+    path = desk.path
+    desk.close()
+    connection = sqlite3.connect(path)
+    connection.execute("DELETE FROM settings WHERE key = 'keys_created'")
+    connection.execute("""UPDATE settings SET value = '"x/../../victim/owned"' WHERE key = 'installation_id'""")
+    connection.commit()
+    connection.close()
+    with pytest.raises(KeysProblem, match="安装编号"):
+        Desk.open(path)
+    assert not list(tmp_path.rglob("owned*"))
+
+
+def test_a_huge_or_deeply_nested_copy_is_refused_without_a_traceback(desk, staff, tmp_path):
+    path = desk.path
+    desk.close()
+    shutil.rmtree(path.parent / "keys")
+    nested = tmp_path / "nested.json"
+    nested.write_text("[" * 60000, encoding="utf-8")
+    with pytest.raises(key_escrow.KeyCopyError):
+        key_escrow.import_keys(path, "admin", "Admin2026", nested, PASSPHRASE)
+    huge = tmp_path / "huge.json"
+    huge.write_bytes(b" " * (key_escrow.MAX_COPY_BYTES + 10))
+    with pytest.raises(key_escrow.KeyCopyError, match="太大"):
+        key_escrow.import_keys(path, "admin", "Admin2026", huge, PASSPHRASE)
