@@ -71,8 +71,28 @@ def connect_read_only(path: Path | str) -> sqlite_utils.Database:
     with `NotDeskDatabase`; a damaged one with `DatabaseError` (its cause kept for classification)."""
     if not Path(path).is_file():
         raise DatabaseError(f"数据库 {path} 不存在。")
-    connection = sqlite3.connect(read_only_uri(path), uri=True, timeout=BUSY_TIMEOUT_MS / 1000,
-                                 check_same_thread=False)
+    try:
+        connection, db, problem = _open_read_only(read_only_uri(path), path)
+    except sqlite3.OperationalError as error:
+        # A WAL database closed cleanly in a folder this user cannot write: SQLite cannot create the
+        # -shm index a reader needs. With no -wal beside it nobody can be writing it, so it is read as
+        # an unchanging file (immutable=1).
+        if "readonly" not in str(error).lower() or Path(f"{path}-wal").exists():
+            raise DatabaseError(f"数据库文件 {path} 无法读取：{error}。") from error
+        try:
+            connection, db, problem = _open_read_only(read_only_uri(path) + "&immutable=1", path)
+        except sqlite3.DatabaseError as second:
+            raise DatabaseError(f"数据库文件 {path} 无法读取：{second}。") from second
+    except sqlite3.DatabaseError as error:
+        raise DatabaseError(f"数据库文件 {path} 无法读取：{error}。") from error
+    if problem:
+        connection.close()
+        raise NotDeskDatabase(problem)
+    return db
+
+
+def _open_read_only(uri: str, path) -> tuple[sqlite3.Connection, sqlite_utils.Database, str | None]:
+    connection = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
     try:
         connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         connection.execute("PRAGMA query_only = ON")
@@ -80,14 +100,10 @@ def connect_read_only(path: Path | str) -> sqlite_utils.Database:
         db = sqlite_utils.Database(connection, execute_plugins=False)
         from desk.store.migrations import schema_problem
 
-        problem = schema_problem(db, path)
-    except sqlite3.DatabaseError as error:
+        return connection, db, schema_problem(db, path)
+    except BaseException:
         connection.close()
-        raise DatabaseError(f"数据库文件 {path} 无法读取：{error}。") from error
-    if problem:
-        connection.close()
-        raise NotDeskDatabase(problem)
-    return db
+        raise
 
 
 def _apply_pragmas(db: sqlite_utils.Database, memory: bool) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -152,3 +153,27 @@ def test_a_database_of_a_newer_desk_is_refused_by_the_app_and_left_untouched(off
     result = desk_cli("backup", "--db", str(office))
     assert result.returncode == 1 and "较新版本" in result.stderr and "Traceback" not in result.stderr
     assert fingerprint(office.parent) == before
+
+
+DROP_WRITE_OVERRIDE = ["setpriv", "--bounding-set=-dac_override,-dac_read_search,-fowner",
+                       "--inh-caps=-dac_override,-dac_read_search,-fowner"]
+
+
+@pytest.mark.skipif(sys.platform == "win32" or not shutil.which("setpriv"), reason="needs Linux setpriv")
+def test_check_reads_a_database_in_a_folder_it_cannot_write(office, tmp_path):
+    """Found by an attack: a cleanly closed WAL database in a read-only folder (no -shm, no -wal) could
+    not be read, since SQLite could not create the -shm index; it is then read as an unchanging file."""
+    folder = office.parent
+    for path in [*folder.rglob("*"), folder]:
+        path.chmod(path.stat().st_mode & ~0o222)
+    try:
+        probe = subprocess.run([*DROP_WRITE_OVERRIDE, "touch", str(folder / "probe")], capture_output=True)
+        if probe.returncode == 0:
+            pytest.skip("this user can write the folder anyway")
+        done = subprocess.run([*DROP_WRITE_OVERRIDE, sys.executable, "-m", "desk", "check", "--db", str(office)],
+                              capture_output=True, text=True, cwd=REPO, timeout=120)
+    finally:
+        for path in [folder, *folder.rglob("*")]:
+            path.chmod(path.stat().st_mode | 0o200)
+    assert done.returncode == 0, done
+    assert json.loads(done.stdout)["sound"] is True
