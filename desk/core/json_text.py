@@ -1,12 +1,12 @@
 """JSON text read within limits, whatever it contains (issue 11, item 10): nesting at most MAX_DEPTH
 deep (checked without recursion; a RecursionError never escapes), integers of at most
-MAX_INTEGER_DIGITS digits (Python refuses over 4,300 with a ValueError), no NaN or Infinity.
+MAX_INTEGER_DIGITS digits (Python refuses over 4,300 with a ValueError), no NaN or Infinity, and
+no float: a number with a fraction stays its text (JsonFraction).
 Used by `desk quote`/`desk calc` (desk/cli_input.py) and the holiday schedule files."""
 
 from __future__ import annotations
 
 import json
-import math
 
 MAX_DEPTH = 64
 MAX_INTEGER_DIGITS = 30
@@ -19,7 +19,7 @@ class JsonTextError(ValueError):
 
 def loads(text: str | bytes) -> object:
     try:
-        value = json.loads(text, parse_int=_integer, parse_float=_float, parse_constant=_constant)
+        value = json.loads(text, parse_int=_integer, parse_float=_fraction, parse_constant=_constant)
     except RecursionError:
         raise _too_deep() from None
     except json.JSONDecodeError as error:
@@ -40,11 +40,24 @@ def _integer(text: str) -> int:
     return int(text)
 
 
-def _float(text: str) -> float:
-    value = float(text)
-    if not math.isfinite(value):
-        raise JsonTextError(f"中的数字 {text[:20]} 超出可处理的范围")
-    return value
+class JsonFraction:
+    """A JSON number with a fraction or an exponent (1200.5, 1e400), kept as its text. desk takes none
+    anywhere (amounts are written as strings, years and counts are integers), so it never becomes a
+    float: the field that receives it refuses it with its own message, naming the field."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: str):
+        self.text = text[:40]
+
+    def __str__(self) -> str:
+        return self.text
+
+    __repr__ = __str__
+
+
+def _fraction(text: str) -> JsonFraction:
+    return JsonFraction(text)
 
 
 def _constant(name: str):
