@@ -147,11 +147,11 @@ def _content_problem(connection: sqlite3.Connection, name: str, claimed: datetim
         return f"文件 {name} 不是 desk 的数据库备份（缺少 {'、'.join(missing)}）。"
     if not connection.execute("SELECT COUNT(*) FROM _sqlite_migrations WHERE migration_set = 'desk'").fetchone()[0]:
         return f"文件 {name} 不是 desk 的数据库备份（没有数据库版本记录）。"
-    from desk.store.migrations import migrations
+    import sqlite_utils
 
-    known = {migration.name for migration in migrations._migrations}
-    newer = [row[0] for row in connection.execute("SELECT name FROM _sqlite_migrations WHERE migration_set = 'desk'")
-             if row[0] not in known]
+    from desk.store.migrations import newer_migrations
+
+    newer = newer_migrations(sqlite_utils.Database(connection))
     if newer:
         return f"备份文件 {name} 由较新版本的 desk 写成（含本版没有的迁移 {newer[0]}），请用那个版本恢复。"
     if deep and connection.execute("PRAGMA quick_check").fetchone()[0] != "ok":
@@ -291,10 +291,7 @@ def _reserve(folder: Path, taken: datetime) -> tuple[Path, Path]:
 def _remove_partial(partial: Path) -> None:
     manifest = manifest_path(partial)
     for leftover in (partial, Path(f"{partial}-journal"), manifest, manifest.with_name(manifest.name + PARTIAL)):
-        try:
-            leftover.unlink()
-        except FileNotFoundError:
-            pass
+        leftover.unlink(missing_ok=True)
 
 
 def _remove_stale_partials(folder: Path, now: datetime) -> None:

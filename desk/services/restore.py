@@ -26,6 +26,7 @@ from desk.services.backup import BackupError, _copy_online, backup_problem, faul
 from desk.services.context import Desk, Operator
 from desk.store import audit as audit_store
 from desk.store import ids, sequences
+from desk.store import settings as settings_store
 
 LOCK_WAIT_SECONDS = 1.0
 
@@ -74,8 +75,8 @@ def restore_database(db_path: Path, backup_file: Path, *, operator: Operator | N
     lock = _lock_exclusively(db_path)
     try:
         _check_against_its_audit_entry(lock, backup_file)
-        highest = _highest_issued(lock)
-        highest_ids = _highest_ids(lock)
+        highest = _read_highest(lock, sequences.highest_issued)
+        highest_ids = _read_highest(lock, ids.highest_ids)
         aside = _keep_aside(db_path, lock, clock())
         temporary = _write_restored(db_path, backup_file, highest or {}, highest_ids or {}, operator, clock, aside)
         _replace(db_path, temporary, lock, aside)
@@ -107,11 +108,12 @@ def _lock_exclusively(db_path: Path) -> sqlite3.Connection | None:
     return connection
 
 
-def _highest_issued(lock: sqlite3.Connection | None) -> dict | None:
+def _read_highest(lock: sqlite3.Connection | None, reader) -> dict | None:
+    """What the current file says was issued (voucher sequences, record ids); None when it cannot tell."""
     if lock is None:
         return None
     try:
-        return sequences.highest_issued(lock)
+        return reader(lock)
     except sqlite3.DatabaseError:
         return None
 
@@ -126,15 +128,15 @@ def _check_against_its_audit_entry(lock: sqlite3.Connection | None, backup_file:
     copy = sqlite3.connect(read_only_uri(backup_file), uri=True)
     try:
         found = audit_store.head(sqlite_utils.Database(copy))
-        its_installation = audit_store.installation_of(copy)
-    finally:
-        copy.close()
-    try:
+        its_installation = settings_store.get_setting(sqlite_utils.Database(copy), "installation_id")
         recorded = audit_store.backup_chain_head(lock, backup_file.name)
-        same_database = its_installation is not None and its_installation == audit_store.installation_of(lock)
+        ours = settings_store.get_setting(sqlite_utils.Database(lock), "installation_id")
+        same_database = its_installation is not None and its_installation == ours
         known = audit_store.backup_with_head(lock, *found) if same_database else True
     except (sqlite3.DatabaseError, ValueError):
         return
+    finally:
+        copy.close()
     if not known:  # a backup of this very database, renamed or cut: no backup.create entry ever ended there
         raise BackupError(f"备份文件 {backup_file.name} 的审计链（止于第{found[0]}条）与本数据库审计日志中记录的任何一次备份都不符："
                           "它不是本数据库备份功能写成的原样备份（可能被截去、改写或改名），不能用来恢复。数据库没有改动。")
@@ -143,15 +145,6 @@ def _check_against_its_audit_entry(lock: sqlite3.Connection | None, backup_file:
     if list(found) != [recorded.get("entry"), recorded.get("hash")]:
         raise BackupError(f"备份文件 {backup_file.name} 的审计链与数据库中该备份的审计记录不符（备份时为第{recorded.get('entry')}条）："
                           "备份在写成之后被截去或改写过，不能用来恢复。数据库没有改动。")
-
-
-def _highest_ids(lock: sqlite3.Connection | None) -> dict | None:
-    if lock is None:
-        return None
-    try:
-        return ids.highest_ids(lock)
-    except sqlite3.DatabaseError:
-        return None
 
 
 def _aside_name(db_path: Path, moment: datetime) -> Path:
@@ -279,7 +272,4 @@ def _replace(db_path: Path, temporary: Path, lock: sqlite3.Connection | None, as
 
 
 def _remove(path: Path) -> None:
-    try:
-        path.unlink()
-    except FileNotFoundError:
-        pass
+    path.unlink(missing_ok=True)

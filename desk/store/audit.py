@@ -125,16 +125,6 @@ def backup_with_head(connection, entry: int, entry_hash: str) -> bool:
     return row is not None
 
 
-def installation_of(connection) -> str | None:
-    """The installation id a database (or a backup) belongs to, read with a plain sqlite3 connection."""
-    row = connection.execute("SELECT value FROM settings WHERE key = 'installation_id'").fetchone()
-    try:
-        value = json.loads(row[0]) if row else None
-    except ValueError:
-        return None
-    return value if isinstance(value, str) else None
-
-
 def backup_chain_head(connection, backup_name: str) -> dict | None:
     """The chain head recorded in the `backup.create` entry of a backup (None: no entry, or one
     written before entries carried it). `connection`: a plain sqlite3 connection."""

@@ -31,21 +31,16 @@ class NotDeskDatabase(DatabaseError):
 
 def connect(path: Path | str, *, migrate: bool = True) -> sqlite_utils.Database:
     """Open (creating if needed) the desk database with the safety settings every connection needs."""
-    from desk.store.migrations import apply_migrations, is_desk_or_empty, newer_migrations
+    from desk.store.migrations import apply_migrations, writable_problem
 
     try:
         connection = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
         db = sqlite_utils.Database(connection, execute_plugins=False)
         connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        if not is_desk_or_empty(db):  # before WAL mode, which would already change its header
+        problem = writable_problem(db, path)  # before WAL mode, which would already change its header
+        if problem:
             connection.close()
-            raise NotDeskDatabase(f"文件 {path} 不是 desk 的数据库（其中已有别的表），desk 没有改动它。"
-                                  "请指定 desk 的数据库文件。")
-        newer = newer_migrations(db)
-        if newer:
-            connection.close()
-            raise NotDeskDatabase(f"数据库 {path} 由较新版本的 desk 建立（含本版没有的迁移 {newer[0]}），本版不能在上面"
-                                  "办理业务，desk 没有改动它。请用那个版本的 desk 打开。")
+            raise NotDeskDatabase(problem)
         _apply_pragmas(db, memory=str(path) == ":memory:")
     except sqlite3.DatabaseError as error:
         raise DatabaseError(f"数据库文件 {path} 无法打开：{error}。请联系管理员从备份恢复。") from None

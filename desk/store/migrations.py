@@ -392,9 +392,18 @@ def m007_id_floors(db: sqlite_utils.Database) -> None:
     _never_deleted(db, "id_floors")
 
 
-def is_desk_or_empty(db: sqlite_utils.Database) -> bool:
+def writable_problem(db: sqlite_utils.Database, path) -> str | None:
+    """Why desk must not open this file to work in it (read before anything is written, even WAL
+    mode), or None: a new, empty file or a desk database of this version or older. desk never turns
+    somebody else's database into its own, nor writes with old code into a newer desk's schema."""
     applied = migrations.applied(db)
-    return bool(applied) or not db.table_names()
+    if not applied and db.table_names():
+        return f"文件 {path} 不是 desk 的数据库（其中已有别的表），desk 没有改动它。请指定 desk 的数据库文件。"
+    newer = newer_migrations(db)
+    if newer:
+        return (f"数据库 {path} 由较新版本的 desk 建立（含本版没有的迁移 {newer[0]}），本版不能在上面办理业务，"
+                "desk 没有改动它。请用那个版本的 desk 打开。")
+    return None
 
 
 def newer_migrations(db: sqlite_utils.Database) -> list[str]:
@@ -409,7 +418,7 @@ def schema_problem(db: sqlite_utils.Database, path) -> str | None:
     applied = [migration.name for migration in migrations.applied(db)]
     if not applied:
         return f"文件 {path} 不是 desk 的数据库，desk 没有改动它。请指定 desk 的数据库文件。"
-    newer = [name for name in applied if name not in known]
+    newer = newer_migrations(db)
     if newer:
         return (f"数据库 {path} 由较新版本的 desk 建立（含本版没有的迁移 {newer[0]}），请用那个版本的 desk 打开。")
     missing = [name for name in known if name not in applied]
@@ -420,14 +429,6 @@ def schema_problem(db: sqlite_utils.Database, path) -> str | None:
 
 
 def apply_migrations(db: sqlite_utils.Database) -> None:
-    """Bring a desk database (or a new, empty file) to this version. Any other SQLite file is refused
-    untouched: desk never turns somebody else's database into its own."""
-    from desk.store.db import NotDeskDatabase
-
-    if not is_desk_or_empty(db):
-        raise NotDeskDatabase("这个文件不是 desk 的数据库（其中已有别的表），desk 没有改动它。请指定 desk 的数据库文件。")
-    newer = newer_migrations(db)
-    if newer:
-        raise NotDeskDatabase(f"这个数据库由较新版本的 desk 建立（含本版没有的迁移 {newer[0]}），本版不能在上面办理业务，"
-                              "desk 没有改动它。请用那个版本的 desk 打开。")
+    """Bring a desk database (or a new, empty file) to this version (`connect` has refused any other
+    file first: writable_problem)."""
     migrations.apply(db)

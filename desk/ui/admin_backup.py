@@ -18,7 +18,7 @@ from desk.services.context import Desk, Operator
 from desk.ui import errors
 from desk.ui.admin_common import AdminPage, fill_row, make_table
 from desk.ui.background import run_in_background
-from desk.ui.widgets import action_button, hint_label, value_label
+from desk.ui.widgets import action_button, hint_label, password_edit, value_label
 
 COLUMNS = ("备份时间", "大小", "文件名")
 
@@ -56,10 +56,7 @@ class BackupPage(AdminPage):
             "用上表中选中的备份替换当前数据库（备份之后的业务须重新录入），须输入管理员本人的密码；程序会退出登录，"
             "其他打开同一数据库的 desk 须先关闭。当前文件另存为 *.before-restore-时间.db，不会删除；凭证编号和记录编号"
             "接着已用过的最大编号继续。也可以用下面的命令（密码从标准输入读入）。")))
-        self.restore_password = QLineEdit()
-        self.restore_password.setObjectName("restorePassword")
-        self.restore_password.setEchoMode(QLineEdit.EchoMode.Password)
-        self.restore_password.setPlaceholderText(self.tr("管理员密码"))
+        self.restore_password = password_edit("restorePassword", self.tr("管理员密码"))
         self.restore_button = action_button(self.tr("用选中的备份恢复"))
         self.restore_button.setObjectName("restoreSelected")
         self.restore_button.setAutoDefault(False)
@@ -86,16 +83,8 @@ class BackupPage(AdminPage):
         layout.addWidget(hint_label(self.tr(
             "密钥（凭证核验码、审计链）不在备份里，且只有本机本账户能读取：请导出口令保护的副本，与备份分开保管；"
             "换电脑或密钥丢失时用 desk keys import 导入。")))
-        self.passphrase = QLineEdit()
-        self.passphrase.setObjectName("keysPassphrase")
-        self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
-        self.passphrase.setPlaceholderText(self.tr("保护口令（至少12个字符）"))
-        self.passphrase.setMinimumWidth(240)
-        self.passphrase_again = QLineEdit()
-        self.passphrase_again.setObjectName("keysPassphraseAgain")
-        self.passphrase_again.setEchoMode(QLineEdit.EchoMode.Password)
-        self.passphrase_again.setPlaceholderText(self.tr("再输入一次"))
-        self.passphrase_again.setMinimumWidth(240)
+        self.passphrase = password_edit("keysPassphrase", self.tr("保护口令（至少12个字符）"), 240)
+        self.passphrase_again = password_edit("keysPassphraseAgain", self.tr("再输入一次"), 240)
         self.export_keys_button = action_button(self.tr("导出密钥副本…"))
         self.export_keys_button.setObjectName("exportKeys")
         self.export_keys_button.setAutoDefault(False)

@@ -9,15 +9,13 @@ from desk.core.errors import Problem, ValidationError
 from desk.services import operators
 from desk.services.context import Desk, Operator
 from desk.ui.errors import FieldErrors, MessageBar, run_action
-from desk.ui.widgets import FormGrid, hint_label
+from desk.ui.widgets import FormGrid, hint_label, password_edit
 
 PASSWORD_RULES = "密码至少8位，须同时包含字母和数字。"
 
 
 def _password_edit() -> QLineEdit:
-    edit = QLineEdit()
-    edit.setEchoMode(QLineEdit.EchoMode.Password)
-    return edit
+    return password_edit()
 
 
 class _FormDialog(QDialog):

@@ -88,6 +88,19 @@ def read_only_table(headers: list[str], name: str = "") -> QTableWidget:
     return table
 
 
+def password_edit(object_name: str = "", placeholder: str = "", min_width: int = 0) -> QLineEdit:
+    """A field whose text is shown as dots (passwords, passphrases)."""
+    edit = QLineEdit()
+    edit.setEchoMode(QLineEdit.EchoMode.Password)
+    if object_name:
+        edit.setObjectName(object_name)
+    if placeholder:
+        edit.setPlaceholderText(placeholder)
+    if min_width:
+        edit.setMinimumWidth(min_width)
+    return edit
+
+
 def action_button(text: str, shortcut: str | None = None, tooltip: str | None = None, parent=None) -> QPushButton:
     """A button whose caption names its shortcut, e.g. 保存参保人信息 (Ctrl+S); Enter clicks it when focused."""
     caption = f"{text} ({shortcut})" if shortcut else text
