@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QTabWidget, QToolBar, QWidget
 
 from desk.services import ui_support
@@ -41,6 +41,16 @@ BUSINESS_TABS: tuple[TabSpec, ...] = (
 ACCOUNT_CHECK_MS = 10_000  # how often an open session re-reads its account (disabled, role changed)
 
 
+def fitting_size(width: int, height: int) -> tuple[int, int]:
+    """The preferred size, no bigger than the screen's available area (a 1280x720 counter PC shows
+    the whole window, its status bar included, without a window manager shrinking it)."""
+    screen = QGuiApplication.primaryScreen()
+    if screen is None:
+        return width, height
+    available = screen.availableGeometry()
+    return min(width, available.width()), min(height, available.height())
+
+
 class MainWindow(QMainWindow):
     logout_requested = Signal()
     closed_by_user = Signal()
@@ -50,7 +60,7 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.desk, self.operator = desk, operator
         self.setWindowTitle(self.tr("医保经办窗口 desk"))
-        self.resize(1500, 940)
+        self.resize(*fitting_size(1500, 940))
         self.dialog = None
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
