@@ -102,6 +102,8 @@ def export_keys(desk: Desk, operator: Operator, target: Path, passphrase: str) -
     target = Path(target)
     if target.exists():
         raise ValidationError.single("file", "exists", f"文件 {target} 已存在，请换一个文件名（密钥副本不覆盖已有文件）。")
+    if not target.parent.is_dir():
+        raise ValidationError.single("file", "folder", f"文件夹 {target.parent} 不存在，请先建立它或换一个位置。")
     installation = settings_store.get_setting(desk.db, "installation_id")
     data = sealed_copy(desk.keys, installation, passphrase)
     with desk.transaction():
@@ -110,7 +112,9 @@ def export_keys(desk: Desk, operator: Operator, target: Path, passphrase: str) -
             with open(target, "xb") as handle:
                 handle.write(data)
         except OSError as error:
-            raise KeyCopyError(f"密钥副本无法写入 {target}：{error.strerror or error}。请换一个位置。") from None
+            from desk.services.faults import classify
+
+            raise KeyCopyError(f"密钥副本无法写入 {target}（{classify(error).title}）。请换一个位置。") from None
         desk.audit(operator, "keys.export", "keys", installation, {"file": target.name})
     return target
 
@@ -139,7 +143,8 @@ def import_keys(db_path: Path, username: str, password: str, source: Path, passp
         with open(source, "rb") as handle:
             data = handle.read(MAX_COPY_BYTES + 1)  # never more: /dev/zero or a huge file is refused, not read
     except OSError as error:
-        raise KeyCopyError(f"密钥副本 {source} 无法读取：{error.strerror or error}。") from None
+        what = "是一个文件夹，不是文件" if Path(source).is_dir() else ("不存在" if not Path(source).exists() else "无法读取")
+        raise KeyCopyError(f"密钥副本 {source} {what}，请选择导出的密钥副本文件。") from None
     if len(data) > MAX_COPY_BYTES:
         raise KeyCopyError("这个文件不是 desk 的密钥副本（太大）。")
     found = opened_copy(data, installation, passphrase)
