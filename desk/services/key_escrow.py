@@ -142,7 +142,7 @@ def import_keys(db_path: Path, username: str, password: str, source: Path, passp
     try:
         with open(source, "rb") as handle:
             data = handle.read(MAX_COPY_BYTES + 1)  # never more: /dev/zero or a huge file is refused, not read
-    except OSError as error:
+    except OSError:
         what = "是一个文件夹，不是文件" if Path(source).is_dir() else ("不存在" if not Path(source).exists() else "无法读取")
         raise KeyCopyError(f"密钥副本 {source} {what}，请选择导出的密钥副本文件。") from None
     if len(data) > MAX_COPY_BYTES:
