@@ -18,34 +18,7 @@ from desk.core.money import to_fen
 from desk.services.context import Desk, Operator
 from desk.store import vouchers as store
 from desk.store.audit import canonical_json
-
-PREFIXES = {
-    "enrolment_receipt": "CB",
-    "enrolment_certificate": "PZ",
-    "one_time_notice": "GZ",
-    "filing_approval": "RD",
-    "filing_rejection": "BY",
-    "settlement_statement": "JS",
-    "reversal_notice": "CZ",
-    "transfer_form": "SQ",
-    "transfer_receipt": "HZ",
-    "daily_report": "RB",
-}
-DOCUMENT_NAMES = {
-    "enrolment_receipt": "参保登记回执",
-    "enrolment_certificate": "基本医疗保险参保凭证",
-    "one_time_notice": "一次性告知书",
-    "filing_approval": "门诊慢特病待遇认定通知书",
-    "filing_rejection": "门诊慢特病待遇不予认定通知书",
-    "settlement_statement": "医疗费用结算单",
-    "reversal_notice": "结算冲正凭证",
-    "transfer_form": "医保社保关系转移接续“一件事”申请登记表",
-    "transfer_receipt": "转移接续受理回执",
-    "daily_report": "日报表",
-}
-# Who may print a document type; every other type needs "voucher.print". A daily report is the
-# operator's own paper (the service decided whose day it shows when it was issued).
-PRINT_PERMISSIONS = {"daily_report": ("report.own", "report.office")}
+from desk.vouchers import types as document_types
 
 
 @dataclass(frozen=True)
@@ -105,7 +78,7 @@ def _secret_of(desk: Desk, row: dict) -> str:
 def issue(desk: Desk, operator: Operator, *, doc_type: str, record_type: str, record_id: int, payload: dict) -> IssuedVoucher:
     """Assign the number and code and keep the payload; call inside the business transaction."""
     day = desk.today().strftime("%Y%m%d")
-    prefix = PREFIXES[doc_type]
+    prefix = document_types.document_type(doc_type).prefix
     sequence = store.next_sequence(desk.db, prefix, day)
     number = f"{prefix}-{day}-{sequence:04d}"
     code = verification_code(_secret(desk), number, doc_type, payload)
@@ -163,7 +136,7 @@ def render(desk: Desk, number: str, *, copy_no: int | None = None) -> bytes:
 
 
 def _require_print(operator: Operator, doc_type: str) -> None:
-    permissions = PRINT_PERMISSIONS.get(doc_type, ("voucher.print",))
+    permissions = document_types.print_permissions(doc_type)
     if not any(operator.can(permission) for permission in permissions):
         operator.require(permissions[0])
 
@@ -171,7 +144,7 @@ def _require_print(operator: Operator, doc_type: str) -> None:
 def may_print(desk: Desk, operator: Operator, number: str) -> bool:
     """Whether the operator may print this voucher (the preview shows its 打印 button then)."""
     row = store.voucher_by_number(desk.db, (number or "").upper())
-    permissions = PRINT_PERMISSIONS.get(row["doc_type"] if row else "", ("voucher.print",))
+    permissions = document_types.print_permissions(row["doc_type"] if row else "")
     return any(operator.can(permission) for permission in permissions)
 
 
@@ -200,7 +173,7 @@ def print_copy(desk: Desk, operator: Operator, number: str) -> tuple[int, bytes]
 
 def vouchers_of(desk: Desk, record_type: str, record_id: int) -> list[dict]:
     return [
-        {"number": row["number"], "doc_type": row["doc_type"], "title": DOCUMENT_NAMES.get(row["doc_type"], row["doc_type"]),
+        {"number": row["number"], "doc_type": row["doc_type"], "title": document_types.name(row["doc_type"]),
          "created_at": row["created_at"], "prints": store.print_count(desk.db, row["id"])}
         for row in store.vouchers_for(desk.db, record_type, record_id)
     ]
@@ -236,7 +209,7 @@ def verify(desk: Desk, number: str, code: str) -> Verification:
     given = _normal_code(code)
     if not hmac.compare_digest(given, expected) or row["code"] != expected:
         return Verification(False, number, "核验码不符：此凭证可能被涂改或伪造，请以系统记录为准。", row["doc_type"])
-    title = DOCUMENT_NAMES.get(row["doc_type"], row["doc_type"])
+    title = document_types.name(row["doc_type"])
     ledger = ledger_check(desk, row, payload)
     if ledger.mismatch:
         return Verification(False, number, f"{title}与系统业务记录不符：{ledger.mismatch}请以系统记录为准。", row["doc_type"],

@@ -8,7 +8,6 @@ on money.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from decimal import Decimal, InvalidOperation
 
 from desk.core.idnumber import mask_id_number
@@ -37,11 +36,6 @@ def yuan(amount: str | None) -> str:
 
 def region_text(name: str, code: str) -> str:
     return f"{name}（{code}）" if code else name
-
-
-def a4_only(meta: VoucherMeta) -> VoucherMeta:
-    """Documents other than receipts and settlements always print on A4 (vouchers.md)."""
-    return meta if meta.paper.upper() == "A4" else replace(meta, paper="A4")
 
 
 def verification_note(meta: VoucherMeta) -> str:

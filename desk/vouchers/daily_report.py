@@ -13,7 +13,6 @@ footer of every page, so each sheet kept in the office pins the audit chain down
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import replace
 
 from reportlab.lib.enums import TA_LEFT, TA_RIGHT
@@ -21,12 +20,12 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, PageBreak, Spacer, TableStyle
 from reportlab.platypus import Table as PlatypusTable
 
-from desk.vouchers.common import SEAL_PLACEHOLDER, a4_only, verification_note
+from desk.vouchers.common import SEAL_PLACEHOLDER, verification_note
 from desk.vouchers.model import Field, Section, Table, VoucherDoc, VoucherMeta
 from desk.vouchers.render import LABEL_FILL, VoucherRenderer
+from desk.vouchers.types import title
 
 DAILY_REPORT = "daily_report"
-DAILY_REPORT_TITLES: dict[str, str] = {DAILY_REPORT: "医保经办窗口业务日报表"}
 
 SETTLEMENT_LABELS = {
     "medfee_sumamt": "医疗费用总额", "fulamt_ownpay_amt": "全自费金额", "preselfpay_amt": "乙类先行自付",
@@ -61,7 +60,6 @@ def chain_head_text(head: dict) -> str:
 
 
 def build_daily_report(payload: dict, meta: VoucherMeta) -> VoucherDoc:
-    meta = a4_only(meta)
     sections = [Section("报表信息", info_fields(payload))]
     office = payload["scope"] == "office"
     sections += figure_sections(payload["totals"], "全部经办人合计：" if office else "")
@@ -71,7 +69,7 @@ def build_daily_report(payload: dict, meta: VoucherMeta) -> VoucherDoc:
             sections += operator_sections(person)
     return VoucherDoc(
         doc_type=DAILY_REPORT,
-        title=DAILY_REPORT_TITLES[DAILY_REPORT],
+        title=title(DAILY_REPORT),
         meta=meta,
         sections=tuple(sections),
         notes=report_notes(payload, meta),
@@ -254,5 +252,3 @@ def render_daily_report_pdf(doc: VoucherDoc) -> bytes:
     return DailyReportRenderer(doc).render()
 
 
-DAILY_REPORT_BUILDERS: dict[str, Callable[[dict, VoucherMeta], VoucherDoc]] = {DAILY_REPORT: build_daily_report}
-DAILY_REPORT_RENDERERS: dict[str, Callable[[VoucherDoc], bytes]] = {DAILY_REPORT: render_daily_report_pdf}

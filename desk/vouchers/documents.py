@@ -8,19 +8,19 @@ on money.
 The enrolment and filing papers are built here; the settlement papers (结算单, 冲正凭证) in
 `settlement_documents`; the transfer papers (申请登记表, 受理回执) in `transfer_documents`; the
 helpers they use live in `common` and stay importable from here.
-`BUILDERS` and `DOCUMENT_TITLES` cover every document type.
+Which builder draws which document type, on which paper, is said once, in `types.DOCUMENT_TYPES`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 from desk.core.idnumber import mask_id_number
 from desk.vouchers.common import (  # noqa: F401 (CENT, NOTHING, region_text, ... re-exported)
     CENT,
     NOTHING,
     SEAL_PLACEHOLDER,
-    a4_only,
     addressee,
     disease_text,
     masked_person_fields,
@@ -32,30 +32,23 @@ from desk.vouchers.common import (  # noqa: F401 (CENT, NOTHING, region_text, ..
 )
 from desk.vouchers.daily_report import (  # noqa: F401 (re-exported)
     DAILY_REPORT,
-    DAILY_REPORT_BUILDERS,
-    DAILY_REPORT_RENDERERS,
-    DAILY_REPORT_TITLES,
     build_daily_report,
 )
-from desk.vouchers.model import Field, Section, Table, VoucherDoc, VoucherMeta
+from desk.vouchers.model import PAPER_SIZES, Field, Section, Table, VoucherDoc, VoucherMeta
 from desk.vouchers.render import render_pdf
 from desk.vouchers.settlement_documents import (  # noqa: F401 (re-exported)
     REVERSAL_NOTICE,
-    SETTLEMENT_BUILDERS,
-    SETTLEMENT_RENDERERS,
     SETTLEMENT_STATEMENT,
-    SETTLEMENT_TITLES,
     build_reversal_notice,
     build_settlement_statement,
 )
 from desk.vouchers.transfer_documents import (  # noqa: F401 (re-exported)
-    TRANSFER_BUILDERS,
     TRANSFER_FORM,
     TRANSFER_RECEIPT,
-    TRANSFER_TITLES,
     build_transfer_form,
     build_transfer_receipt,
 )
+from desk.vouchers.types import DOCUMENT_TITLES, document_type, resolve, title  # noqa: F401 (DOCUMENT_TITLES re-exported)
 
 ENROLMENT_RECEIPT = "enrolment_receipt"
 ENROLMENT_CERTIFICATE = "enrolment_certificate"
@@ -63,16 +56,6 @@ ONE_TIME_NOTICE = "one_time_notice"
 FILING_APPROVAL = "filing_approval"
 FILING_REJECTION = "filing_rejection"
 
-DOCUMENT_TITLES: dict[str, str] = {
-    ENROLMENT_RECEIPT: "城乡居民基本医疗保险参保登记回执",
-    ENROLMENT_CERTIFICATE: "基本医疗保险参保凭证",
-    ONE_TIME_NOTICE: "一次性告知书",
-    FILING_APPROVAL: "门诊慢特病待遇认定通知书",
-    FILING_REJECTION: "门诊慢特病待遇不予认定通知书",
-    **SETTLEMENT_TITLES,
-    **TRANSFER_TITLES,
-    **DAILY_REPORT_TITLES,
-}
 
 NO_LOCAL_PERIODS = "无本地参保记录"
 OPEN_ENDED = "长期有效（至终止之日）"
@@ -87,7 +70,7 @@ def build_enrolment_receipt(payload: dict, meta: VoucherMeta) -> VoucherDoc:
     person, enrolment = payload["person"], payload["enrolment"]
     return VoucherDoc(
         doc_type=ENROLMENT_RECEIPT,
-        title=DOCUMENT_TITLES[ENROLMENT_RECEIPT],
+        title=title(ENROLMENT_RECEIPT),
         meta=meta,
         sections=(
             Section("参保人信息", receipt_person_fields(person)),
@@ -184,10 +167,9 @@ def receipt_notes(enrolment: dict, meta: VoucherMeta) -> tuple[str, ...]:
 
 
 def build_enrolment_certificate(payload: dict, meta: VoucherMeta) -> VoucherDoc:
-    meta = a4_only(meta)
     return VoucherDoc(
         doc_type=ENROLMENT_CERTIFICATE,
-        title=DOCUMENT_TITLES[ENROLMENT_CERTIFICATE],
+        title=title(ENROLMENT_CERTIFICATE),
         meta=meta,
         sections=(
             Section("参保人信息", certificate_person_fields(payload["person"])),
@@ -251,11 +233,10 @@ def pack_note(payload: dict) -> str:
 
 
 def build_one_time_notice(payload: dict, meta: VoucherMeta) -> VoucherDoc:
-    meta = a4_only(meta)
     missing = list(payload.get("missing") or [])
     return VoucherDoc(
         doc_type=ONE_TIME_NOTICE,
-        title=DOCUMENT_TITLES[ONE_TIME_NOTICE],
+        title=title(ONE_TIME_NOTICE),
         meta=meta,
         sections=(
             Section("申请信息", notice_application_fields(payload)),
@@ -323,11 +304,10 @@ APPROVAL_FIELD_LABELS = {"病种编码", "病种名称", "病种类别", "认定
 
 
 def build_filing_approval(payload: dict, meta: VoucherMeta) -> VoucherDoc:
-    meta = a4_only(meta)
     person = payload["person"]
     return VoucherDoc(
         doc_type=FILING_APPROVAL,
-        title=DOCUMENT_TITLES[FILING_APPROVAL],
+        title=title(FILING_APPROVAL),
         meta=meta,
         sections=(
             Section("参保人信息", masked_person_fields(person, personal_number_of(payload))),
@@ -388,10 +368,9 @@ def approval_notes(payload: dict, meta: VoucherMeta) -> tuple[str, ...]:
 
 
 def build_filing_rejection(payload: dict, meta: VoucherMeta) -> VoucherDoc:
-    meta = a4_only(meta)
     return VoucherDoc(
         doc_type=FILING_REJECTION,
-        title=DOCUMENT_TITLES[FILING_REJECTION],
+        title=title(FILING_REJECTION),
         meta=meta,
         sections=(
             Section("参保人信息", masked_person_fields(payload["person"], personal_number_of(payload))),
@@ -428,35 +407,19 @@ def appeal_sentence(appeal: dict) -> str:
             f"经办机构在收到复核申请之日起{appeal['working_days']}个工作日内答复。")
 
 
-# --------------------------------------------------------------------------- registry
-
-BUILDERS: dict[str, Callable[[dict, VoucherMeta], VoucherDoc]] = {
-    ENROLMENT_RECEIPT: build_enrolment_receipt,
-    ENROLMENT_CERTIFICATE: build_enrolment_certificate,
-    ONE_TIME_NOTICE: build_one_time_notice,
-    FILING_APPROVAL: build_filing_approval,
-    FILING_REJECTION: build_filing_rejection,
-    **SETTLEMENT_BUILDERS,
-    **TRANSFER_BUILDERS,
-    **DAILY_REPORT_BUILDERS,
-}
-
-
-# Document types with a renderer of their own; every other one is drawn by `render_pdf`.
-RENDERERS: dict[str, Callable[[VoucherDoc], bytes]] = {
-    **SETTLEMENT_RENDERERS,
-    **DAILY_REPORT_RENDERERS,
-}
+# --------------------------------------------------------------------------- drawing a stored voucher
 
 
 def build_voucher(doc_type: str, payload: dict, meta: VoucherMeta) -> VoucherDoc:
-    try:
-        builder = BUILDERS[doc_type]
-    except KeyError:
-        raise ValueError(f"unknown voucher type {doc_type!r}; known: {sorted(BUILDERS)}") from None
-    return builder(payload, meta)
+    """The document of `doc_type` (types.DOCUMENT_TYPES) on a paper it may print on."""
+    kind = document_type(doc_type)
+    if meta.paper.upper() in PAPER_SIZES and meta.paper.upper() not in kind.papers:  # an unknown paper is refused when drawn
+        meta = replace(meta, paper=kind.papers[0])
+    return resolve(kind.builder)(payload, meta)
 
 
 def render_voucher(doc_type: str, payload: dict, meta: VoucherMeta) -> bytes:
     """Build the document of `doc_type` from its stored payload and render it to PDF bytes."""
-    return RENDERERS.get(doc_type, render_pdf)(build_voucher(doc_type, payload, meta))
+    kind = document_type(doc_type)
+    renderer: Callable[[VoucherDoc], bytes] = resolve(kind.renderer) if kind.renderer else render_pdf
+    return renderer(build_voucher(doc_type, payload, meta))

@@ -18,7 +18,6 @@ from reportlab.lib.units import mm
 from desk.vouchers.common import (
     NOTHING,
     SEAL_PLACEHOLDER,
-    a4_only,
     disease_text,
     masked_person_fields,
     numbered,
@@ -27,14 +26,11 @@ from desk.vouchers.common import (
 )
 from desk.vouchers.model import Field, Section, Table, VoucherDoc, VoucherMeta
 from desk.vouchers.render import PROVISIONAL_LEGEND, PROVISIONAL_WORD, VoucherRenderer
+from desk.vouchers.types import title
 
 SETTLEMENT_STATEMENT = "settlement_statement"
 REVERSAL_NOTICE = "reversal_notice"
 
-SETTLEMENT_TITLES: dict[str, str] = {
-    SETTLEMENT_STATEMENT: "医疗费用结算单",
-    REVERSAL_NOTICE: "结算冲正凭证",
-}
 
 # The national settlement fields (setlinfo) in the order a statement reads them; the last
 # two are the totals. Labels come with the payload; these are only the fallback.
@@ -173,7 +169,7 @@ def build_settlement_statement(payload: dict, meta: VoucherMeta) -> VoucherDoc:
     amount_grid = amount_fields(payload, parts, flagged) + amount_fields(payload, totals, flagged, total_text)
     doc = VoucherDoc(
         doc_type=SETTLEMENT_STATEMENT,
-        title=SETTLEMENT_TITLES[SETTLEMENT_STATEMENT],
+        title=title(SETTLEMENT_STATEMENT),
         meta=meta,
         sections=(
             *refusal_sections(payload),
@@ -317,11 +313,10 @@ def render_statement_pdf(doc: VoucherDoc) -> bytes:
 
 
 def build_reversal_notice(payload: dict, meta: VoucherMeta) -> VoucherDoc:
-    meta = a4_only(meta)
     keys = ordered_keys(payload.get("amounts_reversed") or {})
     return VoucherDoc(
         doc_type=REVERSAL_NOTICE,
-        title=SETTLEMENT_TITLES[REVERSAL_NOTICE],
+        title=title(REVERSAL_NOTICE),
         meta=meta,
         sections=(
             Section("参保人信息", masked_person_fields(payload["person"])),
@@ -374,11 +369,3 @@ def reversal_sentence(payload: dict) -> str:
             "冲正后，原结算金额不再计入参保人本年度待遇累计，本年度已办理的其他结算不作重算。")
 
 
-SETTLEMENT_BUILDERS: dict[str, Callable[[dict, VoucherMeta], VoucherDoc]] = {
-    SETTLEMENT_STATEMENT: build_settlement_statement,
-    REVERSAL_NOTICE: build_reversal_notice,
-}
-# Document types drawn other than by `render.render_pdf`.
-SETTLEMENT_RENDERERS: dict[str, Callable[[VoucherDoc], bytes]] = {
-    SETTLEMENT_STATEMENT: render_statement_pdf,
-}

@@ -12,25 +12,19 @@ receipt masks them (vouchers.md). The form prints on A4 only; the receipt on A4 
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from desk.vouchers.common import (
     NOTHING,
-    a4_only,
     numbered,
     receipt_person_fields,
     region_text,
     verification_note,
 )
 from desk.vouchers.model import Field, Section, VoucherDoc, VoucherMeta
+from desk.vouchers.types import title
 
 TRANSFER_FORM = "transfer_form"
 TRANSFER_RECEIPT = "transfer_receipt"
 
-TRANSFER_TITLES: dict[str, str] = {
-    TRANSFER_FORM: "医保社保关系转移接续“一件事”申请登记表",
-    TRANSFER_RECEIPT: "转移接续受理回执",
-}
 PROVINCE_FORM_TITLE = "省内医保社保关系转移接续“一件事”申请登记表"
 
 # What may be transferred (transfer.md): the employees' medical insurance and at most one pension.
@@ -67,7 +61,7 @@ def place_text(place: dict) -> str:
 
 
 def form_title(payload: dict) -> str:
-    return PROVINCE_FORM_TITLE if payload["form"].get("scope") == "province" else TRANSFER_TITLES[TRANSFER_FORM]
+    return PROVINCE_FORM_TITLE if payload["form"].get("scope") == "province" else title(TRANSFER_FORM)
 
 
 def build_transfer_form(payload: dict, meta: VoucherMeta) -> VoucherDoc:
@@ -77,7 +71,6 @@ def build_transfer_form(payload: dict, meta: VoucherMeta) -> VoucherDoc:
     personal number ride in 转移信息, and the declaration stands in a box of its own (no
     heading) right above the signature lines.
     """
-    meta = a4_only(meta)
     form = payload["form"]
     agent = form.get("agent")
     sections = [
@@ -157,7 +150,7 @@ def build_transfer_receipt(payload: dict, meta: VoucherMeta) -> VoucherDoc:
     hours = payload.get("office_hours") or meta.office_hours
     return VoucherDoc(
         doc_type=TRANSFER_RECEIPT,
-        title=TRANSFER_TITLES[TRANSFER_RECEIPT],
+        title=title(TRANSFER_RECEIPT),
         meta=meta,
         sections=(
             Section(f"查询号：{payload['query_number']}", paragraphs=(query_sentence(payload),)),
@@ -213,7 +206,3 @@ def progress_fields(payload: dict, meta: VoucherMeta, phone: str, hours: str) ->
     )
 
 
-TRANSFER_BUILDERS: dict[str, Callable[[dict, VoucherMeta], VoucherDoc]] = {
-    TRANSFER_FORM: build_transfer_form,
-    TRANSFER_RECEIPT: build_transfer_receipt,
-}

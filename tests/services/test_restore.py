@@ -10,6 +10,7 @@ import pytest
 from desk.services import backup, persons, vouchers
 from desk.services import restore as restoring
 from desk.services.context import Desk
+from desk.vouchers.types import DOCUMENT_TYPES
 from tests.conftest import make_id_number, person_form
 
 
@@ -80,7 +81,7 @@ def _issue(desk, operator, index):
 
 
 def _doc_type():
-    return next(iter(vouchers.PREFIXES))
+    return next(iter(DOCUMENT_TYPES))
 
 
 def test_voucher_numbers_continue_after_the_highest_ever_issued(desk, staff, clock):

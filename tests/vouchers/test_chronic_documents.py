@@ -10,7 +10,6 @@ import pytest
 from pypdf import PdfReader
 
 from desk.vouchers.documents import (
-    BUILDERS,
     DOCUMENT_TITLES,
     build_filing_approval,
     build_filing_rejection,
@@ -19,6 +18,7 @@ from desk.vouchers.documents import (
 )
 from desk.vouchers.model import VoucherMeta
 from desk.vouchers.samples import SAMPLES
+from desk.vouchers.types import DOCUMENT_TYPES
 from tests.vouchers.pdf_helpers import compact, fields_by_label, page_size, pdf_pages, pdf_text
 
 FULL_ID = "532923198506014529"
@@ -254,7 +254,7 @@ def test_masked_id_on_every_chronic_document(meta, notice_payload, approval_payl
 
 @pytest.mark.parametrize("doc_type", ["one_time_notice", "filing_approval", "filing_rejection"])
 def test_chronic_documents_are_registered_and_sampled(doc_type):
-    assert doc_type in BUILDERS and doc_type in DOCUMENT_TITLES and doc_type in SAMPLES
+    assert doc_type in DOCUMENT_TYPES and doc_type in DOCUMENT_TITLES and doc_type in SAMPLES
     payload, sample_meta = SAMPLES[doc_type]
     pdf = render_voucher(doc_type, payload, sample_meta)
     assert len(pdf_pages(pdf)) == 1

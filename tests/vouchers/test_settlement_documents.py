@@ -12,9 +12,7 @@ from pypdf import PdfReader
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from desk.vouchers.documents import (
-    BUILDERS,
     DOCUMENT_TITLES,
-    RENDERERS,
     build_reversal_notice,
     build_settlement_statement,
     render_voucher,
@@ -23,6 +21,7 @@ from desk.vouchers.fonts import register_reportlab_font
 from desk.vouchers.model import VoucherMeta
 from desk.vouchers.samples import SAMPLES, write_samples
 from desk.vouchers.settlement_documents import amount_in_words
+from desk.vouchers.types import DOCUMENT_TYPES, resolve
 from tests.vouchers.pdf_helpers import between, compact, pdf_pages, pdf_text
 
 FULL_ID = "532923198506014529"
@@ -300,7 +299,7 @@ def test_a5_continuation_title_keeps_clear_of_the_office_name(meta, statement_pa
 
 
 def test_the_statement_is_drawn_dense_and_others_are_not():
-    assert set(RENDERERS) == {"settlement_statement", "daily_report"}  # the 日报表 is dense too
+    assert {key for key, kind in DOCUMENT_TYPES.items() if kind.renderer} == {"settlement_statement", "daily_report"}  # the 日报表 is dense too
 
 
 # --------------------------------------------------------------------------- 结算冲正凭证
@@ -366,7 +365,7 @@ def test_amount_in_words(amount, words):
     ("reversal_notice", build_reversal_notice, "结算冲正凭证"),
 ])
 def test_settlement_documents_are_registered(doc_type, builder, title):
-    assert BUILDERS[doc_type] is builder
+    assert resolve(DOCUMENT_TYPES[doc_type].builder) is builder
     assert DOCUMENT_TITLES[doc_type] == title
     payload, sample_meta = SAMPLES[doc_type]
     pdf = render_voucher(doc_type, copy.deepcopy(payload), sample_meta)

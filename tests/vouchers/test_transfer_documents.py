@@ -12,11 +12,12 @@ import pytest
 from pypdf import PdfReader
 from reportlab.pdfbase import pdfmetrics
 
-from desk.vouchers.documents import BUILDERS, DOCUMENT_TITLES, build_transfer_form, render_voucher
+from desk.vouchers.documents import DOCUMENT_TITLES, build_transfer_form, render_voucher
 from desk.vouchers.fonts import register_reportlab_font
 from desk.vouchers.model import VoucherMeta
 from desk.vouchers.samples import SAMPLES
 from desk.vouchers.transfer_documents import TICKED, UNTICKED
+from desk.vouchers.types import DOCUMENT_TYPES
 from tests.vouchers.pdf_helpers import between, pdf_pages, pdf_text
 
 FULL_ID = "530102198807151239"
@@ -264,7 +265,7 @@ def test_receipt_fits_one_page_of_either_paper(meta, payload, paper, points):
 
 @pytest.mark.parametrize("doc_type", ["transfer_form", "transfer_receipt"])
 def test_transfer_documents_are_registered_and_sampled(doc_type):
-    assert doc_type in BUILDERS and doc_type in DOCUMENT_TITLES and doc_type in SAMPLES
+    assert doc_type in DOCUMENT_TYPES and doc_type in DOCUMENT_TITLES and doc_type in SAMPLES
     sample_payload, sample_meta = SAMPLES[doc_type]
     pdf = render_voucher(doc_type, sample_payload, sample_meta)
     assert len(pdf_pages(pdf)) == 1

@@ -16,16 +16,17 @@ from reportlab.graphics.shapes import Group
 
 from desk.vouchers import render
 from desk.vouchers.documents import (
-    BUILDERS,
     DOCUMENT_TITLES,
     build_enrolment_certificate,
     build_enrolment_receipt,
+    build_voucher,
     render_voucher,
     yuan,
 )
 from desk.vouchers.fonts import FONT_NAME, font_file, register_reportlab_font
 from desk.vouchers.model import VoucherMeta
 from desk.vouchers.samples import SAMPLES, write_samples
+from desk.vouchers.types import DOCUMENT_TYPES, resolve
 from tests.vouchers.pdf_helpers import compact, fields_by_label, page_size, pdf_pages, pdf_text
 
 FULL_ID = "532901199001011234"
@@ -309,8 +310,28 @@ def test_font_is_bundled_and_registered_once():
 
 
 def test_every_document_type_has_a_title_a_builder_and_a_sample():
-    assert set(BUILDERS) == set(DOCUMENT_TITLES) == set(SAMPLES)
-    assert BUILDERS["enrolment_certificate"] is build_enrolment_certificate
+    assert set(DOCUMENT_TYPES) == set(DOCUMENT_TITLES) == set(SAMPLES)
+    assert resolve(DOCUMENT_TYPES["enrolment_certificate"].builder) is build_enrolment_certificate
+    for kind in DOCUMENT_TYPES.values():  # every builder and renderer named in the registry exists
+        assert callable(resolve(kind.builder)) and (kind.renderer is None or callable(resolve(kind.renderer)))
+    prefixes = [kind.prefix for kind in DOCUMENT_TYPES.values()]
+    assert len(set(prefixes)) == len(prefixes) and all(re.fullmatch(r"[A-Z]{2}", prefix) for prefix in prefixes)
+    assert all(kind.papers and set(kind.papers) <= {"A4", "A5"} for kind in DOCUMENT_TYPES.values())
+
+
+def test_a_document_prints_only_on_the_papers_its_type_names():
+    payload, meta = SAMPLES["enrolment_certificate"]  # A4 only
+    assert build_voucher("enrolment_certificate", payload, replace(meta, paper="A5")).meta.paper == "A4"
+    payload, meta = SAMPLES["enrolment_receipt"]  # A4 or A5
+    assert build_voucher("enrolment_receipt", payload, replace(meta, paper="A5")).meta.paper == "A5"
+    with pytest.raises(ValueError, match="unknown voucher type"):
+        build_voucher("no_such_paper", payload, meta)
+
+
+def test_the_registry_loads_without_reportlab():
+    code = ("import sys; import desk.services.vouchers, desk.vouchers.types; "
+            "assert not any(m.startswith('reportlab') for m in sys.modules), 'reportlab loaded'")
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=60)
 
 
 def test_write_samples(tmp_path):
@@ -321,9 +342,7 @@ def test_write_samples(tmp_path):
                      "filing_approval.pdf", "filing_rejection.pdf", "one_time_notice.pdf",
                      "reversal_notice.pdf", "settlement_statement-a5.pdf", "settlement_statement.pdf",
                      "transfer_form.pdf", "transfer_receipt-a5.pdf", "transfer_receipt.pdf"]
-    from desk.vouchers.documents import BUILDERS
-
-    assert set(BUILDERS) <= {name.removesuffix(".pdf") for name in names}  # every document type has a sample
+    assert set(DOCUMENT_TYPES) <= {name.removesuffix(".pdf") for name in names}  # every document type has a sample
     assert page_size((tmp_path / "enrolment_receipt-a5.pdf").read_bytes()) == pytest.approx(A5_POINTS, abs=1)
     assert "补打" in pdf_text((tmp_path / "enrolment_receipt-reprint.pdf").read_bytes())
     assert "补打" not in pdf_text((tmp_path / "enrolment_receipt.pdf").read_bytes())
