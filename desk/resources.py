@@ -76,3 +76,11 @@ def locate(candidates: list[Path]) -> Path:
 
 def resource_path(*parts: str) -> Path:
     return resources_dir().joinpath(*parts)
+
+
+FONT_FILE_NAME = "wqy-microhei.ttc"
+
+
+def font_file() -> Path:
+    """The bundled CJK font (WenQuanYi Micro Hei): drawn into the PDFs and used by the GUI."""
+    return resource_path("fonts", FONT_FILE_NAME)

@@ -62,7 +62,7 @@ QStatusBar QLabel {{ padding: 0 10px; color: #34404d; }}
 
 def font_path() -> Path:
     try:
-        from desk.vouchers.fonts import font_file
+        from desk.resources import font_file
 
         path = Path(font_file())
         if path.is_file():

@@ -7,23 +7,17 @@ ToUnicode map, so the Chinese text prints the same everywhere and stays extracta
 from __future__ import annotations
 
 import threading
-from pathlib import Path
 
 from reportlab.lib.fonts import addMapping
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
-from desk.resources import resource_path
+from desk.resources import font_file
 
 FONT_NAME = "DeskCJK"
-FONT_FILE_NAME = "wqy-microhei.ttc"
 SUBFONT_INDEX = 0  # 0 = WenQuanYi Micro Hei, 1 = the Mono face
 
 _registration_lock = threading.Lock()
-
-
-def font_file() -> Path:
-    return resource_path("fonts", FONT_FILE_NAME)
 
 
 def register_reportlab_font() -> str:
