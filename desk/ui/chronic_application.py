@@ -18,7 +18,8 @@ from PySide6.QtWidgets import (
 )
 
 from desk.core.diseases import Disease
-from desk.services import chronic, chronic_ui_support
+from desk.screens import chronic as chronic_ui_support
+from desk.services import chronic
 from desk.services.context import Desk
 from desk.ui.errors import FieldErrors, MessageBar, run_action
 from desk.ui.widgets import FormGrid, error_label, hint_label

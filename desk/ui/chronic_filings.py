@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desk.services.chronic_ui_support import FilingDetail, FilingRow
+from desk.screens.chronic import FilingDetail, FilingRow
 from desk.ui.widgets import action_button, hint_label, read_only_table
 
 FILING_COLUMNS = ("受理号", "病种", "类别", "状态", "认定有效期", "受理", "审核")

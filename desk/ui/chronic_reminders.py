@@ -9,8 +9,9 @@ from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QPageLayout, QPageSize, QPdfWriter, QTextDocument
 from PySide6.QtWidgets import QApplication, QHBoxLayout, QLabel, QSpinBox, QTableWidgetItem, QVBoxLayout, QWidget
 
-from desk.services import chronic, chronic_ui_support
-from desk.services.chronic_ui_support import ReminderRow
+from desk.screens import chronic as chronic_ui_support
+from desk.screens.chronic import ReminderRow
+from desk.services import chronic
 from desk.services.context import Desk, Operator
 from desk.ui import printing
 from desk.ui.chronic_filings import item, table
