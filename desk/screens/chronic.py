@@ -1,21 +1,26 @@
-"""Read-only helpers the 门诊慢特病 tab needs beyond the business functions of `chronic`.
+"""What the 门诊慢特病 tab shows, without Qt: the person's filings, the selected filing's materials,
+history and documents, the disease search and the 年审提醒 list.
 
-Everything here is a query or a check that raises the same refusal the service would: no
-writes, and no policy arithmetic beyond asking the core.
+One call per refresh: `filings_screen` (the list and its selected filing), `filing_detail` (another
+filing chosen), `reminders_screen` (the reminder page), `find_diseases` / `pick_disease` (the disease
+search). Everything here is a query, or a check that raises the same refusal the service would: no
+writes, and no policy arithmetic beyond asking the core and the services.
 """
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 
 from desk.core.diseases import KIND_NAMES, Disease
 from desk.core.errors import DeskError, ValidationError
-from desk.core.filing import ACTION_NAMES, MOVES, STATE_NAMES, target_state
+from desk.core.filing import MOVE_NAMES, MOVES, STATE_NAMES, target_state
 from desk.core.idnumber import mask_id_number
 from desk.services import chronic, vouchers
+from desk.services.chronic import Agent, Filing, FilingEvent
 from desk.services.context import Desk, Operator
 
+AGENT_RELATIONS = chronic.AGENT_RELATIONS
+DEFAULT_REMINDER_DAYS = chronic.DEFAULT_REMINDER_DAYS
 STATUS_NAMES = {"due": "即将到期", "lapsed": "已过期"}
 
 
@@ -48,14 +53,33 @@ class EventRow:
 
 
 @dataclass(frozen=True)
+class DocumentRow:
+    """One paper issued for the filing (newest first in the detail)."""
+
+    number: str
+    title: str
+    issued: str  # 'YYYY-MM-DD HH:MM'
+    prints: int
+
+
+@dataclass(frozen=True)
 class FilingDetail:
     row: FilingRow
-    received: tuple[str, ...]
+    received: tuple[str, ...]  # the names of the materials received
     missing: tuple[tuple[str, str], ...]  # (key, name) of every required material not yet received
-    agent: dict | None
+    agent: Agent | None
     events: tuple[EventRow, ...]
-    documents: tuple[dict, ...]
+    documents: tuple[DocumentRow, ...]
     allowed: frozenset[str]  # the moves the workflow allows from the current state
+
+
+@dataclass(frozen=True)
+class FilingsScreen:
+    """The filings panel: every filing of the person, newest first, and the one selected."""
+
+    rows: tuple[FilingRow, ...]
+    selected: FilingDetail | None  # the filing asked for, else the newest; None without filings
+    awaiting_id: int | None  # the newest filing waiting for materials (待补正), if any
 
 
 @dataclass(frozen=True)
@@ -66,6 +90,7 @@ class ReminderRow:
     status_name: str
     effective_to: str
     days_left: int
+    left: str  # 今天到期, 'N 天' or '已过 N 天'
     person_name: str
     id_number: str  # masked
     phone: str
@@ -73,50 +98,63 @@ class ReminderRow:
     kind_name: str
 
 
+@dataclass(frozen=True)
+class RemindersScreen:
+    rows: tuple[ReminderRow, ...]  # due (soonest first), then lapsed
+    due: int
+    lapsed: int
+
+
 def _short(timestamp: str | None) -> str:
     return (timestamp or "").replace("T", " ")[:16]
 
 
-def validity_text(view: dict) -> str:
+def validity_text(filing: Filing) -> str:
     """认定有效期 as the tab shows it; '—' before an approval."""
-    start, end = view.get("effective_from"), view.get("effective_to")
+    start, end = filing.effective_from, filing.effective_to
     if not start:
         return "—"
     text = f"{start} 至 {end}" if end else f"{start} 起长期有效"
-    if view["state"] == "terminated" and view.get("terminated_on"):
-        text += f"（终止于 {view['terminated_on']}）"
+    if filing.state == "terminated" and filing.terminated_on:
+        text += f"（终止于 {filing.terminated_on}）"
     return text
 
 
-def filing_row(view: dict) -> FilingRow:
-    decided = f"{view['decided_by_name']} {(view['decided_at'] or '')[:10]}" if view.get("decided_by_name") else ""
+def filing_row(filing: Filing) -> FilingRow:
+    decided = f"{filing.decided_by_name} {(filing.decided_at or '')[:10]}" if filing.decided_by_name else ""
     return FilingRow(
-        id=view["id"], person_id=view["person_id"], disease_code=view["disease_code"], disease_name=view["disease_name"],
-        kind=view["kind"], kind_name=KIND_NAMES.get(view["kind"], view["kind"]), state=view["state"],
-        state_name=view["state_name"], validity=validity_text(view), valid_today=bool(view["valid_today"]),
-        accepted=f"{view['accepted_by_name']} {view['accepted_at'][:10]}", decided=decided,
-        reason=view.get("reason") or "",
+        id=filing.id, person_id=filing.person_id, disease_code=filing.disease_code, disease_name=filing.disease_name,
+        kind=filing.kind, kind_name=KIND_NAMES.get(filing.kind, filing.kind), state=filing.state,
+        state_name=filing.state_name, validity=validity_text(filing), valid_today=filing.valid_today,
+        accepted=f"{filing.accepted_by_name} {filing.accepted_at[:10]}", decided=decided,
+        reason=filing.reason or "",
     )
 
 
-def person_filings(desk: Desk, operator: Operator, person_id: int) -> list[FilingRow]:
-    """The person's filings, newest first."""
-    return [filing_row(view) for view in chronic.filings_of(desk, operator, person_id)]
+def filings_screen(desk: Desk, operator: Operator, person_id: int, select: int | None = None) -> FilingsScreen:
+    """The person's filings, newest first, with the detail of `select` (or of the newest)."""
+    filings = chronic.filings_of(desk, operator, person_id)
+    if not filings:
+        return FilingsScreen(rows=(), selected=None, awaiting_id=None)
+    chosen = next((filing for filing in filings if filing.id == select), filings[0])
+    awaiting = next((filing.id for filing in filings if filing.state == "awaiting_materials"), None)
+    return FilingsScreen(rows=tuple(filing_row(filing) for filing in filings), selected=_detail(desk, operator, chosen),
+                         awaiting_id=awaiting)
 
 
-def _materials(desk: Desk, view: dict) -> tuple[tuple[str, ...], tuple[tuple[str, str], ...]]:
+def _materials(desk: Desk, filing: Filing) -> tuple[tuple[str, ...], tuple[tuple[str, str], ...]]:
     try:
-        disease_ = chronic.disease(desk, view["disease_code"], view["kind"])
+        disease_ = chronic.disease(desk, filing.disease_code, filing.kind)
     except DeskError:  # no longer in the office's catalogue: show the keys as recorded
-        return tuple(view["materials"]), ()
-    received = set(view["materials"])
+        return filing.materials, ()
+    received = set(filing.materials)
     names = tuple(m.name for m in disease_.materials if m.key in received)
     missing = tuple((m.key, m.name) for m in disease_.materials if m.key not in received)
     return names, missing
 
 
-def _event_detail(event: dict) -> str:
-    detail = json.loads(event.get("detail_json") or "{}")
+def _event_detail(event: FilingEvent) -> str:
+    detail = event.detail
     if detail.get("reason"):
         text = f"理由：{detail['reason']}"
         return text + (f"；最后享受待遇日 {detail['on']}" if detail.get("on") else "")
@@ -130,12 +168,12 @@ def _event_detail(event: dict) -> str:
     return ""
 
 
-def _event_row(event: dict) -> EventRow:
-    before = STATE_NAMES.get(event["from_state"], "") if event["from_state"] else ""
-    after = STATE_NAMES.get(event["to_state"], event["to_state"])
+def _event_row(event: FilingEvent) -> EventRow:
+    before = STATE_NAMES.get(event.from_state, "") if event.from_state else ""
+    after = STATE_NAMES.get(event.to_state, event.to_state)
     return EventRow(
-        at=_short(event["at"]), action=ACTION_NAMES.get(event["action"], event["action"]),
-        states=f"{before} → {after}" if before else after, operator_name=event["operator_name"],
+        at=_short(event.at), action=MOVE_NAMES.get(event.action, event.action),
+        states=f"{before} → {after}" if before else after, operator_name=event.operator_name,
         detail=_event_detail(event),
     )
 
@@ -149,18 +187,30 @@ def check_move(state: str, action: str) -> None:
     target_state(state, action)
 
 
-def filing_detail(desk: Desk, operator: Operator, person_id: int, filing_id: int) -> FilingDetail:
-    views = {view["id"]: view for view in chronic.filings_of(desk, operator, person_id)}
-    view = views.get(filing_id)
-    if view is None:
-        raise ValidationError.single("filing", "not_found", f"没有受理号为 {filing_id} 的申请，请刷新后重试。")
-    received, missing = _materials(desk, view)
-    documents = list(reversed(vouchers.vouchers_of(desk, "filing", filing_id)))  # newest first (issued in id order)
+def _detail(desk: Desk, operator: Operator, filing: Filing) -> FilingDetail:
+    received, missing = _materials(desk, filing)
+    issued = reversed(vouchers.vouchers_of(desk, "filing", filing.id))  # newest first (issued in id order)
+    documents = tuple(DocumentRow(number=document["number"], title=document["title"],
+                                  issued=_short(document["created_at"]), prints=document["prints"])
+                      for document in issued)
     return FilingDetail(
-        row=filing_row(view), received=received, missing=missing, agent=view["agent"],
-        events=tuple(_event_row(event) for event in chronic.filing_history(desk, operator, filing_id)),
-        documents=tuple(documents), allowed=allowed_moves(view["state"]),
+        row=filing_row(filing), received=received, missing=missing, agent=filing.agent,
+        events=tuple(_event_row(event) for event in chronic.filing_history(desk, operator, filing.id)),
+        documents=documents, allowed=allowed_moves(filing.state),
     )
+
+
+def filing_detail(desk: Desk, operator: Operator, person_id: int, filing_id: int) -> FilingDetail:
+    """The detail of one of the person's filings (another row chosen in the list)."""
+    filing = chronic.find_filing(desk, operator, filing_id)
+    if filing is None or filing.person_id != person_id:
+        raise ValidationError.single("filing", "not_found", f"没有受理号为 {filing_id} 的申请，请刷新后重试。")
+    return _detail(desk, operator, filing)
+
+
+def find_diseases(desk: Desk, text: str) -> list[Disease]:
+    """The diseases of the office's catalogue that match a code, name or pinyin initials."""
+    return chronic.find_diseases(desk, text)
 
 
 def pick_disease(desk: Desk, text: str) -> Disease:
@@ -178,16 +228,25 @@ def pick_disease(desk: Desk, text: str) -> Disease:
     return matches[0]
 
 
-def reminder_rows(desk: Desk, operator: Operator, within_days: int) -> list[ReminderRow]:
+def _left(days_left: int) -> str:
+    if days_left < 0:
+        return f"已过 {-days_left} 天"
+    return "今天到期" if days_left == 0 else f"{days_left} 天"
+
+
+def _reminder_row(reminder: chronic.Reminder) -> ReminderRow:
+    filing = reminder.filing
+    return ReminderRow(
+        filing_id=filing.id, person_id=filing.person_id, status=reminder.status,
+        status_name=STATUS_NAMES[reminder.status], effective_to=filing.effective_to or "", days_left=reminder.days_left,
+        left=_left(reminder.days_left), person_name=filing.person_name, id_number=mask_id_number(filing.person_id_number),
+        phone=filing.person_phone or "", disease=f"{filing.disease_code} {filing.disease_name}",
+        kind_name=KIND_NAMES.get(filing.kind, filing.kind),
+    )
+
+
+def reminders_screen(desk: Desk, operator: Operator, within_days: int) -> RemindersScreen:
     """Approvals ending within the next N days, then those lapsed; each with its person's contact."""
     found = chronic.reminders(desk, operator, within_days=within_days)
-    rows = []
-    for status in ("due", "lapsed"):
-        for view in found[status]:
-            rows.append(ReminderRow(
-                filing_id=view["id"], person_id=view["person_id"], status=status, status_name=STATUS_NAMES[status],
-                effective_to=view["effective_to"], days_left=view["days_left"], person_name=view["person_name"],
-                id_number=mask_id_number(view["person_id_number"]), phone=view["person_phone"] or "",
-                disease=f"{view['disease_code']} {view['disease_name']}", kind_name=KIND_NAMES.get(view["kind"], view["kind"]),
-            ))
-    return rows
+    rows = tuple(_reminder_row(reminder) for reminder in (*found.due, *found.lapsed))
+    return RemindersScreen(rows=rows, due=len(found.due), lapsed=len(found.lapsed))
