@@ -192,7 +192,7 @@ def _filing_for(desk: Desk, staff: dict, person_id: int, plan: tuple[int, str], 
     clerk, reviewer = staff["clerk01"], staff["review01"]
     try:
         filing = chronic.accept_filing(desk, clerk, person_id=person_id, disease_code=code, kind=kind, materials=materials)
-        filing_id = filing.filing["id"]
+        filing_id = filing.filing.id
         if outcome.startswith("approved") or outcome == "terminated":
             chronic.approve_filing(desk, reviewer, filing_id=filing_id)
         if outcome == "rejected":

@@ -26,7 +26,8 @@ MOVES = {
     "reject": (("accepted", "awaiting_materials"), "rejected", "filing.review"),
     "terminate": (("approved",), "terminated", "filing.review"),
 }
-ACTION_NAMES = {
+# what each move (and the first step, 受理) is called on screen and in refusals
+MOVE_NAMES = {
     "accept": "受理",
     "request_materials": "转待补正",
     "receive_materials": "补正材料",
@@ -48,9 +49,9 @@ def target_state(state: str, action: str) -> str:
     """The state an action leads to, or a refusal naming what is allowed from here."""
     sources, target, _ = MOVES[action]
     if state not in sources:
-        allowed = "、".join(ACTION_NAMES[a] for a, (s, _, _) in MOVES.items() if state in s) or "无"
+        allowed = "、".join(MOVE_NAMES[a] for a, (s, _, _) in MOVES.items() if state in s) or "无"
         raise Refused(
-            f"当前状态为“{STATE_NAMES[state]}”，不能{ACTION_NAMES[action]}（此状态下可办理：{allowed}）。", field="state"
+            f"当前状态为“{STATE_NAMES[state]}”，不能{MOVE_NAMES[action]}（此状态下可办理：{allowed}）。", field="state"
         )
     return target
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import date, timedelta
+from decimal import Decimal
 
 from desk.core import inputs
 from desk.core.diseases import KINDS, Catalogue, Disease
@@ -34,14 +35,94 @@ DEFAULT_REMINDER_DAYS = 30
 
 
 @dataclass(frozen=True)
+class Agent:
+    """Who brought the application for the applicant (代办人)."""
+
+    name: str
+    id_number: str
+    phone: str
+    relationship: str
+
+
+@dataclass(frozen=True)
+class Filing:
+    """A stored filing as the services read it: its state in words, and whether it is valid on the day asked."""
+
+    id: int
+    person_id: int
+    person_name: str
+    person_id_number: str
+    person_phone: str | None
+    disease_code: str
+    disease_name: str
+    kind: str
+    pack_id: str
+    pack_version: str
+    state: str
+    state_name: str
+    application_date: str
+    materials: tuple[str, ...]  # the keys of the materials received, in the catalogue's order
+    agent: Agent | None
+    accepted_by: int
+    accepted_by_name: str
+    accepted_at: str
+    decided_by: int | None
+    decided_by_name: str | None
+    decided_at: str | None
+    effective_from: str | None
+    effective_to: str | None
+    reason: str | None
+    terminated_on: str | None
+    window: str | None
+    valid_today: bool  # valid on the day asked (today, or the date of the claim)
+    lapsed: bool  # approved, and its end date has passed
+
+
+@dataclass(frozen=True)
 class FilingResult:
-    filing: dict
+    filing: Filing
     voucher: vouchers.IssuedVoucher | None
 
 
+@dataclass(frozen=True)
+class FilingEvent:
+    """One step of a filing's history (filing_events)."""
+
+    id: int
+    filing_id: int
+    action: str
+    from_state: str | None
+    to_state: str
+    operator_id: int
+    operator_name: str
+    at: str
+    detail: dict
+
+
+@dataclass(frozen=True)
+class FilingCap:
+    """The annual cap of one approval valid on a date (None: the pack sets none)."""
+
+    disease_code: str
+    disease_name: str
+    kind: str
+    annual_cap: Decimal | None
+
+
+@dataclass(frozen=True)
+class Reminder:
+    filing: Filing
+    status: str  # 'due' or 'lapsed'
+    days_left: int  # negative once lapsed
+
+
+@dataclass(frozen=True)
+class Reminders:
+    due: tuple[Reminder, ...]  # ending within the next N days, soonest first
+    lapsed: tuple[Reminder, ...]
+
+
 # ------------------------------------------------------------ catalogue
-
-
 
 
 def office_pack(desk: Desk) -> Pack:
@@ -88,18 +169,24 @@ def _facts(row: dict) -> FilingFacts:
     )
 
 
-def describe(row: dict, today: date) -> dict:
-    """A filing as the tab shows it: its state in words, and whether it is valid today."""
+def _describe(row: dict, today: date) -> Filing:
+    """A stored filing row with its state in words, and whether it is valid on `today`."""
     facts = _facts(row)
-    view = dict(row)
-    view["state_name"] = STATE_NAMES[row["state"]]
-    view["materials"] = json.loads(row["materials_json"])
-    view["agent"] = json.loads(row["agent_json"]) if row["agent_json"] else None
-    view["valid_today"] = valid_on(facts, today)
-    view["lapsed"] = row["state"] == "approved" and facts.effective_to is not None and facts.effective_to < today
-    if view["lapsed"]:
-        view["state_name"] = "已认定（已过期）"
-    return view
+    lapsed = row["state"] == "approved" and facts.effective_to is not None and facts.effective_to < today
+    agent = json.loads(row["agent_json"]) if row["agent_json"] else None
+    return Filing(
+        id=row["id"], person_id=row["person_id"], person_name=row["person_name"],
+        person_id_number=row["person_id_number"], person_phone=row["person_phone"], disease_code=row["disease_code"],
+        disease_name=row["disease_name"], kind=row["kind"], pack_id=row["pack_id"], pack_version=row["pack_version"],
+        state=row["state"], state_name="已认定（已过期）" if lapsed else STATE_NAMES[row["state"]],
+        application_date=row["application_date"], materials=tuple(json.loads(row["materials_json"])),
+        agent=Agent(agent["name"], agent["id_number"], agent["phone"], agent["relationship"]) if agent else None,
+        accepted_by=row["accepted_by"],
+        accepted_by_name=row["accepted_by_name"], accepted_at=row["accepted_at"], decided_by=row["decided_by"],
+        decided_by_name=row["decided_by_name"], decided_at=row["decided_at"], effective_from=row["effective_from"],
+        effective_to=row["effective_to"], reason=row["reason"], terminated_on=row["terminated_on"],
+        window=row["window"], valid_today=valid_on(facts, today), lapsed=lapsed,
+    )
 
 
 def _check_agent(agent: dict | None, today: date) -> dict | None:
@@ -135,14 +222,6 @@ def _received(disease_: Disease, materials: list[str] | tuple[str, ...]) -> list
     if unknown:
         raise ValidationError.single("materials", "unknown", f"材料“{unknown[0]}”不属于该病种的申请材料清单。")
     return [m.key for m in disease_.materials if m.key in set(materials)]
-
-
-def _covering_enrolment(desk: Desk, person_id: int, day: date) -> dict | None:
-    row = desk.db.execute(
-        "SELECT id FROM enrolments WHERE person_id = ? AND status = 'active' AND benefit_start <= ? AND benefit_end >= ?",
-        [person_id, day.isoformat(), day.isoformat()],
-    ).fetchone()
-    return row
 
 
 def _refuse_conflicts(desk: Desk, person: dict, disease_: Disease, today: date) -> None:
@@ -189,7 +268,7 @@ def accept_filing(
         person = person_store.get_person(desk.db, person_id)
         if person is None:
             raise NotFound("没有找到这位参保人。")
-        if not _covering_enrolment(desk, person_id, today):
+        if not store.covered_on(desk.db, person_id, today.isoformat()):
             raise Refused(
                 f"{person['name']}在申请日{today.isoformat()}没有有效的基本医疗保险参保登记（或尚在待遇等待期），"
                 "不能申请门诊慢特病待遇；请先办理参保登记。",
@@ -212,7 +291,7 @@ def accept_filing(
         notice = _issue_notice(desk, operator, filing_id, person, disease_, received, agent_) if missing else None
         desk.audit(operator, "filing.accept", "filing", filing_id,
                    {"filing": row, "missing": [m.key for m in missing], "notice": notice.number if notice else None})
-    return FilingResult(describe(store.get_filing(desk.db, filing_id), today), notice)
+    return FilingResult(_describe(store.get_filing(desk.db, filing_id), today), notice)
 
 
 def receive_materials(desk: Desk, operator: Operator, *, filing_id: int, materials: list[str] | tuple[str, ...]) -> FilingResult:
@@ -236,7 +315,7 @@ def receive_materials(desk: Desk, operator: Operator, *, filing_id: int, materia
             notice = _issue_notice(desk, operator, filing_id, person, disease_, received, agent_)
         desk.audit(operator, "filing.receive_materials", "filing", filing_id,
                    {"materials": received, "state": state, "notice": notice.number if notice else None})
-    return FilingResult(describe(store.get_filing(desk.db, filing_id), today), notice)
+    return FilingResult(_describe(store.get_filing(desk.db, filing_id), today), notice)
 
 
 def _filing(desk: Desk, filing_id: int) -> dict:
@@ -276,7 +355,7 @@ def approve_filing(desk: Desk, reviewer: Operator, *, filing_id: int) -> FilingR
         notice = _issue_decision(desk, reviewer, store.get_filing(desk.db, filing_id), disease_, "filing_approval")
         desk.audit(reviewer, "filing.approve", "filing", filing_id, {"effective_to": end.isoformat() if end else None,
                                                                      "notice": notice.number})
-    return FilingResult(describe(store.get_filing(desk.db, filing_id), today), notice)
+    return FilingResult(_describe(store.get_filing(desk.db, filing_id), today), notice)
 
 
 def reject_filing(desk: Desk, reviewer: Operator, *, filing_id: int, reason: str) -> FilingResult:
@@ -296,7 +375,7 @@ def reject_filing(desk: Desk, reviewer: Operator, *, filing_id: int, reason: str
                            operator_id=reviewer.id, at=desk.timestamp(), detail={"reason": reason})
         notice = _issue_decision(desk, reviewer, store.get_filing(desk.db, filing_id), disease_, "filing_rejection")
         desk.audit(reviewer, "filing.reject", "filing", filing_id, {"reason": reason, "notice": notice.number})
-    return FilingResult(describe(store.get_filing(desk.db, filing_id), today), notice)
+    return FilingResult(_describe(store.get_filing(desk.db, filing_id), today), notice)
 
 
 def terminate_filing(desk: Desk, reviewer: Operator, *, filing_id: int, reason: str, on: date) -> FilingResult:
@@ -319,7 +398,7 @@ def terminate_filing(desk: Desk, reviewer: Operator, *, filing_id: int, reason: 
         store.insert_event(desk.db, filing_id=filing_id, action="terminate", from_state="approved", to_state="terminated",
                            operator_id=reviewer.id, at=desk.timestamp(), detail={"reason": reason, "on": on.isoformat()})
         desk.audit(reviewer, "filing.terminate", "filing", filing_id, {"reason": reason, "on": on.isoformat()})
-    return FilingResult(describe(store.get_filing(desk.db, filing_id), today), None)
+    return FilingResult(_describe(store.get_filing(desk.db, filing_id), today), None)
 
 
 # ------------------------------------------------------------ documents
@@ -406,53 +485,64 @@ def _provisional_labels(pack: Pack, disease_: Disease) -> list[str]:
 # ------------------------------------------------------------ queries
 
 
-def filings_of(desk: Desk, operator: Operator, person_id: int) -> list[dict]:
+def filings_of(desk: Desk, operator: Operator, person_id: int) -> list[Filing]:
     operator.require("person.search")
     return person_filings(desk, person_id)
 
 
-def person_filings(desk: Desk, person_id: int) -> list[dict]:
-    """For other services that have checked their own permission."""
+def person_filings(desk: Desk, person_id: int) -> list[Filing]:
+    """For other services that have checked their own permission. Newest first."""
     today = desk.today()
-    return [describe(row, today) for row in store.filings_of(desk.db, person_id)]
+    return [_describe(row, today) for row in store.filings_of(desk.db, person_id)]
 
 
-def filing_history(desk: Desk, operator: Operator, filing_id: int) -> list[dict]:
+def find_filing(desk: Desk, operator: Operator, filing_id: int) -> Filing | None:
+    """One filing by its 受理号, or None."""
     operator.require("person.search")
-    return store.events_of(desk.db, filing_id)
+    row = store.get_filing(desk.db, inputs.record_id(filing_id, "filing", "门诊慢特病申请"))
+    return _describe(row, desk.today()) if row else None
 
 
-def approved_filing(desk: Desk, *, person_id: int, disease_code: str, kind: str, on: date) -> dict | None:
+def filing_history(desk: Desk, operator: Operator, filing_id: int) -> list[FilingEvent]:
+    operator.require("person.search")
+    return [
+        FilingEvent(id=event["id"], filing_id=event["filing_id"], action=event["action"], from_state=event["from_state"],
+                    to_state=event["to_state"], operator_id=event["operator_id"], operator_name=event["operator_name"],
+                    at=event["at"], detail=json.loads(event["detail_json"] or "{}"))
+        for event in store.events_of(desk.db, filing_id)
+    ]
+
+
+def approved_filing(desk: Desk, *, person_id: int, disease_code: str, kind: str, on: date) -> Filing | None:
     """For the reimbursement: the approval of this disease and kind valid on that date, or None."""
     for row in store.filings_for_disease(desk.db, person_id, (disease_code or "").upper()):
         if row["kind"] == kind and valid_on(_facts(row), on):
-            return describe(row, on)
+            return _describe(row, on)
     return None
 
 
-def filing_caps(desk: Desk, *, person_id: int, on: date) -> list[dict]:
+def filing_caps(desk: Desk, *, person_id: int, on: date) -> list[FilingCap]:
     """The annual caps of the person's approvals valid on a date (per disease, from the pack)."""
     result = []
     for row in store.filings_of(desk.db, person_id):
         if not valid_on(_facts(row), on):
             continue
         disease_ = catalogue(desk).get(row["disease_code"], row["kind"])
-        result.append({"disease_code": row["disease_code"], "disease_name": row["disease_name"], "kind": row["kind"],
-                       "annual_cap": disease_.annual_cap if disease_ else None})
+        result.append(FilingCap(disease_code=row["disease_code"], disease_name=row["disease_name"], kind=row["kind"],
+                                annual_cap=disease_.annual_cap if disease_ else None))
     return result
 
 
-def reminders(desk: Desk, operator: Operator, *, within_days: int = DEFAULT_REMINDER_DAYS) -> dict[str, list[dict]]:
+def reminders(desk: Desk, operator: Operator, *, within_days: int = DEFAULT_REMINDER_DAYS) -> Reminders:
     """Approvals ending within the next N days ('due', day N included) and those already lapsed."""
     operator.require("person.search")
     if isinstance(within_days, bool) or not isinstance(within_days, int) or not 0 <= within_days <= 366:
         raise ValidationError.single("within_days", "range", "提醒天数应为0到366之间的整数。")
     today = desk.today()
-    result: dict[str, list[dict]] = {"due": [], "lapsed": []}
+    found: dict[str, list[Reminder]] = {"due": [], "lapsed": []}
     for row in store.approved_ending_by(desk.db, (today + timedelta(days=within_days)).isoformat()):
         status = reminder_status(_facts(row), today, within_days)
         if status:
-            view = describe(row, today)
-            view["days_left"] = (date.fromisoformat(row["effective_to"]) - today).days
-            result[status].append(view)
-    return result
+            days_left = (date.fromisoformat(row["effective_to"]) - today).days
+            found[status].append(Reminder(filing=_describe(row, today), status=status, days_left=days_left))
+    return Reminders(due=tuple(found["due"]), lapsed=tuple(found["lapsed"]))

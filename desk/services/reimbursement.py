@@ -48,7 +48,7 @@ PROVISIONAL_LABELS = {"disease_annual_cap": "单病种年度限额", "segments":
 class Eligibility:
     pack: Pack
     enrolment: dict
-    filing: dict | None
+    filing: chronic.Filing | None
     person: PersonFacts
 
 
@@ -106,16 +106,16 @@ def check_eligibility(desk: Desk, person: dict, claim: Claim, retired: bool = Fa
 
 
 def _no_filing_reason(desk: Desk, person_id: int, claim: Claim, kind: str) -> str:
-    rows = [r for r in chronic.person_filings(desk, person_id) if r["disease_code"] == claim.disease and r["kind"] == kind]
+    rows = [r for r in chronic.person_filings(desk, person_id) if r.disease_code == claim.disease and r.kind == kind]
     base = f"病种 {claim.disease} 在 {claim.date.isoformat()} 没有有效的门诊慢特病认定"
     if not rows:
         return base + "：该参保人未申请此病种，请先办理认定。"
     latest = rows[0]
-    if latest["effective_from"] and claim.date.isoformat() < latest["effective_from"]:
-        return base + f"：认定自 {latest['effective_from']} 起生效。"
-    if latest["effective_to"] and claim.date.isoformat() > latest["effective_to"]:
-        return base + f"：认定已于 {latest['effective_to']} 到期，请办理年审。"
-    return base + f"：申请状态为“{latest['state_name']}”。"
+    if latest.effective_from and claim.date.isoformat() < latest.effective_from:
+        return base + f"：认定自 {latest.effective_from} 起生效。"
+    if latest.effective_to and claim.date.isoformat() > latest.effective_to:
+        return base + f"：认定已于 {latest.effective_to} 到期，请办理年审。"
+    return base + f"：申请状态为“{latest.state_name}”。"
 
 
 def accumulators(desk: Desk, person_id: int, year: int) -> Accumulators:
@@ -134,7 +134,7 @@ def _person(desk: Desk, person_id: int) -> dict:
 
 
 def _chronic_codes(desk: Desk, person_id: int, day: date) -> list[str]:
-    return [c["disease_code"] for c in chronic.filing_caps(desk, person_id=person_id, on=day) if c["kind"] == "chronic"]
+    return [c.disease_code for c in chronic.filing_caps(desk, person_id=person_id, on=day) if c.kind == "chronic"]
 
 
 def preview(desk: Desk, operator: Operator, *, person_id: int, claim_form: dict, retired: bool = False) -> Preview:
@@ -192,7 +192,7 @@ def record_settlement(desk: Desk, operator: Operator, *, person_id: int, claim_f
             raise ValidationError.single("date", "future", "就诊日期不能晚于今天，请核对。")
         row = {
             "entry": "settlement", "person_id": person_id, "enrolment_id": eligibility.enrolment["id"],
-            "filing_id": eligibility.filing["id"] if eligibility.filing else None, "year": result.claim.date.year,
+            "filing_id": eligibility.filing.id if eligibility.filing else None, "year": result.claim.date.year,
             "service_date": result.claim.date.isoformat(), "benefit": result.claim.benefit, "level": result.claim.level,
             "disease_code": result.claim.disease, "status": result.status, "pack_id": eligibility.pack.id,
             "pack_version": eligibility.pack.version, **_amount_fen(result),

@@ -7,7 +7,6 @@ import json
 import sqlite_utils
 
 from desk.store.ids import new_id
-from desk.store.persons import _rows
 
 FILING_COLUMNS = (
     "person_id", "disease_code", "disease_name", "kind", "pack_id", "pack_version", "state", "application_date",
@@ -44,32 +43,39 @@ def insert_event(db: sqlite_utils.Database, *, filing_id: int, action: str, from
 
 
 def get_filing(db: sqlite_utils.Database, filing_id: int) -> dict | None:
-    rows = _rows(db, f"{_SELECT} WHERE f.id = ?", [filing_id])
+    rows = list(db.query(f"{_SELECT} WHERE f.id = ?", [filing_id]))
     return rows[0] if rows else None
 
 
 def filings_of(db: sqlite_utils.Database, person_id: int) -> list[dict]:
-    return _rows(db, f"{_SELECT} WHERE f.person_id = ? ORDER BY f.id DESC", [person_id])
+    return list(db.query(f"{_SELECT} WHERE f.person_id = ? ORDER BY f.id DESC", [person_id]))
 
 
 def filings_for_disease(db: sqlite_utils.Database, person_id: int, disease_code: str) -> list[dict]:
-    return _rows(db, f"{_SELECT} WHERE f.person_id = ? AND f.disease_code = ? ORDER BY f.id", [person_id, disease_code])
+    return list(db.query(f"{_SELECT} WHERE f.person_id = ? AND f.disease_code = ? ORDER BY f.id", [person_id, disease_code]))
 
 
 def approved_ending_by(db: sqlite_utils.Database, last_day: str) -> list[dict]:
     """Approved filings with an end date on or before `last_day` (due soon or lapsed), soonest first."""
-    return _rows(
-        db,
+    return list(db.query(
         f"{_SELECT} WHERE f.state = 'approved' AND f.effective_to IS NOT NULL AND f.effective_to <= ?"
         " ORDER BY f.effective_to, f.id",
         [last_day],
-    )
+    ))
 
 
 def events_of(db: sqlite_utils.Database, filing_id: int) -> list[dict]:
-    return _rows(
-        db,
+    return list(db.query(
         "SELECT e.*, o.display_name AS operator_name FROM filing_events e JOIN operators o ON o.id = e.operator_id"
         " WHERE e.filing_id = ? ORDER BY e.id",
         [filing_id],
-    )
+    ))
+
+
+def covered_on(db: sqlite_utils.Database, person_id: int, day: str) -> bool:
+    """Whether an active enrolment's benefits cover `day` (a filing is accepted only then)."""
+    rows = list(db.query(
+        "SELECT id FROM enrolments WHERE person_id = ? AND status = 'active' AND benefit_start <= ? AND benefit_end >= ?",
+        [person_id, day, day],
+    ))
+    return bool(rows)

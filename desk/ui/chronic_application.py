@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from desk.core.diseases import Disease
-from desk.services import chronic, chronic_ui_support
+from desk.screens import chronic as chronic_screen
 from desk.services.context import Desk
 from desk.ui.errors import FieldErrors, MessageBar, run_action
 from desk.ui.widgets import FormGrid, error_label, hint_label
@@ -77,7 +77,7 @@ class DiseasePicker(QWidget):
         if not text.strip():
             self.close_list()
             return
-        ok, found = run_action(lambda: chronic.find_diseases(self.desk, text), bar=self.bar, parent=self)
+        ok, found = run_action(lambda: chronic_screen.find_diseases(self.desk, text), bar=self.bar, parent=self)
         self.show_matches(found if ok else [])
 
     def show_matches(self, found: list[Disease]) -> None:
@@ -109,7 +109,7 @@ class DiseasePicker(QWidget):
         item = self.matches.currentItem() if self.matches.isVisible() else None
         if item is None:
             if self.disease is None:
-                ok, found = run_action(lambda: chronic_ui_support.pick_disease(self.desk, self.edit.text()),
+                ok, found = run_action(lambda: chronic_screen.pick_disease(self.desk, self.edit.text()),
                                        bar=self.bar, fields=self.errors, parent=self)
                 if ok:
                     self.choose(found)
@@ -260,7 +260,7 @@ class ApplicationPanel(QGroupBox):
         self.setTitle(self.tr("新申请"))
         self.picker = DiseasePicker(desk, bar, errors)
         self.materials = MaterialsBox(errors)
-        self.agent = AgentBox(errors, chronic.AGENT_RELATIONS)
+        self.agent = AgentBox(errors, chronic_screen.AGENT_RELATIONS)
         self.chosen_label = QLabel()
         self.chosen_label.setProperty("role", "hint")
         self.chosen_label.setWordWrap(True)

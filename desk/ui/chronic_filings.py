@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desk.services.chronic_ui_support import FilingDetail, FilingRow
+from desk.screens.chronic import FilingDetail, FilingRow
 from desk.ui.widgets import action_button, hint_label, read_only_table
 
 FILING_COLUMNS = ("受理号", "病种", "类别", "状态", "认定有效期", "受理", "审核")
@@ -171,10 +171,9 @@ class FilingsPanel(QGroupBox):
         documents = detail.documents if detail else ()
         self.documents.setRowCount(len(documents))
         for index, document in enumerate(documents):
-            values = (document["number"], document["title"], document["created_at"].replace("T", " ")[:16],
-                      self.tr("{n} 次").format(n=document["prints"]))
+            values = (document.number, document.title, document.issued, self.tr("{n} 次").format(n=document.prints))
             for column, value in enumerate(values):
-                self.documents.setItem(index, column, item(value, (document["number"], document["title"])))
+                self.documents.setItem(index, column, item(value, (document.number, document.title)))
         if documents:
             self.documents.selectRow(0)
         self._enable(detail)
@@ -191,8 +190,9 @@ class FilingsPanel(QGroupBox):
         if row.reason:
             lines.append(self.tr("{state}理由：{reason}").format(state=row.state_name, reason=escape(row.reason)))
         if detail.agent:
+            agent = detail.agent
             lines.append(self.tr("代办人：{name}（{relationship}），电话 {phone}").format(
-                **{key: escape(str(value)) for key, value in detail.agent.items()}))
+                name=escape(str(agent.name)), relationship=escape(str(agent.relationship)), phone=escape(str(agent.phone))))
         return "<br>".join(lines)
 
     def _enable(self, detail: FilingDetail | None) -> None:

@@ -9,8 +9,8 @@ from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QPageLayout, QPageSize, QPdfWriter, QTextDocument
 from PySide6.QtWidgets import QApplication, QHBoxLayout, QLabel, QSpinBox, QTableWidgetItem, QVBoxLayout, QWidget
 
-from desk.services import chronic, chronic_ui_support
-from desk.services.chronic_ui_support import ReminderRow
+from desk.screens import chronic as chronic_screen
+from desk.screens.chronic import ReminderRow
 from desk.services.context import Desk, Operator
 from desk.ui import printing
 from desk.ui.chronic_filings import item, table
@@ -43,7 +43,7 @@ class ReminderPanel(QWidget):
         self.days = QSpinBox()
         self.days.setObjectName("reminderDaysSpin")
         self.days.setRange(0, 366)
-        self.days.setValue(chronic.DEFAULT_REMINDER_DAYS)
+        self.days.setValue(chronic_screen.DEFAULT_REMINDER_DAYS)
         self.days.setSuffix(self.tr(" 天内到期"))
         self.days.setToolTip(self.tr("列出有效期在今天起这些天内届满的认定（含当天），以及已过期的认定"))
         self.days_error = error_label()
@@ -96,25 +96,22 @@ class ReminderPanel(QWidget):
 
     def refresh(self) -> None:
         self.errors.clear()
-        ok, rows = run_action(lambda: chronic_ui_support.reminder_rows(self.desk, self.operator, self.days.value()),
-                              bar=self.bar, fields=self.errors, parent=self)
+        ok, screen = run_action(lambda: chronic_screen.reminders_screen(self.desk, self.operator, self.days.value()),
+                                bar=self.bar, fields=self.errors, parent=self)
         if not ok:
             return
-        self.rows = rows
+        rows = self.rows = list(screen.rows)
         self.table.setSortingEnabled(False)
         self.table.setRowCount(len(rows))
         for index, row in enumerate(rows):
             self._fill(index, row)
         self.table.setSortingEnabled(True)
-        due = sum(1 for row in rows if row.status == "due")
-        self.count.setText(self.tr("即将到期 {due} 件，已过期 {lapsed} 件").format(due=due, lapsed=len(rows) - due))
+        self.count.setText(self.tr("即将到期 {due} 件，已过期 {lapsed} 件").format(due=screen.due, lapsed=screen.lapsed))
         if rows:
             self.table.selectRow(0)
 
     def _fill(self, index: int, row: ReminderRow) -> None:
-        left = (self.tr("今天到期") if row.days_left == 0 else self.tr("{n} 天").format(n=row.days_left)) \
-            if row.days_left >= 0 else self.tr("已过 {n} 天").format(n=-row.days_left)
-        values = (row.status_name, row.effective_to, left, row.person_name, row.id_number, row.phone, row.disease,
+        values = (row.status_name, row.effective_to, row.left, row.person_name, row.id_number, row.phone, row.disease,
                   row.kind_name, str(row.filing_id))
         for column, value in enumerate(values):
             cell = NumberItem(value) if column in (2, 8) else item(value)

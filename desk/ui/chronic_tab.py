@@ -20,8 +20,9 @@ from PySide6.QtWidgets import (
 
 from desk.core.filing import REJECTION_REASONS, TERMINATION_REASONS
 from desk.core.idnumber import mask_id_number
-from desk.services import chronic, chronic_ui_support, persons, ui_support
-from desk.services.chronic_ui_support import FilingDetail
+from desk.screens import chronic as chronic_screen
+from desk.screens.chronic import FilingDetail
+from desk.services import chronic, persons, ui_support
 from desk.services.context import Desk, Operator
 from desk.ui.chronic_application import AGENT_FIELDS, ApplicationPanel
 from desk.ui.chronic_dialogs import DecisionDialog, ReceiveMaterialsDialog
@@ -221,11 +222,11 @@ class ChronicTab(PersonTab):
         self.search.hide_results()
         self.bar.clear_message()
         self._set_person(record)
-        awaiting = [row for row in self._rows if row.state == "awaiting_materials"]
-        if awaiting:
-            self.refresh_filings(select=awaiting[0].id)
+        awaiting = self._awaiting_id
+        if awaiting is not None:
+            self.refresh_filings(select=awaiting)
             self.bar.show_warning(self.tr("该参保人有待补正的申请（受理号 {id}）：收到材料后按 Ctrl+B 补正。").format(
-                id=awaiting[0].id))
+                id=awaiting))
         self.application.picker.edit.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _set_person(self, record: persons.PersonRecord | None) -> None:
@@ -258,23 +259,24 @@ class ChronicTab(PersonTab):
     # ------------------------------------------------------------------ filings
 
     def refresh_filings(self, select: int | None = None) -> None:
-        self._rows = []
+        self._rows, self._awaiting_id, self.detail = (), None, None
         if self.person is None:
             self.filings.show_filings([], self.tr("查询并打开参保人后，这里列出其门诊慢特病申请。"))
         else:
-            ok, rows = run_action(lambda: chronic_ui_support.person_filings(self.desk, self.operator, self.person.id),
-                                  bar=self.bar, parent=self)
-            self._rows = rows if ok else []
+            ok, screen = run_action(lambda: chronic_screen.filings_screen(self.desk, self.operator, self.person.id, select),
+                                    bar=self.bar, parent=self)
+            if ok:
+                self._rows, self._awaiting_id, self.detail = screen.rows, screen.awaiting_id, screen.selected
             self.filings.filings.blockSignals(True)
-            self.filings.show_filings(self._rows, select=select)
+            self.filings.show_filings(self._rows, select=self.detail.row.id if self.detail else None)
             self.filings.filings.blockSignals(False)
-        self._filing_selected(self.filings.selected_id())
+        self.filings.show_detail(self.detail)
 
     def _filing_selected(self, filing_id: int | None) -> None:
         self.detail = None
         if filing_id is not None and self.person is not None:
-            ok, detail = run_action(lambda: chronic_ui_support.filing_detail(self.desk, self.operator, self.person.id,
-                                                                             filing_id), bar=self.bar, parent=self)
+            ok, detail = run_action(lambda: chronic_screen.filing_detail(self.desk, self.operator, self.person.id,
+                                                                         filing_id), bar=self.bar, parent=self)
             self.detail = detail if ok else None
         self.filings.show_detail(self.detail)
 
@@ -292,7 +294,7 @@ class ChronicTab(PersonTab):
             self.bar.show_error(self.tr("请先查询参保人，并在申请列表中选择一笔申请（↑↓ 选择）。"))
             return None
         state = self.detail.row.state
-        ok, _ = run_action(lambda: chronic_ui_support.check_move(state, action), bar=self.bar, parent=self)
+        ok, _ = run_action(lambda: chronic_screen.check_move(state, action), bar=self.bar, parent=self)
         return self.detail if ok else None
 
     def _open_dialog(self, dialog, done) -> None:
@@ -333,15 +335,15 @@ class ChronicTab(PersonTab):
             return
         filing = result.filing
         self.application.reset()
-        self.refresh_filings(select=filing["id"])
+        self.refresh_filings(select=filing.id)
         if result.voucher is None:
             self.bar.show_info(self.tr("已受理 {code} {name}（{kind}），受理号 {id}：材料齐全，等待审核员认定。").format(
-                code=disease.code, name=disease.name, kind=disease.kind_name, id=filing["id"]))
+                code=disease.code, name=disease.name, kind=disease.kind_name, id=filing.id))
             self.filings.filings.setFocus()
             return
         self.bar.show_warning(self.tr("已受理 {code} {name}，受理号 {id}：材料不全，状态为“待补正”。"
                                       "已出具一次性告知书 {number}，请打印交申请人。").format(
-            code=disease.code, name=disease.name, id=filing["id"], number=result.voucher.number))
+            code=disease.code, name=disease.name, id=filing.id, number=result.voucher.number))
         self.open_preview(result.voucher.number, self.tr("一次性告知书"))
 
     def receive_materials(self) -> None:
@@ -355,13 +357,13 @@ class ChronicTab(PersonTab):
 
     def _received(self, result) -> None:
         filing = result.filing
-        self.refresh_filings(select=filing["id"])
+        self.refresh_filings(select=filing.id)
         if result.voucher is None:
-            self.bar.show_info(self.tr("受理号 {id} 的材料已补齐，状态回到“已受理”，等待审核员认定。").format(id=filing["id"]))
+            self.bar.show_info(self.tr("受理号 {id} 的材料已补齐，状态回到“已受理”，等待审核员认定。").format(id=filing.id))
             self.filings.filings.setFocus()
             return
         self.bar.show_warning(self.tr("受理号 {id} 仍缺少材料，已重新出具一次性告知书 {number}，列明尚缺的全部材料。").format(
-            id=filing["id"], number=result.voucher.number))
+            id=filing.id, number=result.voucher.number))
         self.open_preview(result.voucher.number, self.tr("一次性告知书"))
 
     def approve(self) -> None:
@@ -402,10 +404,10 @@ class ChronicTab(PersonTab):
 
     def _decided(self, result, title: str) -> None:
         filing = result.filing
-        self.refresh_filings(select=filing["id"])
-        text = self.tr("受理号 {id}：{state}。").format(id=filing["id"], state=filing["state_name"])
-        if filing.get("effective_from"):
-            text += self.tr("认定有效期 {validity}。").format(validity=chronic_ui_support.validity_text(filing))
+        self.refresh_filings(select=filing.id)
+        text = self.tr("受理号 {id}：{state}。").format(id=filing.id, state=filing.state_name)
+        if filing.effective_from:
+            text += self.tr("认定有效期 {validity}。").format(validity=chronic_screen.validity_text(filing))
         if result.voucher is not None:
             text += self.tr("已出具{title} {number}。").format(title=title, number=result.voucher.number)
         self.bar.show_info(text)

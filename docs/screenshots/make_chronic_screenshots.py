@@ -69,10 +69,10 @@ def busy_person(desk: Desk, clerk, reviewer) -> int:
     everything = ["id_document", "application_form", "diagnosis", "examinations"]
     approved = chronic.accept_filing(desk, clerk, person_id=record.id, disease_code="M01600", kind="chronic",
                                      materials=everything).filing
-    chronic.approve_filing(desk, reviewer, filing_id=approved["id"])
+    chronic.approve_filing(desk, reviewer, filing_id=approved.id)
     rejected = chronic.accept_filing(desk, clerk, person_id=record.id, disease_code="M04600", kind="chronic",
                                      materials=everything).filing
-    chronic.reject_filing(desk, reviewer, filing_id=rejected["id"], reason="检查检验结果不符合认定标准")
+    chronic.reject_filing(desk, reviewer, filing_id=rejected.id, reason="检查检验结果不符合认定标准")
     chronic.accept_filing(desk, clerk, person_id=record.id, disease_code="M05300", kind="chronic",
                           materials=everything)
     agent = {"name": "杨建国", "id_number": AGENT_ID, "phone": "13987654321", "relationship": "子女"}

@@ -26,9 +26,9 @@ def world(desk, clerk, reviewer):
     settled = reimbursement.record_settlement(desk, clerk, person_id=person.id, claim_form=INPATIENT)
     filing = chronic.accept_filing(desk, clerk, person_id=person.id, disease_code="M03900", kind="chronic",
                                    materials=MATERIALS)
-    approved = chronic.approve_filing(desk, reviewer, filing_id=filing.filing["id"])
+    approved = chronic.approve_filing(desk, reviewer, filing_id=filing.filing.id)
     assert check_database(desk).sound
-    return {"person": person, "enrolment": enrolled, "settlement": settled, "filing": filing.filing["id"],
+    return {"person": person, "enrolment": enrolled, "settlement": settled, "filing": filing.filing.id,
             "approval": approved.voucher}
 
 

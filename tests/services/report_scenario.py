@@ -133,10 +133,10 @@ def build_day(desk, staff, clock) -> tuple[Expected, dict]:
     to_reject = chronic.accept_filing(desk, clerk2, person_id=fourth.id, disease_code="M03900", kind="chronic",
                                       materials=ALL_CHRONIC)
     expected.count_filing(clerk2, "accepted")
-    approved = chronic.approve_filing(desk, reviewer, filing_id=accepted.filing["id"])
+    approved = chronic.approve_filing(desk, reviewer, filing_id=accepted.filing.id)
     expected.count_filing(reviewer, "approved")
     expected.issued(reviewer, approved.voucher)
-    rejected = chronic.reject_filing(desk, reviewer, filing_id=to_reject.filing["id"], reason="诊断依据不足，不符合认定标准")
+    rejected = chronic.reject_filing(desk, reviewer, filing_id=to_reject.filing.id, reason="诊断依据不足，不符合认定标准")
     expected.count_filing(reviewer, "rejected")
     expected.issued(reviewer, rejected.voucher)
 

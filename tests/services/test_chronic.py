@@ -27,37 +27,37 @@ def accept(desk, operator, person, code="M03900", kind="chronic", materials=ALL_
 
 def test_complete_application_is_accepted_without_a_notice(desk, clerk, insured):
     result = accept(desk, clerk, insured)
-    assert result.filing["state"] == "accepted" and result.voucher is None
+    assert result.filing.state == "accepted" and result.voucher is None
 
 
 def test_missing_material_gives_awaiting_and_a_notice_listing_everything(desk, clerk, insured):
     result = accept(desk, clerk, insured, materials=["id_document"])
-    assert result.filing["state"] == "awaiting_materials"
+    assert result.filing.state == "awaiting_materials"
     assert result.voucher.number.startswith("GZ-20260310-")
     payload = desk.db.execute("SELECT payload_json FROM vouchers WHERE number = ?", [result.voucher.number]).fetchone()[0]
     for missing in ("申请表", "诊断证明", "检查检验报告"):
         assert missing in payload
-    completed = chronic.receive_materials(desk, clerk, filing_id=result.filing["id"], materials=ALL_CHRONIC[1:])
-    assert completed.filing["state"] == "accepted" and completed.voucher is None
+    completed = chronic.receive_materials(desk, clerk, filing_id=result.filing.id, materials=ALL_CHRONIC[1:])
+    assert completed.filing.state == "accepted" and completed.voucher is None
 
 
 def test_partial_materials_keep_it_waiting_with_a_new_notice(desk, clerk, insured):
     first = accept(desk, clerk, insured, materials=["id_document"])
-    again = chronic.receive_materials(desk, clerk, filing_id=first.filing["id"], materials=["diagnosis"])
-    assert again.filing["state"] == "awaiting_materials" and again.voucher.number != first.voucher.number
-    assert again.filing["materials"] == ["id_document", "diagnosis"]
+    again = chronic.receive_materials(desk, clerk, filing_id=first.filing.id, materials=["diagnosis"])
+    assert again.filing.state == "awaiting_materials" and again.voucher.number != first.voucher.number
+    assert again.filing.materials == ("id_document", "diagnosis")
 
 
 def test_four_eyes_and_approval_dates(desk, clerk, reviewer, insured, staff):
     filing = accept(desk, reviewer, insured).filing  # a reviewer may accept too…
     with pytest.raises(Refused, match="审核与受理不能是同一人"):
-        chronic.approve_filing(desk, reviewer, filing_id=filing["id"])  # …but not approve their own
+        chronic.approve_filing(desk, reviewer, filing_id=filing.id)  # …but not approve their own
     with pytest.raises(PermissionDenied):
-        chronic.approve_filing(desk, clerk, filing_id=filing["id"])
+        chronic.approve_filing(desk, clerk, filing_id=filing.id)
     other = _second_reviewer(desk, staff)
-    approved = chronic.approve_filing(desk, other, filing_id=filing["id"])
-    assert approved.filing["state"] == "approved"
-    assert (approved.filing["effective_from"], approved.filing["effective_to"]) == ("2026-03-10", "2027-03-09")
+    approved = chronic.approve_filing(desk, other, filing_id=filing.id)
+    assert approved.filing.state == "approved"
+    assert (approved.filing.effective_from, approved.filing.effective_to) == ("2026-03-10", "2027-03-09")
     assert approved.voucher.number.startswith("RD-")
 
 
@@ -71,45 +71,45 @@ def _second_reviewer(desk, staff):
 def test_approval_with_a_missing_material_is_refused(desk, clerk, reviewer, insured):
     filing = accept(desk, clerk, insured, materials=["id_document"]).filing
     with pytest.raises(Refused, match="待补正"):
-        chronic.approve_filing(desk, reviewer, filing_id=filing["id"])
+        chronic.approve_filing(desk, reviewer, filing_id=filing.id)
 
 
 def test_reject_with_reason_and_appeal(desk, clerk, reviewer, insured):
     filing = accept(desk, clerk, insured, materials=["id_document"]).filing
     with pytest.raises(ValidationError):
-        chronic.reject_filing(desk, reviewer, filing_id=filing["id"], reason="")
-    result = chronic.reject_filing(desk, reviewer, filing_id=filing["id"], reason="诊断依据不足，不符合该病种认定标准")
-    assert result.filing["state"] == "rejected" and result.voucher.number.startswith("BY-")
+        chronic.reject_filing(desk, reviewer, filing_id=filing.id, reason="")
+    result = chronic.reject_filing(desk, reviewer, filing_id=filing.id, reason="诊断依据不足，不符合该病种认定标准")
+    assert result.filing.state == "rejected" and result.voucher.number.startswith("BY-")
     payload = desk.db.execute("SELECT payload_json FROM vouchers WHERE number = ?", [result.voucher.number]).fetchone()[0]
     assert '"working_days":5' in payload
     with pytest.raises(Refused):
-        chronic.approve_filing(desk, reviewer, filing_id=filing["id"])
+        chronic.approve_filing(desk, reviewer, filing_id=filing.id)
     accept(desk, clerk, insured)  # a rejected filing does not block a new application
 
 
 def test_terminate_stops_payment_after_the_date(desk, clerk, reviewer, insured):
     filing = accept(desk, clerk, insured).filing
-    chronic.approve_filing(desk, reviewer, filing_id=filing["id"])
-    chronic.terminate_filing(desk, reviewer, filing_id=filing["id"], reason="迁出本统筹区", on=date(2026, 6, 30))
+    chronic.approve_filing(desk, reviewer, filing_id=filing.id)
+    chronic.terminate_filing(desk, reviewer, filing_id=filing.id, reason="迁出本统筹区", on=date(2026, 6, 30))
     query = dict(person_id=insured.id, disease_code="M03900", kind="chronic")
     assert chronic.approved_filing(desk, on=date(2026, 6, 30), **query) is not None  # the last day it pays
     assert chronic.approved_filing(desk, on=date(2026, 7, 1), **query) is None
     with pytest.raises(Refused, match="已终止"):
-        chronic.terminate_filing(desk, reviewer, filing_id=filing["id"], reason="再次", on=date(2026, 7, 1))
+        chronic.terminate_filing(desk, reviewer, filing_id=filing.id, reason="再次", on=date(2026, 7, 1))
 
 
 def test_the_query_for_reimbursement(desk, clerk, reviewer, insured):
     filing = accept(desk, clerk, insured).filing
     query = dict(person_id=insured.id, disease_code="M03900", kind="chronic")
     assert chronic.approved_filing(desk, on=date(2026, 3, 10), **query) is None  # not yet approved
-    chronic.approve_filing(desk, reviewer, filing_id=filing["id"])
+    chronic.approve_filing(desk, reviewer, filing_id=filing.id)
     assert chronic.approved_filing(desk, on=date(2026, 3, 9), **query) is None
-    assert chronic.approved_filing(desk, on=date(2026, 3, 10), **query)["id"] == filing["id"]
+    assert chronic.approved_filing(desk, on=date(2026, 3, 10), **query).id == filing.id
     assert chronic.approved_filing(desk, on=date(2027, 3, 9), **query) is not None
     assert chronic.approved_filing(desk, on=date(2027, 3, 10), **query) is None
     assert chronic.approved_filing(desk, on=date(2026, 5, 1), person_id=insured.id, disease_code="M03900", kind="two_diseases") is None
     [cap] = chronic.filing_caps(desk, person_id=insured.id, on=date(2026, 5, 1))
-    assert (cap["disease_code"], str(cap["annual_cap"])) == ("M03900", "1200.00")
+    assert (cap.disease_code, str(cap.annual_cap)) == ("M03900", "1200.00")
 
 
 def test_refusals_write_nothing(desk, clerk, insured):
@@ -142,12 +142,12 @@ def test_agent_fields_are_checked(desk, clerk, insured):
         accept(desk, clerk, insured, agent={"name": "杨建国", "id_number": "123", "phone": "", "relationship": ""})
     assert {p.field for p in caught.value.problems} == {"agent_id_number", "agent_phone", "agent_relationship"}
     agent = {"name": "杨建国", "id_number": make_id_number("532923", date(1960, 1, 1), 11), "phone": "13908720000", "relationship": "子女"}
-    assert accept(desk, clerk, insured, agent=agent).filing["agent"]["name"] == "杨建国"
+    assert accept(desk, clerk, insured, agent=agent).filing.agent.name == "杨建国"
 
 
 def test_reminders_around_the_boundary(desk, clerk, reviewer, insured, clock):
     filing = accept(desk, clerk, insured).filing
-    chronic.approve_filing(desk, reviewer, filing_id=filing["id"])  # ends 2027-03-09
+    chronic.approve_filing(desk, reviewer, filing_id=filing.id)  # ends 2027-03-09
     for today, due, lapsed in [
         (datetime(2027, 2, 6, 9), 0, 0),  # 31 days left
         (datetime(2027, 2, 7, 9), 1, 0),  # 30 days left
@@ -156,15 +156,15 @@ def test_reminders_around_the_boundary(desk, clerk, reviewer, insured, clock):
     ]:
         clock.moment = today
         found = chronic.reminders(desk, clerk, within_days=30)
-        assert (len(found["due"]), len(found["lapsed"])) == (due, lapsed), today
-    assert found["lapsed"][0]["state_name"] == "已认定（已过期）"
+        assert (len(found.due), len(found.lapsed)) == (due, lapsed), today
+    assert found.lapsed[0].filing.state_name == "已认定（已过期）"
 
 
 def test_every_step_is_kept(desk, clerk, reviewer, insured):
     filing = accept(desk, clerk, insured, materials=["id_document"]).filing
-    chronic.receive_materials(desk, clerk, filing_id=filing["id"], materials=ALL_CHRONIC)
-    chronic.approve_filing(desk, reviewer, filing_id=filing["id"])
-    history = chronic.filing_history(desk, clerk, filing["id"])
-    assert [(e["action"], e["to_state"], e["operator_name"]) for e in history] == [
+    chronic.receive_materials(desk, clerk, filing_id=filing.id, materials=ALL_CHRONIC)
+    chronic.approve_filing(desk, reviewer, filing_id=filing.id)
+    history = chronic.filing_history(desk, clerk, filing.id)
+    assert [(e.action, e.to_state, e.operator_name) for e in history] == [
         ("accept", "awaiting_materials", "李娜"), ("receive_materials", "accepted", "李娜"), ("approve", "approved", "杨慧"),
     ]

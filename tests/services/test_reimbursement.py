@@ -79,12 +79,12 @@ def test_chronic_needs_an_approval_valid_on_the_date(desk, clerk, reviewer, insu
     form = {"date": "2026-03-10", "benefit": "chronic_outpatient", "level": "level2", "disease": "M03900", "total": "2500.00"}
     with pytest.raises(Refused, match="已受理"):
         reimbursement.preview(desk, clerk, person_id=insured.id, claim_form=form)
-    chronic.approve_filing(desk, reviewer, filing_id=filing["id"])
+    chronic.approve_filing(desk, reviewer, filing_id=filing.id)
     with pytest.raises(Refused, match="认定自 2026-03-10 起生效"):
         reimbursement.preview(desk, clerk, person_id=insured.id, claim_form=dict(form, date="2026-03-09"))
     recorded = reimbursement.record_settlement(desk, clerk, person_id=insured.id, claim_form=form)
     assert recorded.result.hifp_pay == D("1200.00")
-    assert desk.db.execute("SELECT filing_id FROM settlements").fetchone()[0] == filing["id"]
+    assert desk.db.execute("SELECT filing_id FROM settlements").fetchone()[0] == filing.id
 
 
 def test_reversal_four_eyes_mirror_and_later_amounts_kept(desk, clerk, reviewer, staff, insured, clock):

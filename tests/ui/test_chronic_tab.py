@@ -109,7 +109,7 @@ def test_accept_with_a_missing_material_receive_it_then_another_reviewer_approve
     qtbot.waitUntil(lambda: not dialog.isVisible())
     assert state_shown(tab) == "已受理" and "材料已补齐" in tab.bar.text()
     [filing] = chronic.filings_of(desk, staff.clerk, record.id)
-    assert filing["state"] == "accepted"
+    assert filing.state == "accepted"
 
     moving_clock.moment = datetime(2026, 3, 12, 10, 0)  # the reviewer decides two days later
     _reviewer_window, review_tab = open_chronic(qtbot, open_window, keyboard, staff.reviewer)
@@ -140,7 +140,7 @@ def test_the_approve_button_is_not_shown_to_a_clerk(qtbot, desk, staff, open_win
         assert not button.isVisibleTo(tab)
     keyboard.press(Key.Key_R, CTRL)
     assert tab.dialog is None
-    assert chronic.filings_of(desk, staff.clerk, record.id)[0]["state"] == "accepted"
+    assert chronic.filings_of(desk, staff.clerk, record.id)[0].state == "accepted"
 
 
 def test_the_accepting_reviewer_cannot_approve_their_own_filing(qtbot, desk, staff, open_window, keyboard):
@@ -163,7 +163,7 @@ def test_the_accepting_reviewer_cannot_approve_their_own_filing(qtbot, desk, sta
     keyboard.press(Key.Key_Escape)
     qtbot.waitUntil(lambda: not dialog.isVisible())
     assert state_shown(tab) == "已受理"
-    assert chronic.filings_of(desk, staff.reviewer, record.id)[0]["state"] == "accepted"
+    assert chronic.filings_of(desk, staff.reviewer, record.id)[0].state == "accepted"
 
 
 def test_refusals_are_shown_beside_their_field_and_write_nothing(qtbot, desk, staff, open_window, keyboard,
@@ -224,7 +224,7 @@ def test_reminders_list_due_within_30_days_and_lapsed_sortable_and_printable(
         record = insured(desk, staff.clerk, make_id_number("532923", date(1960, 1, number), 10 + number), name)
         filing = chronic.accept_filing(desk, staff.clerk, person_id=record.id, disease_code="M03900", kind="chronic",
                                        materials=ALL_CHRONIC).filing
-        chronic.approve_filing(desk, staff.reviewer, filing_id=filing["id"])
+        chronic.approve_filing(desk, staff.reviewer, filing_id=filing.id)
     # 孙 ends 2027-03-09 (30 days on), 周 2027-03-10 (31 days), 吴 ended 2027-01-31
     moving_clock.moment = datetime(2027, 2, 7, 9, 0)
     _window, tab = open_chronic(qtbot, open_window, keyboard, staff.clerk)
