@@ -160,9 +160,9 @@ def _start_problems(desk) -> list[str]:
 
 
 def _full_problems(desk) -> list[str]:
-    from desk.services import admin_ui_support as support
+    from desk.services.startup import database_problems
 
-    return support.database_problems(desk)
+    return database_problems(desk)
 
 
 def _root(error: BaseException) -> BaseException:

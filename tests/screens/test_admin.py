@@ -1,5 +1,5 @@
-"""The read-only helpers behind the 年度缴费标准 section, the 录入年度标准 dialog and the
-administrator's notice at login (desk/services/admin_ui_support.py), without Qt."""
+"""What the administration pages show (desk/screens/admin.py), without Qt: the 年度缴费标准 section,
+the 录入年度标准 dialog, the administrator's notice at login, and every other page's screen."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from datetime import date, datetime
 
 import pytest
 
-from desk.services import admin_ui_support as support
+from desk.screens import admin as support
 from desk.services import calendar, enrolment, persons, settings, standards
 from tests.conftest import person_form
 
@@ -127,12 +127,12 @@ def test_nothing_to_do_in_march_and_a_coming_year_from_90_days_before_its_collec
 
 
 def test_packs_in_use_are_the_default_and_those_enrolled_under_recently(desk, staff, clerk, admin, clock):
-    assert support.packs_in_use(desk) == [PACK]
+    assert standards.packs_in_use(desk) == [PACK]
     person = persons.register_person(desk, clerk, person_form())
     enrolment.enrol(desk, clerk, person_id=person.id, year=2026, paid_on=date(2026, 3, 10))
-    assert support.packs_in_use(desk) == [PACK]  # the same pack once
+    assert standards.packs_in_use(desk) == [PACK]  # the same pack once
     settings.update_settings(desk, admin, {"default_pack": "chuxiong-resident-2021"})
-    assert support.packs_in_use(desk) == ["chuxiong-resident-2021", PACK]
+    assert standards.packs_in_use(desk) == ["chuxiong-resident-2021", PACK]
     clock.moment = datetime(2026, 12, 1, 9, 30)
     notices = [notice.text for notice in support.admin_notices(desk) if notice.page == "packs"]
     assert len(notices) == 1 and "大理州" in notices[0]  # 楚雄州's 2021 pack is for 2021 only: nothing to enter
