@@ -256,14 +256,24 @@ def _known_operator(desk: Desk, operator_id) -> dict:
     return row
 
 
-def report_operators(desk: Desk, operator: Operator) -> list[dict]:
+@dataclass(frozen=True)
+class ReportOperator:
+    """An operator whose day the report may cover."""
+
+    id: int
+    username: str
+    display_name: str
+    role_name: str
+
+
+def report_operators(desk: Desk, operator: Operator) -> list[ReportOperator]:
     """Whom the operator may choose: themselves (a clerk) or every non-administrator account."""
     rows = [row for row in operator_store.list_operators(desk.db) if row["role"] != "admin"]
     if not operator.can("report.office"):
         operator.require("report.own")
         rows = [row for row in rows if row["id"] == operator.id]
-    return [{"id": row["id"], "username": row["username"], "display_name": row["display_name"],
-             "role_name": ROLE_NAMES.get(row["role"], row["role"])} for row in rows]
+    return [ReportOperator(row["id"], row["username"], row["display_name"], ROLE_NAMES.get(row["role"], row["role"]))
+            for row in rows]
 
 
 def operator_named(desk: Desk, name: str) -> int:
@@ -289,6 +299,14 @@ class DailyReport:
     @property
     def number(self) -> str:
         return self.voucher.number
+
+    @property
+    def day(self) -> str:
+        return self.payload["day"]
+
+    @property
+    def scope_name(self) -> str:
+        return self.payload["scope_name"]
 
     def summary(self) -> dict:
         """The JSON `desk report daily` prints: the number and the office's (or operator's) totals."""

@@ -136,3 +136,129 @@ def test_packs_in_use_are_the_default_and_those_enrolled_under_recently(desk, st
     clock.moment = datetime(2026, 12, 1, 9, 30)
     notices = [notice.text for notice in support.admin_notices(desk) if notice.page == "packs"]
     assert len(notices) == 1 and "大理州" in notices[0]  # 楚雄州's 2021 pack is for 2021 only: nothing to enter
+
+
+# ---------------------------------------------------------------- every other page's screen
+
+
+def test_importing_the_admin_screens_loads_no_qt():
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    code = "import desk.screens.admin, sys; assert not any(m.startswith('PySide6') for m in sys.modules)"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            cwd=Path(__file__).resolve().parents[2], timeout=120)
+    assert result.returncode == 0, result.stderr
+
+
+def test_operator_rows_name_roles_and_states(desk, staff, clock):
+    from desk.services import operators
+
+    operators.set_disabled(desk, staff["admin"], operator_id=staff["reviewer"].id, disabled=True)
+    for _ in range(5):  # max_failed_logins
+        with pytest.raises(operators.LoginFailed):
+            operators.authenticate(desk, username="clerk01", password="wrong-one")
+    rows = {row.username: row for row in support.operator_rows(desk, staff["admin"])}
+    assert (rows["admin"].role_name, rows["admin"].state, rows["admin"].state_name) == ("管理员", "active", "正常")
+    assert (rows["review01"].role_name, rows["review01"].state_name, rows["review01"].disabled) == ("审核员", "已停用", True)
+    assert (rows["clerk01"].role_name, rows["clerk01"].state, rows["clerk01"].state_name) == (
+        "窗口经办员", "locked", "已锁定（至 09:45）")  # 09:30 and 15 minutes
+    clock.moment = datetime(2026, 3, 10, 9, 46)
+    assert {row.username: row.state_name for row in support.operator_rows(desk, staff["admin"])}["clerk01"] == "正常"
+
+
+def test_the_settings_screen_shows_what_is_stored_and_the_packs_offered(desk, admin):
+    shown = support.settings_screen(desk)
+    assert (shown.values.window, shown.values.paper, shown.values.idle_lock_minutes) == ("1号窗口", "A4", 10)
+    assert shown.values.value("default_pack") == PACK
+    offered = [pack_id for pack_id, _ in shown.pack_choices]
+    assert PACK in offered and "chuxiong-resident-2021" in offered
+    assert "huaibei-employee-2025" not in offered  # no contribution: never an office's default
+    settings.update_settings(desk, admin, {"window": "3号窗口", "idle_lock_minutes": 5})
+    again = support.settings_screen(desk).values
+    assert (again.window, again.idle_lock_minutes, again.office_name) == ("3号窗口", 5, "大理州医疗保障事业管理局 经办窗口")
+    assert support.SETTING_LABELS["idle_lock_minutes"] == "自动锁屏（分钟）"
+
+
+def test_the_packs_screen_lists_every_pack_and_selects_the_default(desk):
+    shown = support.packs_screen(desk)
+    assert [pack.id for pack in shown.overviews] == [
+        "chuxiong-resident-2021", PACK, "huaibei-employee-2025", "huaibei-resident-2025"]
+    assert shown.default_pack == PACK and shown.problems == []
+    dali = next(pack for pack in shown.overviews if pack.id == PACK)
+    assert (dali.scheme_name, dali.file_name) == ("城乡居民基本医疗保险", "dali-resident-2025.toml")
+    assert dali.region.endswith("（532900）") and 0 < dali.provisional_values < dali.values
+
+
+def test_the_standards_panel_names_the_missing_year_and_starts_there(desk, admin, december):
+    shown = support.standards_screen(desk, PACK)
+    assert [year.year for year in shown.years] == [2025, 2026, 2027]
+    assert (shown.first_year, shown.can_enter, shown.history) == (2027, True, [])
+    assert shown.summary == "2027年度的个人缴费标准尚未录入：该年度不能办理参保登记。请按文件点“录入年度标准…”。"
+    in_force = standards.enter_standard(desk, admin, pack_id=PACK, year=2027, individual="420.00", document=DOC)
+    assert support.entered_message(in_force) == (
+        f"已录入2027年度缴费标准：个人缴费 420.00 元，来源 {DOC}（已确认）。已记入审计日志。", False)
+    after = support.standards_screen(desk, PACK)
+    assert after.first_year == 2027 and [row.year for row in after.history] == [2027]
+    assert not after.history[0].provisional
+    assert after.summary == ("2025年度、2026年度、2027年度含暂定值（黄色行：在当地文件录入前采用的假定值）；"
+                             "文件下达后请录入年度标准并填写文件号。")  # 2027's subsidies are still the table's
+    provisional = standards.enter_standard(desk, admin, pack_id=PACK, year=2027, individual="430.00")
+    text, warning = support.entered_message(provisional)
+    assert warning and text.endswith("（暂定）。已记入审计日志。未填文件号，数值为暂定；文件下达后请再录入一次并填写文件号。")
+    assert support.standards_screen(desk, PACK).history[-1].provisional
+
+
+def test_a_pack_without_contribution_offers_no_entry(desk):
+    shown = support.standards_screen(desk, "huaibei-employee-2025")
+    assert (shown.years, shown.history, shown.first_year, shown.can_enter) == ([], [], None, False)
+    assert shown.summary == "政策包 huaibei-employee-2025 不收个人缴费（未配置缴费标准），没有年度缴费标准可录入。"
+
+
+def test_the_calendar_screen_joins_the_years_and_lists_what_was_loaded(desk, admin):
+    import json
+
+    shown = support.calendar_screen(desk)
+    assert (shown.years, shown.schedules) == ("2010–2026", [])
+    text = json.dumps({"format": "desk-holiday-schedule/1", "source": "国务院办公厅关于2028年部分节假日安排的通知（测试）",
+                       "years": {"2028": {"days_off": ["2028-10-02"], "workdays": []}}}, ensure_ascii=False)
+    calendar.load_schedule(desk, admin, text)
+    shown = support.calendar_screen(desk)
+    assert shown.years == "2010–2026、2028"
+    assert shown.schedules == [support.LoadedSchedule(2028, "国务院办公厅关于2028年部分节假日安排的通知（测试）", "赵管理",
+                                                      "2026-03-10 09:30:00")]
+    assert support.year_ranges([2020, 2018, 2019, 2022]) == "2018–2020、2022" and support.year_ranges([]) == ""
+
+
+def test_the_backup_screen_names_the_file_the_folder_and_each_backup(desk, admin):
+    from desk.services import backup
+
+    shown = support.backup_screen(desk)
+    assert (shown.database, shown.folder, shown.rows) == (desk.path, desk.path.parent / "backups", [])
+    assert shown.database_size.endswith(" KB")
+    taken = backup.backup(desk, admin)
+    [row] = support.backup_screen(desk).rows
+    assert (row.name, row.path, row.taken_at) == (taken.path.name, taken.path, "2026-03-10 09:30:00")
+    assert support.restore_command(desk) == f'desk restore "备份文件" --db "{desk.path}"'
+    assert [support.size_text(size) for size in (0, 1536, 3 * 1024 * 1024)] == ["1 KB", "2 KB", "3.0 MB"]
+
+
+def test_an_audit_page_names_the_actions_and_keeps_the_page_in_range(desk, staff, clerk):
+    from desk.core.errors import PermissionDenied
+    from desk.services import audit
+
+    persons.register_person(desk, clerk, person_form())
+    admin = staff["admin"]
+    page = support.audit_page(desk, admin, audit.AuditFilter(action_prefix="person."), page=3)
+    assert (page.total, page.page, page.pages) == (1, 0, 1)
+    [row] = page.rows
+    assert (row.operator_name, row.action, row.action_name, row.at) == ("李娜", "person.register", "登记参保人",
+                                                                        "2026-03-10 09:30:00")
+    assert row.record.startswith("person ")
+    everything = support.audit_page(desk, admin, audit.AuditFilter(), page=1, page_size=2)
+    assert everything.page == 1 and everything.pages == -(-everything.total // 2) and len(everything.rows) == 2
+    assert everything.rows[0].id < support.audit_page(desk, admin, audit.AuditFilter(), page=0, page_size=2).rows[-1].id
+    assert support.audit_operator_names(desk, admin) == sorted({"李娜", "赵管理"})
+    with pytest.raises(PermissionDenied):
+        support.audit_page(desk, clerk, audit.AuditFilter(), page=0)
