@@ -593,3 +593,29 @@ def backup_screen(desk: Desk) -> BackupScreen:
 def restore_command(desk: Desk) -> str:
     db = str(desk.path) if desk.path is not None else "数据库文件"
     return f'desk restore "备份文件" --db "{db}"'
+
+
+# ---------------------------------------------------------------- the damaged database at start
+
+
+@dataclass(frozen=True)
+class BackupOffer:
+    """What the dialog of a damaged database offers: the newest good backup (None: none), and says so."""
+
+    candidate: backup.BackupFile | None
+    text: str
+
+
+def backup_offer(db_path: Path, *, offers_backup: bool) -> BackupOffer:
+    """Only damage offers a backup (a locked or full disk offers 重试); the text names it and what a restore costs."""
+    if not offers_backup:
+        return BackupOffer(None, "")
+    db_path = Path(db_path)
+    candidate = backup.newest_good_backup(db_path)
+    if candidate is None:
+        return BackupOffer(None, f"没有找到可用的备份（备份文件夹：{backup.backups_dir(db_path)}）。请退出程序并联系系统管理员或技术支持，"
+                                 "不要删除或覆盖现在的数据库文件。")
+    return BackupOffer(candidate, (
+        f"最新的完好备份：{candidate.path.name}（{candidate.taken_at:%Y-%m-%d %H:%M}，{size_text(candidate.size)}）。\n"
+        "恢复后，这个备份时间之后办理的业务需要重新录入；"
+        f"现在的数据库文件不会删除，而是另存为 {db_path.stem}.before-restore-时间{db_path.suffix}，请交给技术人员检查。"))

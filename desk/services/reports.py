@@ -197,13 +197,6 @@ class DayFigures:
     vouchers: dict
 
 
-def day_figures(desk: Desk, operator: Operator, *, day, operator_id: int | None = None) -> DayFigures:
-    """The figures of `day` for one operator or (operator_id None) the whole office; role-checked."""
-    day = report_day(desk, day)
-    operator_id = _allowed_scope(desk, operator, operator_id)
-    return _collect(desk, day, operator_id)
-
-
 def _collect(desk: Desk, day: date, operator_id: int | None) -> DayFigures:
     bounds = _bounds(day)
     by_operator: dict[int, Figures] = {}
@@ -356,14 +349,6 @@ def issue_daily_report(desk: Desk, operator: Operator, *, day, operator_id: int 
                    {"day": payload["day"], "scope": payload["scope_name"], "chain_head": payload["chain_head"],
                     "vouchers": payload["vouchers"]})
     return DailyReport(issued, payload)
-
-
-def payload_of(desk: Desk, number: str) -> dict:
-    """The stored payload of an issued 日报表 (for the workbook of a report already numbered)."""
-    row = vouchers.stored(desk, number)
-    if row["doc_type"] != DAILY_REPORT:
-        raise ValidationError.single("number", "type", f"{number} 不是日报表。")
-    return row["payload"]
 
 
 def write_workbook(payload: dict, path: Path | str, *, number: str = "", code: str = "") -> Path:

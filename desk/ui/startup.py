@@ -24,7 +24,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QLayout, QLineEdit, QListWidget, QVBoxLayout, QWidget
 
 from desk.core.errors import DeskError
-from desk.screens.admin import size_text
+from desk.screens.admin import backup_offer
 from desk.services import backup, faults, startup
 from desk.services import restore as restoring
 from desk.services.background import separate_connection
@@ -59,7 +59,8 @@ class DamagedDatabaseDialog(QDialog):
         self.setObjectName("damagedDatabaseDialog")
         self.setWindowTitle(self.tr(self.fault.title))
         self.setWindowModality(Qt.WindowModality.ApplicationModal)
-        self.candidate = backup.newest_good_backup(self.db_path) if self.fault.offers_backup else None
+        offer = backup_offer(self.db_path, offers_backup=self.fault.offers_backup)
+        self.candidate = offer.candidate
         heading = QLabel(self.tr(self.fault.message))
         heading.setProperty("role", "heading")
         heading.setWordWrap(True)
@@ -76,7 +77,7 @@ class DamagedDatabaseDialog(QDialog):
         self.problems.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.problems.setFixedHeight(min(30 * len(problems) + 34, 160))
         self.bar = MessageBar()
-        self.offer = hint_label(self._offer_text())
+        self.offer = hint_label(self.tr(offer.text))
         self.offer.setObjectName("backupOffer")
         self.offer.setVisible(self.fault.offers_backup)
         self._build_buttons()
@@ -130,18 +131,6 @@ class DamagedDatabaseDialog(QDialog):
 
     def retry(self) -> None:
         self.done(RETRY)
-
-    def _offer_text(self) -> str:
-        if not self.fault.offers_backup:
-            return ""
-        if self.candidate is None:
-            return self.tr("没有找到可用的备份（备份文件夹：{folder}）。请退出程序并联系系统管理员或技术支持，"
-                           "不要删除或覆盖现在的数据库文件。").format(folder=backup.backups_dir(self.db_path))
-        return self.tr(
-            "最新的完好备份：{name}（{time}，{size}）。\n恢复后，这个备份时间之后办理的业务需要重新录入；"
-            "现在的数据库文件不会删除，而是另存为 {stem}.before-restore-时间{suffix}，请交给技术人员检查。").format(
-            name=self.candidate.path.name, time=f"{self.candidate.taken_at:%Y-%m-%d %H:%M}",
-            size=size_text(self.candidate.size), stem=self.db_path.stem, suffix=self.db_path.suffix)
 
     def restore(self) -> None:
         if self.candidate is None:

@@ -262,3 +262,18 @@ def test_an_audit_page_names_the_actions_and_keeps_the_page_in_range(desk, staff
     assert support.audit_operator_names(desk, admin) == sorted({"李娜", "赵管理"})
     with pytest.raises(PermissionDenied):
         support.audit_page(desk, clerk, audit.AuditFilter(), page=0)
+
+
+def test_a_damaged_database_is_offered_the_newest_good_backup(desk, admin):
+    from desk.services import backup
+
+    folder = desk.path.parent / "backups"
+    assert support.backup_offer(desk.path, offers_backup=False) == support.BackupOffer(None, "")  # a locked disk: 重试
+    none = support.backup_offer(desk.path, offers_backup=True)
+    assert none.candidate is None and none.text == (
+        f"没有找到可用的备份（备份文件夹：{folder}）。请退出程序并联系系统管理员或技术支持，不要删除或覆盖现在的数据库文件。")
+    taken = backup.backup(desk, admin)
+    offer = support.backup_offer(desk.path, offers_backup=True)
+    assert offer.candidate.path == taken.path
+    assert offer.text.startswith(f"最新的完好备份：{taken.path.name}（2026-03-10 09:30，")
+    assert offer.text.endswith("现在的数据库文件不会删除，而是另存为 desk.before-restore-时间.db，请交给技术人员检查。")
