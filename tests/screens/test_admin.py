@@ -277,3 +277,29 @@ def test_a_damaged_database_is_offered_the_newest_good_backup(desk, admin):
     assert offer.candidate.path == taken.path
     assert offer.text.startswith(f"最新的完好备份：{taken.path.name}（2026-03-10 09:30，")
     assert offer.text.endswith("现在的数据库文件不会删除，而是另存为 desk.before-restore-时间.db，请交给技术人员检查。")
+
+
+def test_the_admin_screens_and_pages_never_reach_the_store():
+    import ast
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2] / "desk"
+
+    def imported(path: Path) -> set[str]:
+        names = set()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                names |= {alias.name for alias in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                names.add(node.module)
+        return names
+
+    screen = imported(root / "screens" / "admin.py")
+    assert not {name for name in screen if name.split(".")[0] in ("PySide6", "sqlite3", "sqlite_utils")
+                or name.startswith("desk.store")}
+    pages = [*root.glob("ui/admin_*.py"), root / "ui" / "startup.py", root / "ui" / "daily_report_dialog.py",
+             root / "ui" / "login.py", root / "ui" / "screen_lock.py"]
+    offenders = {path.name: name for path in pages for name in imported(path)
+                 if name.startswith("desk.store") or name == "desk.services.admin_queries"}
+    assert offenders == {}
+    assert any(name.startswith("desk.store") for name in imported(root / "services" / "admin_queries.py"))  # it can fail
