@@ -1,5 +1,6 @@
 """What the administration pages show, without Qt: operators, settings, policy packs and their
-annual standards, the administrator's notices, audit log pages, loaded holiday schedules, backups.
+annual standards, the administrator's notices, audit log pages, loaded holiday schedules, backups,
+and the backup a damaged database is offered at start.
 
 One call per page (or panel) refresh returns everything it displays; the writes stay in their
 services (operators, settings, standards, audit, backup, calendar)."""
@@ -11,14 +12,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from desk.core.actions import ACTION_GROUPS, action_name
+from desk.core.actions import ACTION_GROUPS, action_name  # noqa: F401 (ACTION_GROUPS: the audit page's action filter)
 from desk.services import admin_queries, audit, backup, operators, settings, standards
 from desk.services.admin_queries import LoadedSchedule
 from desk.services.context import Desk, Operator
 from desk.services.settings import OfficeSettings
 from desk.services.startup import database_size
-
-__all__ = ["ACTION_GROUPS", "LoadedSchedule"]  # the audit page's action filter; a calendar page row
 
 # ---------------------------------------------------------------- operators
 

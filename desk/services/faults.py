@@ -160,9 +160,9 @@ def _start_problems(desk) -> list[str]:
 
 
 def _full_problems(desk) -> list[str]:
-    from desk.services.startup import database_problems
+    from desk.services import startup as support
 
-    return database_problems(desk)
+    return support.database_problems(desk)
 
 
 def _root(error: BaseException) -> BaseException:
