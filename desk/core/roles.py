@@ -33,7 +33,7 @@ _ADMIN = frozenset(
 
 PERMISSIONS: dict[str, frozenset[str]] = {"clerk": _CLERK, "reviewer": _REVIEWER, "admin": _ADMIN}
 
-ACTION_NAMES = {
+PERMISSION_NAMES = {
     "person.search": "查询参保人",
     "person.write": "登记或修改参保人信息",
     "enrolment.create": "办理参保登记",

@@ -15,7 +15,7 @@ import sqlite_utils
 
 from desk.core.errors import DeskError, PermissionDenied
 from desk.core.packs import PackRegistry
-from desk.core.roles import ACTION_NAMES, ROLE_NAMES, allowed
+from desk.core.roles import PERMISSION_NAMES, ROLE_NAMES, allowed
 from desk.resources import resource_path
 from desk.services import faults
 from desk.services.entered_packs import EnteredPacks
@@ -58,7 +58,7 @@ class Operator:
 
     def require(self, permission: str) -> None:
         if not self.can(permission):
-            action = ACTION_NAMES.get(permission, permission)
+            action = PERMISSION_NAMES.get(permission, permission)
             raise PermissionDenied(f"{self.role_name}{self.display_name}没有“{action}”的权限，请由有权限的人员办理。")
 
 

@@ -160,7 +160,7 @@ def _start_problems(desk) -> list[str]:
 
 
 def _full_problems(desk) -> list[str]:
-    from desk.services import admin_ui_support as support
+    from desk.services import startup as support
 
     return support.database_problems(desk)
 

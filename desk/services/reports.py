@@ -197,13 +197,6 @@ class DayFigures:
     vouchers: dict
 
 
-def day_figures(desk: Desk, operator: Operator, *, day, operator_id: int | None = None) -> DayFigures:
-    """The figures of `day` for one operator or (operator_id None) the whole office; role-checked."""
-    day = report_day(desk, day)
-    operator_id = _allowed_scope(desk, operator, operator_id)
-    return _collect(desk, day, operator_id)
-
-
 def _collect(desk: Desk, day: date, operator_id: int | None) -> DayFigures:
     bounds = _bounds(day)
     by_operator: dict[int, Figures] = {}
@@ -256,14 +249,24 @@ def _known_operator(desk: Desk, operator_id) -> dict:
     return row
 
 
-def report_operators(desk: Desk, operator: Operator) -> list[dict]:
+@dataclass(frozen=True)
+class ReportOperator:
+    """An operator whose day the report may cover."""
+
+    id: int
+    username: str
+    display_name: str
+    role_name: str
+
+
+def report_operators(desk: Desk, operator: Operator) -> list[ReportOperator]:
     """Whom the operator may choose: themselves (a clerk) or every non-administrator account."""
     rows = [row for row in operator_store.list_operators(desk.db) if row["role"] != "admin"]
     if not operator.can("report.office"):
         operator.require("report.own")
         rows = [row for row in rows if row["id"] == operator.id]
-    return [{"id": row["id"], "username": row["username"], "display_name": row["display_name"],
-             "role_name": ROLE_NAMES.get(row["role"], row["role"])} for row in rows]
+    return [ReportOperator(row["id"], row["username"], row["display_name"], ROLE_NAMES.get(row["role"], row["role"]))
+            for row in rows]
 
 
 def operator_named(desk: Desk, name: str) -> int:
@@ -289,6 +292,14 @@ class DailyReport:
     @property
     def number(self) -> str:
         return self.voucher.number
+
+    @property
+    def day(self) -> str:
+        return self.payload["day"]
+
+    @property
+    def scope_name(self) -> str:
+        return self.payload["scope_name"]
 
     def summary(self) -> dict:
         """The JSON `desk report daily` prints: the number and the office's (or operator's) totals."""
@@ -338,14 +349,6 @@ def issue_daily_report(desk: Desk, operator: Operator, *, day, operator_id: int 
                    {"day": payload["day"], "scope": payload["scope_name"], "chain_head": payload["chain_head"],
                     "vouchers": payload["vouchers"]})
     return DailyReport(issued, payload)
-
-
-def payload_of(desk: Desk, number: str) -> dict:
-    """The stored payload of an issued 日报表 (for the workbook of a report already numbered)."""
-    row = vouchers.stored(desk, number)
-    if row["doc_type"] != DAILY_REPORT:
-        raise ValidationError.single("number", "type", f"{number} 不是日报表。")
-    return row["payload"]
 
 
 def write_workbook(payload: dict, path: Path | str, *, number: str = "", code: str = "") -> Path:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from desk.core.errors import ValidationError
+from dataclasses import dataclass, fields
+
+from desk.core.errors import Problem, ValidationError
 from desk.services.context import DEFAULT_SETTINGS, Desk, Operator
 from desk.store import settings as store
 
@@ -14,25 +16,69 @@ _CHECKS = {
 }
 
 
-def update_settings(desk: Desk, admin: Operator, changes: dict) -> dict:
-    admin.require("admin.settings")
-    if not isinstance(changes, dict) or not changes:
-        raise ValidationError.single("settings", "type", "没有要修改的设置。")
+@dataclass(frozen=True)
+class OfficeSettings:
+    """The settings an administrator changes, as they stand (defaults where none was saved)."""
+
+    office_name: str
+    window: str
+    office_phone: str
+    office_hours: str
+    office_address: str
+    default_pack: str
+    paper: str
+    idle_lock_minutes: int
+    max_failed_logins: int
+    lockout_minutes: int
+
+    def value(self, key: str):
+        return getattr(self, key)
+
+
+SETTING_KEYS = tuple(field.name for field in fields(OfficeSettings))
+
+
+def office_settings(desk: Desk) -> OfficeSettings:
+    current = desk.settings()
+    return OfficeSettings(**{key: current[key] for key in SETTING_KEYS})
+
+
+def settings_problems(desk: Desk, changes: dict) -> list[Problem]:
+    """Every problem of the changes at once, by setting (empty when all may be saved)."""
+    problems = []
     for key, value in changes.items():
         if key not in DEFAULT_SETTINGS:
-            raise ValidationError.single(key, "unknown", f"没有名为 {key} 的设置。")
+            problems.append(Problem(key, "unknown", f"没有名为 {key} 的设置。"))
+            continue
         check = _CHECKS.get(key)
         verdict = check(value) if check else (isinstance(value, str) and len(value) <= 200) or "设置值应为不超过200字的文字。"
         if verdict is not True:
-            raise ValidationError.single(key, "invalid", verdict)
-    if "default_pack" in changes:
-        pack = desk.packs.get(changes["default_pack"])
-        if pack.scheme != "resident" or not pack.has("contribution"):
-            raise ValidationError.single("default_pack", "invalid",
-                                         f"政策包 {pack.id} 不能作为本窗口的默认政策包（须为配置了缴费标准的居民医保政策包）。")
+            problems.append(Problem(key, "invalid", verdict))
+    if "default_pack" in changes and not any(p.field == "default_pack" for p in problems):
+        pack = desk.packs.packs.get(changes["default_pack"])
+        if pack is None or pack.scheme != "resident" or not pack.has("contribution"):
+            problems.append(Problem("default_pack", "invalid",
+                                    f"政策包 {changes['default_pack']} 不能作为本窗口的默认政策包（须为配置了缴费标准的居民医保政策包）。"))
+    return problems
+
+
+def pack_choices(desk: Desk) -> list[tuple[str, str]]:
+    """(id, title) of every pack that may be the office's default."""
+    return [(pack.id, pack.title) for pack in desk.packs.packs.values()
+            if pack.scheme == "resident" and pack.has("contribution")]
+
+
+def update_settings(desk: Desk, admin: Operator, changes: dict) -> OfficeSettings:
+    """Save the changes (audited); every problem is named at once (one ValidationError) and then nothing is saved."""
+    admin.require("admin.settings")
+    if not isinstance(changes, dict) or not changes:
+        raise ValidationError.single("settings", "type", "没有要修改的设置。")
+    problems = settings_problems(desk, changes)
+    if problems:
+        raise ValidationError(problems)
     with desk.transaction():
         before = desk.settings()
         for key, value in changes.items():
             store.put_setting(desk.db, key, value, at=desk.timestamp(), operator_id=admin.id)
         desk.audit(admin, "settings.update", "settings", None, {k: {"old": before.get(k), "new": v} for k, v in changes.items()})
-    return desk.settings()
+    return office_settings(desk)

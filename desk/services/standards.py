@@ -237,3 +237,14 @@ def missing_years(desk: Desk, pack_id: str) -> list[int]:
         if start - timedelta(days=90) <= today <= end and str(year) not in table:
             missing.append(year)
     return missing
+
+
+def packs_in_use(desk: Desk) -> list[str]:
+    """The office's default pack, then every pack with an enrolment of last year or later (still loadable)."""
+    from desk.store import enrolments as enrolment_store
+
+    chosen = [desk.setting("default_pack")]
+    for pack_id in enrolment_store.packs_enrolled_since(desk.db, desk.today().year - 1):
+        if pack_id not in chosen:
+            chosen.append(pack_id)
+    return [pack_id for pack_id in chosen if pack_id in desk.packs.packs]

@@ -17,3 +17,9 @@ def insert_schedule(db: sqlite_utils.Database, *, year: int, days_off: list[str]
         [new_id(db, "holiday_schedules"), year, json.dumps(days_off), json.dumps(workdays), source, loaded_by, at],
     )
     return cursor.lastrowid
+
+
+def loaded_schedules(db: sqlite_utils.Database) -> list[dict]:
+    """Every schedule administrators loaded, newest first, with the loader's name."""
+    return list(db.query("SELECT h.year, h.source, o.display_name AS loaded_by, h.loaded_at FROM holiday_schedules h"
+                         " LEFT JOIN operators o ON o.id = h.loaded_by ORDER BY h.id DESC"))

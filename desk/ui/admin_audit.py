@@ -11,8 +11,9 @@ from PySide6.QtCore import QDate
 from PySide6.QtWidgets import QComboBox, QDateEdit, QHBoxLayout, QLabel, QLineEdit, QWidget
 
 from desk.core.errors import DeskError
-from desk.services import admin_ui_support as support
+from desk.screens import admin as screen
 from desk.services import audit
+from desk.services.background import separate_connection
 from desk.services.context import Desk, Operator
 from desk.ui import errors, file_choice
 from desk.ui.admin_common import AdminPage, fill_row, make_table, tr
@@ -44,7 +45,7 @@ class AuditPage(AdminPage):
             "按条件查询后可导出为 Excel 或 PDF。"), parent)
         self.desk, self.admin, self.page_size = desk, admin, page_size
         self.page_number = 0
-        self.current: support.AuditPage | None = None
+        self.current: screen.AuditPage | None = None
         self.job = None
         self.errors = FieldErrors()
         self._filters()
@@ -64,7 +65,7 @@ class AuditPage(AdminPage):
         self.action.setEditable(True)
         self.action.setFixedWidth(260)
         self.action.addItem(self.tr("全部操作"), "")
-        for prefix, label in support.ACTION_GROUPS:
+        for prefix, label in screen.ACTION_GROUPS:
             self.action.addItem(f"{self.tr(label)}（{prefix}）", prefix)
         self.record = QLineEdit()
         self.record.setPlaceholderText(self.tr("如人员编号、凭证编号"))
@@ -135,7 +136,7 @@ class AuditPage(AdminPage):
         self.search()
 
     def refresh(self) -> None:
-        names = run_action(lambda: support.audit_operator_names(self.desk, self.admin), bar=self.bar, parent=self)[1] or []
+        names = run_action(lambda: screen.audit_operator_names(self.desk, self.admin), bar=self.bar, parent=self)[1] or []
         typed = self.operator.currentText()
         self.operator.clear()
         self.operator.addItems([""] + names)
@@ -157,7 +158,7 @@ class AuditPage(AdminPage):
     def show_page(self) -> None:
         self.errors.clear()
         self.bar.clear_message()
-        ok, page = run_action(lambda: support.audit_page(self.desk, self.admin, self.filters(), page=self.page_number,
+        ok, page = run_action(lambda: screen.audit_page(self.desk, self.admin, self.filters(), page=self.page_number,
                                                          page_size=self.page_size),
                               bar=self.bar, fields=self.errors, parent=self)
         if not ok:
@@ -188,7 +189,7 @@ class AuditPage(AdminPage):
             path = path.with_name(path.name + f".{kind}")
 
         def work() -> int:
-            with support.separate_connection(self.desk) as other:
+            with separate_connection(self.desk) as other:
                 return exporter(other, self.admin, filters, path)
 
         self.job = run_in_background(work, parent=self, progress=self.tr("正在导出审计日志……"),

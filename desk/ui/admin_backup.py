@@ -12,8 +12,9 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLineEdit, QVBoxLayout, QWidget
 
 from desk.core.errors import DeskError
-from desk.services import admin_ui_support as support
+from desk.screens import admin as screen
 from desk.services import backup
+from desk.services.background import separate_connection
 from desk.services.context import Desk, Operator
 from desk.ui import errors
 from desk.ui.admin_common import AdminPage, fill_row, make_table
@@ -66,7 +67,7 @@ class BackupPage(AdminPage):
         confirm.addWidget(self.restore_button)
         confirm.addStretch(1)
         layout.addLayout(confirm)
-        self.command = QLineEdit(support.restore_command(self.desk))
+        self.command = QLineEdit(screen.restore_command(self.desk))
         self.command.setObjectName("restoreCommand")
         self.command.setReadOnly(True)
         self.copy_button = action_button(self.tr("复制命令"))
@@ -119,7 +120,7 @@ class BackupPage(AdminPage):
             return
 
         def work() -> Path:
-            with support.separate_connection(self.desk) as other:
+            with separate_connection(self.desk) as other:
                 return key_escrow.export_keys(other, self.admin, target, passphrase)
 
         def done(written: Path) -> None:
@@ -164,11 +165,11 @@ class BackupPage(AdminPage):
         restore(Path(path), self.admin)
 
     def refresh(self) -> None:
-        folder = support.backups_folder(self.desk)
-        rows = support.backup_rows(self.desk)
+        shown = screen.backup_screen(self.desk)
+        rows = shown.rows
         self.where.setText(self.tr("数据库：{db}（{size}）\n备份文件夹：{folder}　共 {count} 份").format(
-            db=self.desk.path, size=support.size_text(support.database_size(self.desk.path, with_wal=True)) if self.desk.path else "",
-            folder=folder or self.tr("（内存数据库，不能备份）"), count=len(rows)))
+            db=shown.database, size=shown.database_size,
+            folder=shown.folder or self.tr("（内存数据库，不能备份）"), count=len(rows)))
         self.table.setRowCount(len(rows))
         for index, row in enumerate(rows):
             fill_row(self.table, index, (row.taken_at, row.size, row.name), str(row.path))
@@ -185,7 +186,7 @@ class BackupPage(AdminPage):
             return
 
         def work() -> backup.BackupFile:
-            with support.separate_connection(self.desk) as other:
+            with separate_connection(self.desk) as other:
                 return backup.backup(other, self.admin, reason="manual")
 
         self.bar.clear_message()
@@ -197,7 +198,7 @@ class BackupPage(AdminPage):
         self.backup_button.setEnabled(True)
         self.refresh()
         self.bar.show_info(self.tr("已备份：{name}（{size}），已记入审计日志。").format(
-            name=taken.path.name, size=support.size_text(taken.size)))
+            name=taken.path.name, size=screen.size_text(taken.size)))
 
     def _failed(self, error: BaseException) -> None:
         self.backup_button.setEnabled(True)

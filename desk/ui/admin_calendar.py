@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QListWidget, QWidget
 
 from desk.core.errors import DeskError, ValidationError
 from desk.resources import resource_path
-from desk.services import admin_ui_support as support
+from desk.screens import admin as screen
 from desk.services import calendar
 from desk.services.context import Desk, Operator
 from desk.ui import errors, file_choice
@@ -50,10 +50,10 @@ class CalendarPage(AdminPage):
         self.refresh()
 
     def refresh(self) -> None:
-        years = calendar.published_years(self.desk)
+        shown = screen.calendar_screen(self.desk)
         self.years.setText(self.tr("已有节假日安排的年份：{years}。这些年份以外的日期暂按周末和法定节假日推算，结果注明“暂定”。").format(
-            years=support.year_ranges(years) or self.tr("无")))
-        rows = support.loaded_schedules(self.desk)
+            years=self.tr(shown.years)))
+        rows = shown.schedules
         self.loaded.setRowCount(len(rows))
         for index, row in enumerate(rows):
             fill_row(self.loaded, index, (row.year, row.loaded_at, row.loaded_by, row.source))

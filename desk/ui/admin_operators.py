@@ -6,7 +6,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLineEdit, QWidget
 
 from desk.core.roles import ROLE_NAMES
-from desk.services import admin_ui_support as support
+from desk.screens import admin as screen
 from desk.services import operators
 from desk.services.context import Desk, Operator
 from desk.ui.admin_common import AdminPage, fill_row, make_table, paint_row, select_key, selected_key
@@ -57,7 +57,7 @@ class CreateOperatorDialog(_FormDialog):
 class ResetPasswordDialog(_FormDialog):
     """A temporary password for someone who forgot theirs; it also lifts a lockout."""
 
-    def __init__(self, desk: Desk, admin: Operator, row: support.OperatorRow, parent: QWidget | None = None):
+    def __init__(self, desk: Desk, admin: Operator, row: screen.OperatorRow, parent: QWidget | None = None):
         heading = self.tr("为 {name}（{username}）设置临时密码。本人下次登录时须改为自己的密码；账户的锁定同时解除。").format(
             name=row.display_name, username=row.username)
         super().__init__(self.tr("重置密码"), heading, parent)
@@ -86,7 +86,7 @@ class OperatorsPage(AdminPage):
             "每人一个账户。停用的账户不能登录，记录全部保留，可随时重新启用；重置密码后，本人下次登录须先改密码。"
             "管理员不能停用或重置自己的账户。"), parent)
         self.desk, self.admin = desk, admin
-        self.rows: list[support.OperatorRow] = []
+        self.rows: list[screen.OperatorRow] = []
         self.dialog: _FormDialog | None = None
         self.table = make_table(COLUMNS, "operatorsTable")
         self.table.itemSelectionChanged.connect(self._selection_changed)
@@ -109,7 +109,7 @@ class OperatorsPage(AdminPage):
 
     def refresh(self) -> None:
         keep = selected_key(self.table)
-        ok, rows = run_action(lambda: support.operator_rows(self.desk, self.admin), bar=self.bar, parent=self)
+        ok, rows = run_action(lambda: screen.operator_rows(self.desk, self.admin), bar=self.bar, parent=self)
         self.rows = rows if ok else []
         self.table.setRowCount(len(self.rows))
         for index, row in enumerate(self.rows):
@@ -123,7 +123,7 @@ class OperatorsPage(AdminPage):
     def focus_first(self) -> None:
         self.table.setFocus()
 
-    def selected(self) -> support.OperatorRow | None:
+    def selected(self) -> screen.OperatorRow | None:
         key = selected_key(self.table)
         return next((row for row in self.rows if row.id == key), None)
 
@@ -169,7 +169,7 @@ class OperatorsPage(AdminPage):
         self.dialog = dialog
         dialog.open()
 
-    def _was_reset(self, row: support.OperatorRow) -> None:
+    def _was_reset(self, row: screen.OperatorRow) -> None:
         self.refresh()
         self.bar.show_info(self.tr("已重置 {name} 的密码。请把临时密码当面告诉本人，下次登录时须改为自己的密码。").format(
             name=row.display_name))

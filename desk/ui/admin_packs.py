@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desk.services import admin_ui_support as support
+from desk.screens import admin as screen
 from desk.services.context import Desk, Operator
 from desk.ui.admin_common import PROVISIONAL_COLOURS, AdminPage, fill_row, make_table, paint_row, select_key, selected_key
 from desk.ui.admin_standard_dialog import StandardDialog
@@ -42,8 +42,8 @@ class PacksPage(AdminPage):
         super().__init__(self.tr(
             "每个政策包的每一个数值及其来源和状态。“暂定”是在当地文件录入前采用的假定值，用到它的计算结果和凭证都会注明暂定。"), parent)
         self.desk, self.admin = desk, admin
-        self.values: list[support.PackValueRow] = []
-        self._shown: list[support.PackValueRow] = []
+        self.values: list[screen.PackValueRow] = []
+        self._shown: list[screen.PackValueRow] = []
         self.packs = make_table(PACK_COLUMNS, "packsTable", stretch=1)
         self.packs.itemSelectionChanged.connect(self.show_values)
         self.packs.itemSelectionChanged.connect(self.show_standards)
@@ -68,7 +68,7 @@ class PacksPage(AdminPage):
 
     def _standards_widgets(self) -> None:
         self.dialog: StandardDialog | None = None
-        self.years: list[support.StandardYear] = []
+        self.years: list[screen.StandardYear] = []
         self.standards_summary = QLabel()
         self.standards_summary.setObjectName("standardsSummary")
         self.standards_summary.setWordWrap(True)
@@ -144,7 +144,8 @@ class PacksPage(AdminPage):
 
     def refresh(self) -> None:
         keep = selected_key(self.packs)
-        overviews = support.pack_overviews(self.desk)
+        shown = screen.packs_screen(self.desk)
+        overviews = shown.overviews
         self.packs.setRowCount(len(overviews))
         for index, pack in enumerate(overviews):
             provisional = self.tr("{count} 项").format(count=pack.provisional_values) if pack.provisional_values else self.tr("无")
@@ -152,15 +153,14 @@ class PacksPage(AdminPage):
                                          pack.effective, pack.values, provisional), pack.id)
         header = self.packs.horizontalHeader().sizeHint().height()
         self.packs.setFixedHeight(header + self.packs.verticalHeader().defaultSectionSize() * len(overviews) + 4)
-        wanted = keep or self.desk.setting("default_pack")
+        wanted = keep or shown.default_pack
         rows = [i for i in range(self.packs.rowCount()) if self.packs.item(i, 0).text() == wanted]
         self.packs.selectRow(rows[0] if rows else 0)
-        self._show_problems()
+        self._show_problems(shown.problems)
         self.show_values()
         self.show_standards()
 
-    def _show_problems(self) -> None:
-        problems = support.pack_problems(self.desk)
+    def _show_problems(self, problems: list[screen.PackProblemRow]) -> None:
         self.problems.setRowCount(len(problems))
         for index, problem in enumerate(problems):
             fill_row(self.problems, index, (problem.file, problem.key, problem.problem))
@@ -178,7 +178,7 @@ class PacksPage(AdminPage):
 
     def show_values(self) -> None:
         pack_id = selected_key(self.packs)
-        self.values = support.pack_values(self.desk, pack_id) if pack_id else []
+        self.values = screen.pack_values(self.desk, pack_id) if pack_id else []
         shown = [row for row in self.values if row.provisional or not self.only_provisional.isChecked()]
         self.values_table.setRowCount(len(shown))
         for index, row in enumerate(shown):
@@ -214,7 +214,8 @@ class PacksPage(AdminPage):
             return  # during construction
         pack_id = selected_key(self.packs)
         keep = selected_key(self.years_table)
-        self.years = support.standard_years(self.desk, pack_id) if pack_id else []
+        shown = screen.standards_screen(self.desk, pack_id) if pack_id else None
+        self.years = shown.years if shown else []
         self.years_table.setRowCount(len(self.years))
         for index, year in enumerate(self.years):
             individual = year.individual
@@ -224,51 +225,28 @@ class PacksPage(AdminPage):
                 paint_row(self.years_table, index, MISSING_COLOURS)
             elif individual.provisional:
                 paint_row(self.years_table, index, PROVISIONAL_COLOURS)
-        self._fill_history(pack_id)
-        form = support.standard_form(self.desk, pack_id) if pack_id else None
-        self.enter_button.setEnabled(bool(form) and not form.refusal)
-        self.enter_button.setToolTip(form.refusal if form and form.refusal else self.enter_button.text())
-        self.standards_summary.setText(self._summary(form))
-        wanted = keep if keep in {year.year for year in self.years} else self._first_year_to_show()
+        self._fill_history(shown.history if shown else [])
+        self.enter_button.setEnabled(bool(shown) and shown.can_enter)
+        self.enter_button.setToolTip(shown.form.refusal if shown and shown.form.refusal else self.enter_button.text())
+        self.standards_summary.setText(self.tr(shown.summary) if shown else "")
+        wanted = keep if keep in {year.year for year in self.years} else (shown.first_year if shown else None)
         select_key(self.years_table, wanted)
         self._show_year()
 
-    def _first_year_to_show(self) -> int | None:
-        missing = [year.year for year in self.years if year.missing]
-        if missing:
-            return missing[0]
-        return self.years[-1].year if self.years else None
-
-    def _summary(self, form) -> str:
-        if form is None:
-            return ""
-        if form.refusal:
-            return self.tr(form.refusal)
-        missing = [year.year for year in self.years if year.missing]
-        if missing:
-            return self.tr("{years}的个人缴费标准尚未录入：该年度不能办理参保登记。请按文件点“录入年度标准…”。").format(
-                years="、".join(self.tr("{year}年度").format(year=year) for year in missing))
-        provisional = [year.year for year in self.years if any(value.provisional for value in year.values)]
-        if provisional:
-            return self.tr("{years}含暂定值（黄色行：在当地文件录入前采用的假定值）；文件下达后请录入年度标准并填写文件号。").format(
-                years="、".join(self.tr("{year}年度").format(year=year) for year in provisional))
-        return self.tr("各待遇年度的缴费标准均已按文件确认。")
-
-    def _fill_history(self, pack_id: str | None) -> None:
-        rows = support.standard_history(self.desk, pack_id) if pack_id and self.years else []
+    def _fill_history(self, rows: list[screen.StandardHistoryRow]) -> None:
         self.history.setRowCount(len(rows))
         for index, row in enumerate(rows):
             fill_row(self.history, index, (self.tr("{year}年度").format(year=row.year), row.individual, row.subsidies,
                                            row.document, self.tr(row.status_name), row.entered_by, row.entered_at), row.id)
             self.history.item(index, HISTORY_COLUMNS.index("资助金额")).setToolTip(row.subsidies)
-            if row.status_name == support.STANDARD_STATUS_NAMES["provisional"]:
+            if row.provisional:
                 paint_row(self.history, index, PROVISIONAL_COLOURS)
         self.history_note.setText(self.tr(
             "共 {count} 次录入。每次录入都是一个新版本，不修改、不删除；同一年度以最后一次录入为准。").format(count=len(rows))
             if rows else self.tr("尚无录入：各年度的数值均来自政策包文件。"))
         self.sections.setTabText(1, self.tr("录入记录（{count}）").format(count=len(rows)))
 
-    def selected_year(self) -> support.StandardYear | None:
+    def selected_year(self) -> screen.StandardYear | None:
         key = selected_key(self.years_table)
         return next((year for year in self.years if year.year == key), None)
 
@@ -316,12 +294,10 @@ class PacksPage(AdminPage):
         in_force = dialog.in_force
         self.refresh()
         select_key(self.years_table, in_force.year)
-        status = support.STANDARD_STATUS_NAMES[in_force.individual.status]
-        text = self.tr("已录入{year}年度缴费标准：个人缴费 {amount} 元，来源 {source}（{status}）。已记入审计日志。").format(
-            year=in_force.year, amount=in_force.individual.amount, source=in_force.individual.source, status=self.tr(status))
-        if in_force.individual.status == "provisional":
-            self.bar.show_warning(text + self.tr("未填文件号，数值为暂定；文件下达后请再录入一次并填写文件号。"))
+        text, warning = screen.entered_message(in_force)
+        if warning:
+            self.bar.show_warning(self.tr(text))
         else:
-            self.bar.show_info(text)
+            self.bar.show_info(self.tr(text))
         self.years_table.setFocus()
         self.standard_entered.emit(in_force.year)

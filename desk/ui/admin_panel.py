@@ -6,7 +6,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QTabWidget, QVBoxLayout, QWidget
 
-from desk.services import admin_ui_support as support
+from desk.screens import admin as screen
 from desk.services.context import Desk, Operator
 from desk.ui.admin_audit import AuditPage
 from desk.ui.admin_backup import BackupPage
@@ -30,7 +30,7 @@ PAGES = (
 
 
 class AdminPanel(QWidget):
-    settings_saved = Signal(dict)
+    settings_saved = Signal(object)  # settings.OfficeSettings
 
     def __init__(self, desk: Desk, admin: Operator, parent: QWidget | None = None):
         super().__init__(parent)
@@ -67,7 +67,7 @@ class AdminPanel(QWidget):
 
     def refresh_notice(self, *_ignored) -> None:
         """The administrator's reminders at login, read again whenever a page is shown or a standard entered."""
-        notices = support.admin_notices(self.desk)
+        notices = screen.admin_notices(self.desk)
         self.notices = notices
         if notices:
             self.notice.show_warning("\n".join(self.tr("待办：") + notice.text for notice in notices))

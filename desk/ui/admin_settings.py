@@ -8,7 +8,8 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLineEdit, QWidget
 
 from desk.core.canonical import ascii_count
-from desk.services import admin_ui_support as support
+from desk.core.errors import ValidationError
+from desk.screens import admin as screen
 from desk.services import settings
 from desk.services.context import Desk, Operator
 from desk.ui.admin_common import AdminPage
@@ -20,7 +21,7 @@ NUMBER_HINTS = {"idle_lock_minutes": "1–120", "max_failed_logins": "3–10", "
 
 
 class SettingsPage(AdminPage):
-    saved = Signal(dict)  # the settings after a save
+    saved = Signal(object)  # the settings after a save (settings.OfficeSettings)
 
     def __init__(self, desk: Desk, admin: Operator, parent: QWidget | None = None):
         super().__init__(self.tr(
@@ -63,19 +64,19 @@ class SettingsPage(AdminPage):
         self.fields[key] = widget
         if isinstance(widget, QLineEdit):
             widget.returnPressed.connect(self.save)
-        self.form.add_row(self.tr(support.SETTING_LABELS[key]), widget, key)
+        self.form.add_row(self.tr(screen.SETTING_LABELS[key]), widget, key)
 
     def _pack_combo(self) -> QComboBox:
         combo = QComboBox()
-        for pack_id, title in support.pack_choices(self.desk):
+        for pack_id, title in screen.settings_screen(self.desk).pack_choices:
             combo.addItem(f"{title}（{pack_id}）", pack_id)
         return combo
 
     def refresh(self) -> None:
         """Show what is stored (also: 放弃修改)."""
-        current = self.desk.settings()
+        current = screen.settings_screen(self.desk).values
         for key, widget in self.fields.items():
-            value = current.get(key)
+            value = current.value(key)
             if isinstance(widget, QComboBox):
                 index = widget.findData(value)
                 if index < 0:  # a stored value no longer offered (e.g. a pack that failed validation)
@@ -104,8 +105,8 @@ class SettingsPage(AdminPage):
         return values
 
     def changes(self) -> dict:
-        current = self.desk.settings()
-        return {key: value for key, value in self.form_values().items() if value != current.get(key)}
+        current = screen.settings_screen(self.desk).values
+        return {key: value for key, value in self.form_values().items() if value != current.value(key)}
 
     def has_unsaved_changes(self) -> bool:
         return bool(self.changes())
@@ -116,16 +117,24 @@ class SettingsPage(AdminPage):
         if not changes:
             self.bar.show_info(self.tr("设置没有变化。"))
             return
-        problems = support.settings_problems(self.desk, changes)
-        if problems:
+        refused: list[ValidationError] = []
+
+        def save_all():
+            try:
+                return settings.update_settings(self.desk, self.admin, changes)
+            except ValidationError as error:  # every problem at once, each beside its field
+                refused.append(error)
+                return None
+
+        ok, result = run_action(save_all, bar=self.bar, fields=self.errors, parent=self)
+        if refused:
+            problems = refused[0].problems
             self.errors.show(problems)
             self.bar.show_error(self.tr("设置未保存：请按红字修改后再保存。"))
             self._focus_problem(problems[0].field)
             return
-        ok, result = run_action(lambda: settings.update_settings(self.desk, self.admin, changes), bar=self.bar,
-                                fields=self.errors, parent=self)
         if ok:
-            names = "、".join(self.tr(support.SETTING_LABELS[key]) for key in changes)
+            names = "、".join(self.tr(screen.SETTING_LABELS[key]) for key in changes)
             self.bar.show_info(self.tr("设置已保存：{names}。修改已记入审计日志。").format(names=names))
             self.saved.emit(result)
 

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from desk.core.errors import ValidationError
-from desk.services import admin_ui_support as support
+from desk.screens import admin as screen
 from desk.services import standards
 from desk.services.context import Desk, Operator
 from desk.ui.login import _FormDialog
@@ -51,7 +51,7 @@ class StandardDialog(_FormDialog):
     """One entry for the selected pack: year, individual contribution, group amounts, document."""
 
     def __init__(self, desk: Desk, admin: Operator, pack_id: str, parent: QWidget | None = None):
-        self.form_data = support.standard_form(desk, pack_id)
+        self.form_data = screen.standard_form(desk, pack_id)
         super().__init__(self.tr("录入年度标准"), self.tr(
             "按医保部门的文件录入一个待遇年度的缴费标准。\n"
             "每次录入都是新版本，不覆盖以前的录入；同一年度以最后一次为准，立即生效。"), parent)
@@ -170,7 +170,7 @@ class StandardDialog(_FormDialog):
 
     def _year_changed(self) -> None:
         text = self.year.text().strip()
-        prefill = (support.standard_prefill(self.desk, self.pack_id, int(text))
+        prefill = (screen.standard_prefill(self.desk, self.pack_id, int(text))
                    if len(text) == 4 and text.isascii() and text.isdigit() else None)
         if prefill is None:
             valid = len(text) == 4 and text.isascii() and text.isdigit()

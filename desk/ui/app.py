@@ -57,7 +57,7 @@ def build_main_window(desk: Desk, operator: Operator) -> MainWindow:
     return window
 
 
-def _settings_changed(window: MainWindow, values: dict) -> None:
+def _settings_changed(window: MainWindow, values) -> None:
     """An administrator saved the settings: the status bar and the idle time follow at once."""
     from desk.services import ui_support
 
@@ -65,9 +65,9 @@ def _settings_changed(window: MainWindow, values: dict) -> None:
     pack_text = window.tr("政策包：{id} 版本 {version}").format(id=pack.id, version=pack.version)
     window.status_labels["pack"].setText(pack_text + (window.tr("（含暂定值）") if pack.provisional else ""))
     window.status_labels["pack"].setToolTip(pack.title)
-    window.status_labels["window"].setText(window.tr("窗口：{window}").format(window=values["window"]))
-    window.status_labels["office"].setText(window.tr("经办机构：{office}").format(office=values["office_name"]))
-    window.screen_lock.set_minutes(int(values["idle_lock_minutes"]))
+    window.status_labels["window"].setText(window.tr("窗口：{window}").format(window=values.window))
+    window.status_labels["office"].setText(window.tr("经办机构：{office}").format(office=values.office_name))
+    window.screen_lock.set_minutes(int(values.idle_lock_minutes))
 
 
 class Session:
@@ -172,10 +172,10 @@ class Session:
 
 def daily_backup(desk: Desk, window) -> object:
     """The first start of each day takes a backup, in the background; the status bar says when it is done."""
-    from desk.services import admin_ui_support as support
+    from desk.services.background import separate_connection
 
     def work():
-        with support.separate_connection(desk) as other:
+        with separate_connection(desk) as other:
             return backup.backup(other, None, reason="daily")
 
     def done(taken) -> None:

@@ -52,7 +52,7 @@ class DailyReportDialog(QDialog):
             self.scope.addItem(self.tr("全部经办人"), OFFICE)
         ok, people = run_action(lambda: reports.report_operators(self.desk, self.operator), bar=self.bar, parent=self)
         for person in people if ok else []:
-            self.scope.addItem(f"{person['display_name']}（{person['username']}，{person['role_name']}）", person["id"])
+            self.scope.addItem(f"{person.display_name}（{person.username}，{person.role_name}）", person.id)
         self.scope.setVisible(office)
         self.scope_label.setText(self.tr("{name}（本人）").format(name=self.operator.display_name))
         self.scope_label.setVisible(not office)
@@ -105,7 +105,7 @@ class DailyReportDialog(QDialog):
     def _show(self, result) -> None:
         self.make_button.setEnabled(True)
         report, pdf = result
-        title = self.tr("日报表 {day}　{scope}　{number}").format(day=report.payload["day"], scope=report.payload["scope_name"],
+        title = self.tr("日报表 {day}　{scope}　{number}").format(day=report.day, scope=report.scope_name,
                                                               number=report.number)
         self.preview = PdfPreviewDialog(self.desk, self.operator, report.number, self, title=title, pdf=pdf)
         self.preview.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)

@@ -24,9 +24,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QLayout, QLineEdit, QListWidget, QVBoxLayout, QWidget
 
 from desk.core.errors import DeskError
-from desk.services import admin_ui_support as support
-from desk.services import backup, faults
+from desk.screens.admin import backup_offer
+from desk.services import backup, faults, startup
 from desk.services import restore as restoring
+from desk.services.background import separate_connection
 from desk.services.context import Desk
 from desk.ui.background import BackgroundJob, run_in_background
 from desk.ui.errors import MessageBar
@@ -58,7 +59,8 @@ class DamagedDatabaseDialog(QDialog):
         self.setObjectName("damagedDatabaseDialog")
         self.setWindowTitle(self.tr(self.fault.title))
         self.setWindowModality(Qt.WindowModality.ApplicationModal)
-        self.candidate = backup.newest_good_backup(self.db_path) if self.fault.offers_backup else None
+        offer = backup_offer(self.db_path, offers_backup=self.fault.offers_backup)
+        self.candidate = offer.candidate
         heading = QLabel(self.tr(self.fault.message))
         heading.setProperty("role", "heading")
         heading.setWordWrap(True)
@@ -75,7 +77,7 @@ class DamagedDatabaseDialog(QDialog):
         self.problems.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.problems.setFixedHeight(min(30 * len(problems) + 34, 160))
         self.bar = MessageBar()
-        self.offer = hint_label(self._offer_text())
+        self.offer = hint_label(self.tr(offer.text))
         self.offer.setObjectName("backupOffer")
         self.offer.setVisible(self.fault.offers_backup)
         self._build_buttons()
@@ -130,18 +132,6 @@ class DamagedDatabaseDialog(QDialog):
     def retry(self) -> None:
         self.done(RETRY)
 
-    def _offer_text(self) -> str:
-        if not self.fault.offers_backup:
-            return ""
-        if self.candidate is None:
-            return self.tr("没有找到可用的备份（备份文件夹：{folder}）。请退出程序并联系系统管理员或技术支持，"
-                           "不要删除或覆盖现在的数据库文件。").format(folder=backup.backups_dir(self.db_path))
-        return self.tr(
-            "最新的完好备份：{name}（{time}，{size}）。\n恢复后，这个备份时间之后办理的业务需要重新录入；"
-            "现在的数据库文件不会删除，而是另存为 {stem}.before-restore-时间{suffix}，请交给技术人员检查。").format(
-            name=self.candidate.path.name, time=f"{self.candidate.taken_at:%Y-%m-%d %H:%M}",
-            size=support.size_text(self.candidate.size), stem=self.db_path.stem, suffix=self.db_path.suffix)
-
     def restore(self) -> None:
         if self.candidate is None:
             return
@@ -176,7 +166,7 @@ def open_database_at_start(db_path: Path, *, clock=None, ask=None) -> tuple[Desk
     ask = ask or _ask
     notice = ""
     while True:
-        full = support.database_size(db_path) < FULL_CHECK_BEFORE_LOGIN_MAX_BYTES
+        full = startup.database_size(db_path) < FULL_CHECK_BEFORE_LOGIN_MAX_BYTES
         check = faults.check_at_start(Path(db_path), full_check=full, clock=clock)
         if check.sound:
             return check.desk, notice
@@ -201,15 +191,15 @@ def restore_notice(dialog: DamagedDatabaseDialog) -> str:
 
 
 def needs_background_check(desk: Desk) -> bool:
-    return desk.path is not None and support.database_size(desk.path) >= FULL_CHECK_BEFORE_LOGIN_MAX_BYTES
+    return desk.path is not None and startup.database_size(desk.path) >= FULL_CHECK_BEFORE_LOGIN_MAX_BYTES
 
 
 def check_in_background(desk: Desk, on_damaged: Callable[..., None]) -> BackgroundJob:
     """The full check on a connection of its own; `on_damaged(problems[, fault])` in the UI thread if it fails."""
 
     def work() -> list[str]:
-        with support.separate_connection(desk) as other:
-            return support.database_problems(other)
+        with separate_connection(desk) as other:
+            return startup.database_problems(other)
 
     def done(problems: list[str]) -> None:
         if problems:

@@ -9,8 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from desk.services import admin_ui_support as support
 from desk.services import faults, persons
+from desk.services import startup as support
 from desk.services.integrity import start_problems
 from desk.services.keys import read_head
 from tests.conftest import make_id_number, person_form

@@ -267,7 +267,7 @@ def test_the_last_records_cut_off_with_the_head_file_rewritten_are_named(desk, w
 def test_a_verified_point_moved_by_hand_is_not_trusted(desk, world):
     import json
 
-    from desk.services import admin_ui_support as support
+    from desk.services import startup as support
     from desk.services.integrity import start_problems
 
     assert support.database_problems(desk) == []

@@ -42,3 +42,25 @@ def test_browse_filter_and_export(desk, staff, clerk, tmp_path):
     text = "".join(page.extract_text() for page in PdfReader(tmp_path / "audit.pdf").pages)
     assert pdf_count == 1 and "审计日志" in text and "person.register" in text and "李娜" in text
     assert audit.entries(desk, admin, audit.AuditFilter(action_prefix="audit.export"))  # exporting is audited
+
+
+def test_update_settings_names_every_problem_at_once_and_saves_nothing(desk, staff):
+    from desk.core.errors import ValidationError
+    from desk.services import settings
+
+    admin = staff["admin"]
+    entries = audit.entries(desk, admin)
+    with pytest.raises(ValidationError) as refused:
+        settings.update_settings(desk, admin, {"paper": "B5", "window": "3号窗口", "idle_lock_minutes": 0,
+                                               "colour": "red", "default_pack": "huaibei-employee-2025"})
+    assert [(p.field, p.code) for p in refused.value.problems] == [
+        ("paper", "invalid"), ("idle_lock_minutes", "invalid"), ("colour", "unknown"), ("default_pack", "invalid")]
+    assert [p.message for p in refused.value.problems][:2] == ["纸张只能是 A4 或 A5。", "自动锁屏时间应为1到120分钟。"]
+    assert desk.setting("window") == "1号窗口" and audit.entries(desk, admin) == entries  # nothing written
+    with pytest.raises(ValidationError, match="政策包 nowhere-2025 不能作为本窗口的默认政策包"):
+        settings.update_settings(desk, admin, {"default_pack": "nowhere-2025"})
+    saved = settings.update_settings(desk, admin, {"window": "3号窗口", "paper": "A5"})
+    assert saved == settings.office_settings(desk) and (saved.window, saved.paper, saved.lockout_minutes) == ("3号窗口", "A5", 15)
+    assert tuple(settings.DEFAULT_SETTINGS) == settings.SETTING_KEYS  # every setting an administrator changes, in order
+    with pytest.raises(PermissionDenied):
+        settings.update_settings(desk, staff["clerk"], {"window": "3号窗口"})

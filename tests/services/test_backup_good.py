@@ -107,7 +107,7 @@ def test_retention_keeps_7_daily_4_weekly_12_monthly(desk, staff, clock):
 
 def test_a_backup_finishes_while_the_counter_keeps_writing(desk, staff, tmp_path):
     """40 MB (10,000 pages) and a commit every few ms: a step-wise copy restarts on every write and never ends."""
-    from desk.services import admin_ui_support as support
+    from desk.services import background as support
 
     desk.db.execute("CREATE TABLE filler (x BLOB)")
     desk.db.execute("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 2000)"

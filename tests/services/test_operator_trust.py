@@ -93,12 +93,12 @@ def test_the_session_listener_hears_the_refusal(desk, admin_desk, staff):
 
 
 def test_work_on_a_separate_connection_ends_the_session_too(desk, admin_desk, staff):
-    from desk.services import admin_ui_support
+    from desk.services import background
 
     heard = []
     desk.session_listeners.append(lambda operator, message: heard.append(operator.id))
     operators.set_disabled(admin_desk, staff["admin"], operator_id=staff["clerk"].id, disabled=True)
-    with admin_ui_support.separate_connection(desk) as other:  # what a background job uses
+    with background.separate_connection(desk) as other:  # what a background job uses
         with pytest.raises(SessionEnded):
             persons.register_person(other, staff["clerk"], person_form())
     assert heard == [staff["clerk"].id] and counts(desk)["persons"] == 0

@@ -144,7 +144,7 @@ def test_a_clerk_prints_only_their_own_day(desk, staff, clerk, day):
         reports.issue_daily_report(desk, clerk, day=DAY)
     with pytest.raises(PermissionDenied, match="不能打印其他经办人"):
         reports.issue_daily_report(desk, clerk, day=DAY, operator_id=people["clerk2"].id)
-    assert [row["id"] for row in reports.report_operators(desk, clerk)] == [clerk.id]
+    assert [row.id for row in reports.report_operators(desk, clerk)] == [clerk.id]
     assert vouchers.print_copy(desk, clerk, own.number)[0] == 0
 
 
@@ -159,7 +159,7 @@ def test_reviewer_and_administrator_print_the_office_or_one_operator(desk, staff
     assert vouchers.print_copy(desk, admin, office.number)[0] == 0  # the administrator prints it too
     assert vouchers.may_print(desk, admin, office.number)
     assert not vouchers.may_print(desk, admin, office.payload["vouchers"]["first"])  # but no citizen's paper
-    assert {row["username"] for row in reports.report_operators(desk, admin)} == {"clerk01", "clerk02", "review01"}
+    assert {row.username for row in reports.report_operators(desk, admin)} == {"clerk01", "clerk02", "review01"}
 
 
 @pytest.mark.parametrize("value, words", [("2026-02-30", "不是有效日期"), ("20260310", "不是有效日期"),

@@ -1,28 +1,23 @@
-"""Read-only helpers for the administrator's screens and the start-up safety checks.
+"""What the administration pages show, without Qt: operators, settings, policy packs and their
+annual standards, the administrator's notices, audit log pages, loaded holiday schedules, backups,
+and the backup a damaged database is offered at start.
 
-Everything here is a query or a check that writes nothing: the rows the administration
-screens show (operators, audit log pages, policy-pack values, loaded holiday schedules,
-backups), all problems of a settings form at once, and opening the database at start with
-its integrity check. The writes stay in their services (operators, settings, audit, backup,
-calendar).
-"""
+One call per page (or panel) refresh returns everything it displays; the writes stay in their
+services (operators, settings, standards, audit, backup, calendar)."""
 
 from __future__ import annotations
 
-import gc
 import json
-import sqlite3
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from desk.core.errors import DeskError, Problem
-from desk.services import audit, backup, operators, settings
-from desk.services.context import DEFAULT_SETTINGS, Desk, Operator
-from desk.store import enrolments as enrolment_store
-from desk.store.persons import _rows
+from desk.core.actions import ACTION_GROUPS, action_name  # noqa: F401 (ACTION_GROUPS: the audit page's action filter)
+from desk.services import admin_queries, audit, backup, operators, settings, standards
+from desk.services.admin_queries import LoadedSchedule
+from desk.services.context import Desk, Operator
+from desk.services.settings import OfficeSettings
+from desk.services.startup import database_size
 
 # ---------------------------------------------------------------- operators
 
@@ -73,32 +68,17 @@ SETTING_LABELS = {
     "max_failed_logins": "密码错误锁定次数",
     "lockout_minutes": "账户锁定时长（分钟）",
 }
-NUMBER_SETTINGS = ("idle_lock_minutes", "max_failed_logins", "lockout_minutes")
 
 
-def settings_problems(desk: Desk, changes: dict) -> list[Problem]:
-    """Every problem of a settings form at once (update_settings stops at the first)."""
-    problems = []
-    for key, value in changes.items():
-        if key not in DEFAULT_SETTINGS:
-            problems.append(Problem(key, "unknown", f"没有名为 {key} 的设置。"))
-            continue
-        check = settings._CHECKS.get(key)
-        verdict = check(value) if check else (isinstance(value, str) and len(value) <= 200) or "设置值应为不超过200字的文字。"
-        if verdict is not True:
-            problems.append(Problem(key, "invalid", verdict))
-    if "default_pack" in changes and not any(p.field == "default_pack" for p in problems):
-        pack = desk.packs.packs.get(changes["default_pack"])
-        if pack is None or pack.scheme != "resident" or not pack.has("contribution"):
-            problems.append(Problem("default_pack", "invalid",
-                                    f"政策包 {changes['default_pack']} 不能作为本窗口的默认政策包（须为配置了缴费标准的居民医保政策包）。"))
-    return problems
+@dataclass(frozen=True)
+class SettingsScreen:
+    values: OfficeSettings
+    pack_choices: tuple[tuple[str, str], ...]  # (id, title) of every pack that may be the office's default
 
 
-def pack_choices(desk: Desk) -> list[tuple[str, str]]:
-    """(id, title) of every pack that may be the office's default."""
-    return [(pack.id, pack.title) for pack in desk.packs.packs.values()
-            if pack.scheme == "resident" and pack.has("contribution")]
+def settings_screen(desk: Desk) -> SettingsScreen:
+    """What the 系统设置 page shows: the settings as stored and the packs it offers."""
+    return SettingsScreen(settings.office_settings(desk), tuple(settings.pack_choices(desk)))
 
 
 # ---------------------------------------------------------------- policy packs
@@ -174,6 +154,18 @@ def pack_problems(desk: Desk) -> list[PackProblemRow]:
     return [PackProblemRow(error.file, error.key, error.problem) for error in desk.packs.errors]
 
 
+@dataclass(frozen=True)
+class PacksScreen:
+    overviews: list[PackOverview]
+    problems: list[PackProblemRow]
+    default_pack: str  # the office's default: the row selected first
+
+
+def packs_screen(desk: Desk) -> PacksScreen:
+    """The 政策包 page's list of packs and the files that failed validation."""
+    return PacksScreen(pack_overviews(desk), pack_problems(desk), desk.setting("default_pack"))
+
+
 # ---------------------------------------------------------------- annual contribution standards
 # (the 政策包 page's 年度缴费标准 section, the 录入年度标准 dialog and the administrator's notice at login)
 
@@ -241,6 +233,10 @@ class StandardHistoryRow:
     status_name: str
     entered_by: str
     entered_at: str
+
+    @property
+    def provisional(self) -> bool:
+        return self.status_name == STANDARD_STATUS_NAMES["provisional"]
 
 
 @dataclass(frozen=True)
@@ -316,8 +312,6 @@ def standard_years(desk: Desk, pack_id: str) -> list[StandardYear]:
     """Every benefit year of the pack (its own years, entered years, the year being collected and any
     coming year still missing), each value with its source and status; oldest first."""
     from desk.core.standards import in_force
-    from desk.services import standards
-
     pack = desk.packs.get(pack_id)
     if not pack.has("contribution"):
         return []
@@ -353,8 +347,6 @@ def _when(moment) -> str:
 def standard_history(desk: Desk, pack_id: str) -> list[StandardHistoryRow]:
     """Every entry of the pack, oldest first, as the page lists them (never edited)."""
     from desk.core.money import format_amount
-    from desk.services import standards
-
     pack = desk.packs.get(pack_id)
     names = {group["code"]: group["name"] for group in (pack.section("subsidies")["groups"] if pack.has("subsidies") else [])}
     rows = []
@@ -370,8 +362,6 @@ def standard_history(desk: Desk, pack_id: str) -> list[StandardHistoryRow]:
 
 def standard_form(desk: Desk, pack_id: str) -> StandardForm:
     """The dialog's pack, default year (the first missing year, else next year) and subsidy groups."""
-    from desk.services import standards
-
     pack = desk.packs.get(pack_id)
     groups = tuple(StandardGroup(group["code"], group["name"], amount_name(group["amount"]))
                    for group in (pack.section("subsidies")["groups"] if pack.has("subsidies") else []))
@@ -394,6 +384,56 @@ def standard_prefill(desk: Desk, pack_id: str, year: int) -> StandardPrefill | N
                            entry.document, entry.entered_by, _when(entry.entered_at))
 
 
+@dataclass(frozen=True)
+class StandardsScreen:
+    """The 政策包 page's 年度缴费标准 panel for the selected pack."""
+
+    years: list[StandardYear]
+    history: list[StandardHistoryRow]  # empty when the pack has no years
+    form: StandardForm
+    summary: str  # what stands out: years missing, years with provisional values, or all confirmed
+    first_year: int | None  # the year selected first: the first missing one, else the newest
+
+    @property
+    def can_enter(self) -> bool:
+        return not self.form.refusal
+
+
+def _standards_summary(form: StandardForm, years: list[StandardYear]) -> str:
+    if form.refusal:
+        return form.refusal
+    missing = [year.year for year in years if year.missing]
+    if missing:
+        return "{years}的个人缴费标准尚未录入：该年度不能办理参保登记。请按文件点“录入年度标准…”。".format(
+            years="、".join(f"{year}年度" for year in missing))
+    provisional = [year.year for year in years if any(value.provisional for value in year.values)]
+    if provisional:
+        return "{years}含暂定值（黄色行：在当地文件录入前采用的假定值）；文件下达后请录入年度标准并填写文件号。".format(
+            years="、".join(f"{year}年度" for year in provisional))
+    return "各待遇年度的缴费标准均已按文件确认。"
+
+
+def standards_screen(desk: Desk, pack_id: str) -> StandardsScreen:
+    """Every benefit year of the pack, every entry, the entry dialog's form and the panel's summary."""
+    years = standard_years(desk, pack_id)
+    form = standard_form(desk, pack_id)
+    missing = [year.year for year in years if year.missing]
+    first = missing[0] if missing else years[-1].year if years else None
+    return StandardsScreen(years, standard_history(desk, pack_id) if years else [], form,
+                           _standards_summary(form, years), first)
+
+
+def entered_message(in_force: standards.YearInForce) -> tuple[str, bool]:
+    """What the page says after an entry, and whether it is a warning (no document: provisional)."""
+    individual = in_force.individual
+    status = STANDARD_STATUS_NAMES[individual.status]
+    text = (f"已录入{in_force.year}年度缴费标准：个人缴费 {individual.amount} 元，来源 {individual.source}（{status}）。"
+            "已记入审计日志。")
+    if individual.status == "provisional":
+        return text + "未填文件号，数值为暂定；文件下达后请再录入一次并填写文件号。", True
+    return text, False
+
+
 # ---------------------------------------------------------------- the administrator's notice at login
 
 
@@ -401,15 +441,6 @@ def standard_prefill(desk: Desk, pack_id: str, year: int) -> StandardPrefill | N
 class AdminNotice:
     page: str  # the administration page where it is done: "packs" or "calendar"
     text: str
-
-
-def packs_in_use(desk: Desk) -> list[str]:
-    """The office's default pack, then every pack with an enrolment of last year or later (still loadable)."""
-    chosen = [desk.setting("default_pack")]
-    for pack_id in enrolment_store.packs_enrolled_since(desk.db, desk.today().year - 1):
-        if pack_id not in chosen:
-            chosen.append(pack_id)
-    return [pack_id for pack_id in chosen if pack_id in desk.packs.packs]
 
 
 def holiday_years_missing(desk: Desk) -> list[int]:
@@ -425,11 +456,9 @@ def holiday_years_missing(desk: Desk) -> list[int]:
 def admin_notices(desk: Desk) -> list[AdminNotice]:
     """What an administrator should do soon: coming benefit years with no contribution standard, and
     years whose holiday schedule is not loaded, each saying where it is done."""
-    from desk.services import standards
-
     notices = []
     today = desk.today()
-    for pack_id in packs_in_use(desk):
+    for pack_id in standards.packs_in_use(desk):
         pack = desk.packs.get(pack_id)
         for year in standards.missing_years(desk, pack_id):
             if not _in_effect(pack, year):
@@ -447,36 +476,6 @@ def admin_notices(desk: Desk) -> list[AdminNotice]:
 
 
 # ---------------------------------------------------------------- audit log
-
-ACTION_GROUPS = (
-    ("login", "登录与登录失败"), ("operator.", "操作员账户"), ("settings.", "设置"), ("person.", "参保人信息"),
-    ("enrolment.", "参保登记"), ("filing.", "门诊慢特病"), ("settlement.", "报销结算"), ("transfer.", "转移接续"),
-    ("voucher.", "凭证打印"), ("certificate.", "参保凭证"), ("calendar.", "节假日安排"), ("backup.", "备份"),
-    ("audit.", "审计日志导出"),
-)
-ACTION_NAMES = {
-    "login": "登录", "login.failed": "登录失败", "login.unlock": "解锁屏幕", "operator.create_first_admin": "创建首个管理员",
-    "operator.create": "新建操作员", "operator.disable": "停用操作员", "operator.enable": "启用操作员",
-    "operator.reset_password": "重置密码", "operator.change_password": "修改密码", "settings.update": "修改设置",
-    "person.register": "登记参保人", "person.update": "修改参保人信息", "enrolment.create": "参保登记",
-    "enrolment.cancel": "作废参保登记", "enrolment.record_external": "录入外地参保记录",
-    "filing.accept": "受理慢特病申请", "filing.approve": "认定慢特病", "filing.reject": "不予认定",
-    "filing.terminate": "终止认定", "filing.receive_materials": "补正材料", "settlement.record": "记录报销结算",
-    "settlement.reverse": "冲正结算", "transfer.apply": "受理转移接续", "transfer.receive_materials": "转移接续补正材料",
-    "transfer.to_out_review": "转出审核", "transfer.to_in_review": "转入审核", "transfer.complete": "转移接续办结",
-    "transfer.return": "转移接续退回", "transfer.recompute_due": "重算转移接续办结期限（载入节假日安排后）",
-    "voucher.print": "打印凭证", "voucher.reprint": "补打凭证", "report.daily": "出具日报表", "certificate.issue": "出具参保凭证",
-    "calendar.load": "载入节假日安排", "backup.create": "备份数据库", "audit.export": "导出审计日志",
-    "backup.restore": "从备份恢复数据库", "keys.export": "导出密钥副本", "keys.import": "导入密钥副本",
-}
-
-
-def action_name(action: str) -> str:
-    if action in ACTION_NAMES:
-        return ACTION_NAMES[action]
-    group = next((label for prefix, label in ACTION_GROUPS if action.startswith(prefix)), "")
-    return f"{group}：{action.split('.')[-1]}" if group else action
-
 
 @dataclass(frozen=True)
 class AuditRow:
@@ -500,24 +499,16 @@ class AuditPage:
 
 def audit_page(desk: Desk, admin: Operator, filters: audit.AuditFilter, *, page: int, page_size: int = audit.PAGE) -> AuditPage:
     """One page of the filtered log, newest first; `page` counts from 0 and is kept in range."""
-    total = audit_count(desk, admin, filters)
+    total = admin_queries.audit_count(desk, admin, filters)
     pages = max(1, -(-total // page_size))
     page = min(max(page, 0), pages - 1)
     entries = audit.entries(desk, admin, filters, limit=page_size, offset=page * page_size)
     return AuditPage([_audit_row(entry) for entry in entries], total, page, pages)
 
 
-def audit_count(desk: Desk, admin: Operator, filters: audit.AuditFilter) -> int:
-    admin.require("admin.audit")
-    where, params = audit._where(filters)
-    return desk.db.execute(f"SELECT COUNT(*) FROM audit_log{where}", params).fetchone()[0]
-
-
 def audit_operator_names(desk: Desk, admin: Operator) -> list[str]:
     """The names that appear in the log, for the operator filter."""
-    admin.require("admin.audit")
-    rows = desk.db.execute("SELECT DISTINCT operator_name FROM audit_log WHERE operator_name IS NOT NULL ORDER BY operator_name")
-    return [row[0] for row in rows.fetchall()]
+    return admin_queries.audit_operator_names(desk, admin)
 
 
 def _audit_row(entry: dict) -> AuditRow:
@@ -534,19 +525,16 @@ def _audit_row(entry: dict) -> AuditRow:
 
 
 @dataclass(frozen=True)
-class LoadedSchedule:
-    year: int
-    source: str
-    loaded_by: str
-    loaded_at: str
+class CalendarScreen:
+    years: str  # the years with an official schedule, e.g. 2010–2026、2028 (无 when none)
+    schedules: list[LoadedSchedule]  # what administrators loaded, newest first (the latest per year applies)
 
 
-def loaded_schedules(desk: Desk) -> list[LoadedSchedule]:
-    """The schedules administrators loaded after release, newest first (the latest per year applies)."""
-    rows = _rows(desk.db, "SELECT h.year, h.source, o.display_name AS loaded_by, h.loaded_at FROM holiday_schedules h"
-                          " LEFT JOIN operators o ON o.id = h.loaded_by ORDER BY h.id DESC", [])
-    return [LoadedSchedule(row["year"], row["source"], row["loaded_by"] or "", str(row["loaded_at"]).replace("T", " "))
-            for row in rows]
+def calendar_screen(desk: Desk) -> CalendarScreen:
+    """The 节假日安排 page: which years have a schedule and every schedule loaded after release."""
+    from desk.services import calendar
+
+    return CalendarScreen(year_ranges(calendar.published_years(desk)) or "无", admin_queries.loaded_schedules(desk))
 
 
 def year_ranges(years: list[int]) -> str:
@@ -578,6 +566,14 @@ def size_text(size: int) -> str:
     return f"{max(1, round(size / 1024))} KB"
 
 
+@dataclass(frozen=True)
+class BackupScreen:
+    database: Path | None  # None: an in-memory database (no backups)
+    database_size: str  # with its write-ahead log, e.g. 1.2 MB ("" in memory)
+    folder: Path | None
+    rows: list[BackupRow]  # newest first
+
+
 def backup_rows(desk: Desk) -> list[BackupRow]:
     if desk.path is None:
         return []
@@ -585,8 +581,12 @@ def backup_rows(desk: Desk) -> list[BackupRow]:
             for item in backup.list_backups(desk.path)]
 
 
-def backups_folder(desk: Desk) -> Path | None:
-    return backup.backups_dir(desk.path) if desk.path is not None else None
+def backup_screen(desk: Desk) -> BackupScreen:
+    """The 备份与恢复 page: the database, its size, the backups folder and every backup in it."""
+    if desk.path is None:
+        return BackupScreen(None, "", None, [])
+    return BackupScreen(desk.path, size_text(database_size(desk.path, with_wal=True)), backup.backups_dir(desk.path),
+                        backup_rows(desk))
 
 
 def restore_command(desk: Desk) -> str:
@@ -594,83 +594,27 @@ def restore_command(desk: Desk) -> str:
     return f'desk restore "备份文件" --db "{db}"'
 
 
-# ---------------------------------------------------------------- start-up and background work
+# ---------------------------------------------------------------- the damaged database at start
 
 
-@contextmanager
-def separate_connection(desk: Desk) -> Iterator[Desk]:
-    """The same database on a connection of its own, for work in a background thread."""
-    if desk.path is None:
-        yield desk
-        return
-    from desk.store.db import connect
+@dataclass(frozen=True)
+class BackupOffer:
+    """What the dialog of a damaged database offers: the newest good backup (None: none), and says so."""
 
-    other = Desk(db=connect(desk.path, migrate=False), packs=desk.packs, path=desk.path, clock=desk.clock,
-                 session_listeners=desk.session_listeners)  # a refused operator ends the session from here too
-    try:
-        yield other
-    finally:
-        other.close()
+    candidate: backup.BackupFile | None
+    text: str
 
 
-@dataclass
-class StartCheck:
-    """Opening the database at start: the open desk, or the problems that refuse it."""
-
-    desk: Desk | None
-    problems: list[str]
-    checked: bool  # the full check (integrity and audit chain) ran
-
-    @property
-    def sound(self) -> bool:
-        return not self.problems
-
-
-def database_problems(desk: Desk) -> list[str]:
-    """The full check (integrity_check and the audit chain) as sentences; empty when sound."""
-    from desk.services.integrity import check_database
-
-    try:
-        report = check_database(desk, records=False)  # the rows one by one: `desk check` on request
-    except sqlite3.DatabaseError as error:
-        return [f"数据库文件已损坏，无法读取（SQLite 报告：{error}）。"]
-    problems = [f"数据库完整性检查：{problem}" for problem in report.database_problems[:10]]
-    if report.first_break is not None:
-        problems.append(f"审计日志第{report.first_break.entry_id}条：{report.first_break.problem}")
-    if not problems:
-        from desk.services.integrity import mark_verified
-
-        mark_verified(desk, report)
-    return problems
-
-
-def open_at_start(db_path: Path, *, full_check: bool, clock=None) -> StartCheck:
-    """Open the database; with `full_check`, refuse it when the full check finds a problem."""
-    failure = None
-    try:
-        desk = Desk.open(db_path, clock=clock)
-    except DeskError as error:
-        failure = error.message
-    except sqlite3.DatabaseError as error:
-        failure = f"数据库文件已损坏，无法读取（SQLite 报告：{error}）。"
-    if failure is not None:
-        gc.collect()  # a connection the failed open left behind must let go of the file before a restore
-        return StartCheck(None, [failure], False)
-    if not full_check:
-        return StartCheck(desk, [], False)
-    problems = database_problems(desk)
-    if problems:
-        desk.close()
-        return StartCheck(None, problems, True)
-    return StartCheck(desk, [], True)
-
-
-def database_size(db_path: Path, *, with_wal: bool = False) -> int:
-    """The database file's size in bytes (0 when missing); `with_wal` adds its write-ahead log."""
-    total = 0
-    for path in (Path(db_path), Path(f"{db_path}-wal")) if with_wal else (Path(db_path),):
-        try:
-            total += path.stat().st_size
-        except OSError:
-            pass
-    return total
+def backup_offer(db_path: Path, *, offers_backup: bool) -> BackupOffer:
+    """Only damage offers a backup (a locked or full disk offers 重试); the text names it and what a restore costs."""
+    if not offers_backup:
+        return BackupOffer(None, "")
+    db_path = Path(db_path)
+    candidate = backup.newest_good_backup(db_path)
+    if candidate is None:
+        return BackupOffer(None, f"没有找到可用的备份（备份文件夹：{backup.backups_dir(db_path)}）。请退出程序并联系系统管理员或技术支持，"
+                                 "不要删除或覆盖现在的数据库文件。")
+    return BackupOffer(candidate, (
+        f"最新的完好备份：{candidate.path.name}（{candidate.taken_at:%Y-%m-%d %H:%M}，{size_text(candidate.size)}）。\n"
+        "恢复后，这个备份时间之后办理的业务需要重新录入；"
+        f"现在的数据库文件不会删除，而是另存为 {db_path.stem}.before-restore-时间{db_path.suffix}，请交给技术人员检查。"))

@@ -1,0 +1,17 @@
+"""Listing queries on the audit log for the administrator's 审计日志 page (the log itself: desk.store.audit)."""
+
+from __future__ import annotations
+
+import sqlite_utils
+
+
+def count_entries(db: sqlite_utils.Database, where: str, params: list) -> int:
+    """How many entries a filter selects (`where` as desk.services.audit builds it, "" for all)."""
+    row = next(db.query(f"SELECT COUNT(*) AS count FROM audit_log{where}", params))
+    return row["count"]
+
+
+def operator_names(db: sqlite_utils.Database) -> list[str]:
+    """The names that appear in the log, in order."""
+    return [row["operator_name"] for row in db.query(
+        "SELECT DISTINCT operator_name FROM audit_log WHERE operator_name IS NOT NULL ORDER BY operator_name")]
