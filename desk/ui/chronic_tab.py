@@ -20,7 +20,8 @@ from PySide6.QtWidgets import (
 
 from desk.core.filing import REJECTION_REASONS, TERMINATION_REASONS
 from desk.core.idnumber import mask_id_number
-from desk.services import chronic, chronic_ui_support, persons, ui_support
+from desk.screens import common as ui_support
+from desk.services import chronic, chronic_ui_support, persons
 from desk.services.chronic_ui_support import FilingDetail
 from desk.services.context import Desk, Operator
 from desk.ui.chronic_application import AGENT_FIELDS, ApplicationPanel
