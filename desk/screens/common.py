@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from desk.core.enrolment import benefit_year_collected
+from desk.core.idnumber import mask_id_number
 from desk.core.money import format_amount
 from desk.services import enrolment, persons, vouchers
 from desk.services.context import Desk, Operator
@@ -67,6 +68,12 @@ def history_row(entry: enrolment.Enrolment) -> HistoryRow:
     )
 
 
+def history_cells(row: HistoryRow) -> tuple[str, ...]:
+    """The history table's columns 年度, 险种, 应缴（元）, 待遇开始, 状态 (with the reason it was cancelled), 经办人/时间."""
+    status = row.status_name + (f"：{row.cancel_reason}" if row.cancel_reason else "")
+    return (str(row.year), row.scheme_name, row.payable, row.benefit_start, status, f"{row.operator_name} {row.created_at}")
+
+
 def enrolment_history(desk: Desk, operator: Operator, person_id: int) -> list[HistoryRow]:
     """The person's enrolments, newest year first, with the operator's name and amounts as text."""
     return [history_row(entry) for entry in enrolment.enrolments_of(desk, operator, person_id)]
@@ -75,6 +82,13 @@ def enrolment_history(desk: Desk, operator: Operator, person_id: int) -> list[Hi
 def next_copy_number(desk: Desk, number: str) -> int:
     """0 when the voucher has never been printed (the next print is the original), else the 补打 count to come."""
     return vouchers.times_printed(desk, number)
+
+
+def search_cells(person: persons.PersonSummary, full_id_number: str = "") -> tuple[str, ...]:
+    """A search result's columns 姓名, 证件号码, 性别, 出生日期, 电话: the ID number in full only when it is exactly
+    what was searched for, otherwise masked."""
+    shown = person.id_number if person.id_number == full_id_number else mask_id_number(person.id_number)
+    return (person.name, shown, person.sex, person.birth_date, person.phone or "")
 
 
 def search_persons(desk: Desk, operator: Operator, text: str) -> list[persons.PersonSummary]:

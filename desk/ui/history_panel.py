@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desk.screens.common import HistoryRow
+from desk.screens.common import HistoryRow, history_cells
 from desk.screens.enrolment import VoucherRow
 from desk.ui.widgets import ReasonPrompt, action_button, read_only_table
 
@@ -85,10 +85,7 @@ class HistoryPanel(QTabWidget):
         self.enrolments.setRowCount(len(rows))
         for index, row in enumerate(rows):
             greyed = row.status != "active"
-            status = row.status_name + (f"：{row.cancel_reason}" if row.cancel_reason else "")
-            values = (str(row.year), row.scheme_name, row.payable, row.benefit_start, status,
-                      f"{row.operator_name} {row.created_at}")
-            for column, value in enumerate(values):
+            for column, value in enumerate(history_cells(row)):
                 self.enrolments.setItem(index, column, _item(value, row.enrolment_id, greyed=greyed))
         if rows:
             self.enrolments.selectRow(0)

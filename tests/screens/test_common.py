@@ -46,6 +46,10 @@ def test_the_history_names_the_operator_and_writes_amounts_as_text(desk, clerk, 
     assert [row.status for row in rows] == ["active", "cancelled", "active"]
     assert [row.origin for row in rows] == ["local", "local", "imported"]
     assert common.enrolment_history(desk, clerk, person.id + 1) == []
+    assert [common.history_cells(row) for row in rows[1:]] == [
+        ("2026", "城乡居民基本医疗保险", "400.00", "2026-06-10", "已作废：重复缴费退费", "李娜 2026-03-10 09:30"),
+        ("2024", "城乡居民基本医疗保险", "—", "2024-01-01", "有效（外部导入记录）", "李娜 2026-03-10 09:30"),
+    ]
 
 
 def test_the_history_needs_the_right_to_search_persons(desk, staff):
@@ -71,6 +75,9 @@ def test_the_search_finds_by_name_phone_and_number(desk, clerk):
     assert [p.name for p in common.search_persons(desk, clerk, "杨")] == ["杨丽华", "杨国华"]  # by code point
     assert [p.id for p in common.search_persons(desk, clerk, "13908721234")] == [first.id]
     assert [p.id for p in common.search_persons(desk, clerk, first.id_number)] == [first.id]
+    [found] = common.search_persons(desk, clerk, "杨丽")
+    assert common.search_cells(found) == ("杨丽华", "532923********4529", "女", "1985-06-01", "13908721234")
+    assert common.search_cells(found, "532923198506014529")[1] == "532923198506014529"  # exactly what was searched for
     assert [common.search_kind(text) for text in ("13908721234", "5329231985", "杨")] == ["phone", "id_number", "name"]
 
 
