@@ -1,7 +1,9 @@
 """参保登记: search first; the person form; the enrolment inputs with a live summary; history.
 
-Every action is one service call through `run_action`; this module holds no SQL and no
-policy arithmetic.
+Every action is one service call through `run_action`; what the tab shows comes from
+`desk.screens.enrolment`, one call per refresh (`person_screen` for the person and their
+records, `quote_screen` for the summary). This module holds no SQL, no policy arithmetic
+and no business rule.
 """
 
 from __future__ import annotations
