@@ -247,14 +247,14 @@ TRANSFER_PLANS = ((1, "in", "accepted"), (3, "out", "awaiting"), (12, "in", "out
 
 
 def _transfer_form(desk: Desk, person_id: int, direction: str, place: tuple[str, str]) -> dict:
-    person = persons.get_person(desk, _reader(desk), person_id).data
+    person = persons.get_person(desk, _reader(desk), person_id)
     ours = {"region_code": "532900", "office": DEMO_SETTINGS["office_name"], "phone": DEMO_SETTINGS["office_phone"]}
     theirs = {"region_code": place[0], "office": place[1], "phone": ""}
     out_place, in_place = (theirs, ours) if direction == "in" else (ours, theirs)
     return {
-        "id_type": "居民身份证", "id_number": person["id_number"], "name": person["name"],
-        "phone": person["phone"] or "13908720000", "household_place": person["address"] or "", "applicant_status": "流动就业",
-        "address": person["address"] or "", "direction": direction,
+        "id_type": "居民身份证", "id_number": person.id_number, "name": person.name,
+        "phone": person.phone or "13908720000", "household_place": person.address or "", "applicant_status": "流动就业",
+        "address": person.address or "", "direction": direction,
         "scope": "province" if place[0][:2] == "53" else "national",
         **{f"out_{k}": v for k, v in out_place.items()}, **{f"in_{k}": v for k, v in in_place.items()},
         "employee_medical": True, "enterprise_pension": True,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
 from desk.core import inputs
 from desk.core.enrolment import Quote, QuoteRequest, quote_enrolment
@@ -37,6 +38,49 @@ class EnrolmentResult:
     enrolment_id: int
     quote: Quote
     receipt: vouchers.IssuedVoucher
+
+
+@dataclass(frozen=True)
+class Enrolment:
+    """One enrolment as the ledger holds it: amounts in yuan, dates and times as stored (ISO text).
+    An imported (external) record has no amounts (0.00) and no payment date."""
+
+    id: int
+    person_id: int
+    scheme: str
+    scheme_name: str
+    year: int
+    region_code: str
+    pack_id: str | None
+    subsidy_group: str | None
+    individual: Decimal
+    subsidy: Decimal
+    payable: Decimal
+    paid_on: str | None
+    benefit_start: str | None
+    benefit_end: str | None
+    origin: str
+    status: str
+    operator_id: int | None
+    operator_name: str
+    created_at: str | None
+    cancelled_at: str | None
+    cancel_reason: str | None
+
+
+def _enrolment(row: dict) -> Enrolment:
+    """The typed enrolment of a stored row; `operator_name` when the row carries it (else the id as text)."""
+    operator_id = row["operator_id"]
+    name = row.get("operator_name") or ("" if operator_id is None else str(operator_id))
+    return Enrolment(
+        id=row["id"], person_id=row["person_id"], scheme=row["scheme"],
+        scheme_name=SCHEME_NAMES.get(row["scheme"], row["scheme"]), year=row["year"], region_code=row["region_code"],
+        pack_id=row["pack_id"], subsidy_group=row["subsidy_group"], individual=from_fen(row["individual_fen"]),
+        subsidy=from_fen(row["subsidy_fen"]), payable=from_fen(row["payable_fen"]), paid_on=row["paid_on"],
+        benefit_start=row["benefit_start"], benefit_end=row["benefit_end"], origin=row["origin"], status=row["status"],
+        operator_id=operator_id, operator_name=name, created_at=row["created_at"], cancelled_at=row["cancelled_at"],
+        cancel_reason=row["cancel_reason"],
+    )
 
 
 def _person_groups(person: dict) -> tuple[str, ...]:
@@ -91,19 +135,32 @@ def _quote(desk: Desk, person: dict, *, year, paid_on, pack_id, newborn, employe
     return quote_enrolment(pack, request)
 
 
+def _held(desk: Desk, person_id: int, year: int) -> dict | None:
+    """The active enrolment of `year` that a new one would double: an employee insurance first, then a resident one."""
+    return (store.active_enrolment(desk.db, person_id, "employee", year)
+            or store.active_enrolment(desk.db, person_id, "resident", year))
+
+
+def held_enrolment(desk: Desk, operator: Operator, *, person_id: int, year: int) -> Enrolment | None:
+    """The enrolment already held for `year` that makes another one for that year a double enrolment (which
+    `enrol` refuses), or None; nothing is written."""
+    operator.require("person.search")
+    row = _held(desk, inputs.record_id(person_id, "person", "参保人"), _check_year(year))
+    return _enrolment(row) if row else None
+
+
 def _refuse_double_enrolment(desk: Desk, person: dict, year: int) -> None:
-    employee = store.active_enrolment(desk.db, person["id"], "employee", year)
-    if employee:
+    held = _held(desk, person["id"], year)
+    if held and held["scheme"] == "employee":
         raise Refused(
-            f"{person['name']}{year}年度已参加职工基本医疗保险（参保地 {employee['region_code']}），"
+            f"{person['name']}{year}年度已参加职工基本医疗保险（参保地 {held['region_code']}），"
             "一人一年只能参加一种基本医疗保险，不能再参加居民医保（避免重复参保）。",
             field="year",
         )
-    resident = store.active_enrolment(desk.db, person["id"], "resident", year)
-    if resident:
+    if held:
         raise Refused(
-            f"{person['name']}已于{resident['created_at'][:10]}办理{year}年度城乡居民医保参保登记"
-            f"（登记序号 {resident['id']}，待遇自{resident['benefit_start']}起），不能重复登记；"
+            f"{person['name']}已于{held['created_at'][:10]}办理{year}年度城乡居民医保参保登记"
+            f"（登记序号 {held['id']}，待遇自{held['benefit_start']}起），不能重复登记；"
             "如原登记有误，请审核员先作废原登记。",
             field="year",
         )
@@ -211,7 +268,7 @@ def standard_sources(pack: Pack, quote: Quote) -> dict:
     return sources
 
 
-def cancel_enrolment(desk: Desk, operator: Operator, *, enrolment_id: int, reason: str) -> dict:
+def cancel_enrolment(desk: Desk, operator: Operator, *, enrolment_id: int, reason: str) -> Enrolment:
     """A reviewer marks a mistaken enrolment cancelled, with the reason; the record stays."""
     operator.require("enrolment.cancel")
     enrolment_id = inputs.record_id(enrolment_id, "enrolment", "参保登记")
@@ -228,7 +285,7 @@ def cancel_enrolment(desk: Desk, operator: Operator, *, enrolment_id: int, reaso
             raise Refused("职工医保等外部导入的参保记录不能在本窗口作废。")
         store.cancel_enrolment(desk.db, enrolment_id, at=desk.timestamp(), operator_id=operator.id, reason=reason)
         desk.audit(operator, "enrolment.cancel", "enrolment", enrolment_id, {"reason": reason})
-        return store.get_enrolment(desk.db, enrolment_id)
+        return _enrolment(store.get_enrolment(desk.db, enrolment_id))
 
 
 def certificate_payload(desk: Desk, person: dict) -> dict:
@@ -296,5 +353,7 @@ def record_external_enrolment(
     return enrolment_id
 
 
-def enrolment_amounts(row: dict) -> dict:
-    return {key: from_fen(row[f"{key}_fen"]) for key in ("individual", "subsidy", "payable")}
+def enrolments_of(desk: Desk, operator: Operator, person_id: int) -> list[Enrolment]:
+    """The person's enrolments (cancelled ones too), newest year first, each with its operator's name."""
+    operator.require("person.search")
+    return [_enrolment(row) for row in store.enrolments_with_operators(desk.db, person_id)]

@@ -42,12 +42,38 @@ class PersonSummary:
 
 
 @dataclass(frozen=True)
+class GroupClaim:
+    """A subsidy group the person belongs to, with the proving document's reference."""
+
+    code: str
+    document: str
+
+
+@dataclass(frozen=True)
 class PersonRecord:
+    """The person's current details (version `version`), their subsidy groups and enrolments."""
+
     id: int
-    data: dict
-    groups: tuple[dict, ...]
+    id_type: str
+    id_number: str
+    name: str
+    sex: str | None
+    birth_date: str | None
+    native_region: str | None
+    ethnicity: str | None
+    phone: str | None
+    household_type: str | None
+    township: str | None
+    village: str | None
+    address: str | None
+    personal_number: str | None
+    version: int
+    groups: tuple[GroupClaim, ...]
+    #: The stored enrolment rows, newest year first (rows of the enrolments table).
     enrolments: tuple[dict, ...] = field(default_factory=tuple)
-    version: int = 1
+    #: The stored person row. Kept, with `__getitem__`, only for the tabs still reading it until every
+    #: branch of issue 12 is merged; the lead then removes both. Read the fields above instead.
+    data: dict = field(default_factory=dict, repr=False, compare=False)
 
     def __getitem__(self, key: str):
         return self.data[key]
@@ -56,6 +82,16 @@ class PersonRecord:
 def _summary(row: dict) -> PersonSummary:
     return PersonSummary(
         row["id"], row["name"], row["id_number"], row["sex"], row["birth_date"], row["phone"], row["personal_number"]
+    )
+
+
+def _record(row: dict, enrolments: tuple[dict, ...]) -> PersonRecord:
+    groups = tuple(GroupClaim(item["code"], item.get("document") or "") for item in json.loads(row["groups_json"]))
+    return PersonRecord(
+        id=row["id"], id_type=row["id_type"], id_number=row["id_number"], name=row["name"], sex=row["sex"],
+        birth_date=row["birth_date"], native_region=row["native_region"], ethnicity=row["ethnicity"], phone=row["phone"],
+        household_type=row["household_type"], township=row["township"], village=row["village"], address=row["address"],
+        personal_number=row["personal_number"], version=row["version"], groups=groups, enrolments=enrolments, data=row,
     )
 
 
@@ -118,8 +154,7 @@ def get_person(desk: Desk, operator: Operator, person_id: int) -> PersonRecord:
     row = store.get_person(desk.db, person_id)
     if row is None:
         raise NotFound("没有找到这位参保人。")
-    enrolments = tuple(enrolment_store.enrolments_of(desk.db, person_id))
-    return PersonRecord(row["id"], row, tuple(json.loads(row["groups_json"])), enrolments, row["version"])
+    return _record(row, tuple(enrolment_store.enrolments_of(desk.db, person_id)))
 
 
 def register_person(desk: Desk, operator: Operator, form: dict) -> PersonRecord:

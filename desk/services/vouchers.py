@@ -171,6 +171,12 @@ def print_copy(desk: Desk, operator: Operator, number: str) -> tuple[int, bytes]
     return copy_no, render(desk, number, copy_no=copy_no)
 
 
+def times_printed(desk: Desk, number: str) -> int:
+    """How often the voucher was printed: the copy number its next print gets (0 for a number not held here)."""
+    row = store.voucher_by_number(desk.db, (number or "").strip().upper())
+    return store.print_count(desk.db, row["id"]) if row else 0
+
+
 def vouchers_of(desk: Desk, record_type: str, record_id: int) -> list[dict]:
     return [
         {"number": row["number"], "doc_type": row["doc_type"], "title": document_types.name(row["doc_type"]),

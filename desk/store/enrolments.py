@@ -5,7 +5,6 @@ from __future__ import annotations
 import sqlite_utils
 
 from desk.store.ids import new_id
-from desk.store.persons import _rows
 
 ENROLMENT_COLUMNS = (
     "person_id", "scheme", "year", "region_code", "pack_id", "pack_version", "groups_json", "subsidy_group",
@@ -23,22 +22,32 @@ def insert_enrolment(db: sqlite_utils.Database, row: dict) -> int:
     return cursor.lastrowid
 
 
+# An enrolment row with `operator_name`: the display name of the operator who recorded it (None when there
+# is none, or the operator's row is missing).
+_WITH_OPERATOR = (
+    "SELECT e.*, o.display_name AS operator_name FROM enrolments e LEFT JOIN operators o ON o.id = e.operator_id"
+)
+
+
 def get_enrolment(db: sqlite_utils.Database, enrolment_id: int) -> dict | None:
-    rows = _rows(db, "SELECT * FROM enrolments WHERE id = ?", [enrolment_id])
-    return rows[0] if rows else None
+    """The enrolment with `operator_name`."""
+    return next(iter(db.query(f"{_WITH_OPERATOR} WHERE e.id = ?", [enrolment_id])), None)
 
 
 def enrolments_of(db: sqlite_utils.Database, person_id: int) -> list[dict]:
-    return _rows(db, "SELECT * FROM enrolments WHERE person_id = ? ORDER BY year DESC, id DESC", [person_id])
+    return list(db.query("SELECT * FROM enrolments WHERE person_id = ? ORDER BY year DESC, id DESC", [person_id]))
+
+
+def enrolments_with_operators(db: sqlite_utils.Database, person_id: int) -> list[dict]:
+    """`enrolments_of`, each row with `operator_name`."""
+    return list(db.query(f"{_WITH_OPERATOR} WHERE e.person_id = ? ORDER BY e.year DESC, e.id DESC", [person_id]))
 
 
 def active_enrolment(db: sqlite_utils.Database, person_id: int, scheme: str, year: int) -> dict | None:
-    rows = _rows(
-        db,
+    return next(iter(db.query(
         "SELECT * FROM enrolments WHERE person_id = ? AND scheme = ? AND year = ? AND status = 'active'",
         [person_id, scheme, year],
-    )
-    return rows[0] if rows else None
+    )), None)
 
 
 def last_enrolled_year(db: sqlite_utils.Database, person_id: int, before_year: int) -> int | None:

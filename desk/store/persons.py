@@ -22,32 +22,33 @@ def _rows(db: sqlite_utils.Database, sql: str, params) -> list[dict]:
     return [dict(zip(columns, row, strict=False)) for row in cursor.fetchall()]
 
 
+def _first(db: sqlite_utils.Database, sql: str, params) -> dict | None:
+    return next(iter(db.query(sql, params)), None)
+
+
 def get_person(db: sqlite_utils.Database, person_id: int) -> dict | None:
-    rows = _rows(db, f"{_SELECT} WHERE id = ?", [person_id])
-    return rows[0] if rows else None
+    return _first(db, f"{_SELECT} WHERE id = ?", [person_id])
 
 
 def person_by_id_number(db: sqlite_utils.Database, id_number: str) -> dict | None:
-    rows = _rows(db, f"{_SELECT} WHERE id_number = ?", [id_number])
-    return rows[0] if rows else None
+    return _first(db, f"{_SELECT} WHERE id_number = ?", [id_number])
 
 
 def persons_by_name_prefix(db: sqlite_utils.Database, prefix: str, limit: int, offset: int = 0) -> list[dict]:
-    return _rows(
-        db,
+    return list(db.query(
         f"{_SELECT} WHERE name >= ? AND name < ? ORDER BY name, id LIMIT ? OFFSET ?",
         [prefix, prefix + NAME_UPPER_BOUND, limit, offset],
-    )
+    ))
 
 
 def persons_by_phone(db: sqlite_utils.Database, phone: str, limit: int) -> list[dict]:
-    return _rows(db, f"{_SELECT} WHERE phone = ? ORDER BY name, id LIMIT ?", [phone, limit])
+    return list(db.query(f"{_SELECT} WHERE phone = ? ORDER BY name, id LIMIT ?", [phone, limit]))
 
 
 def persons_by_id_prefix(db: sqlite_utils.Database, prefix: str, limit: int) -> list[dict]:
-    return _rows(
-        db, f"{_SELECT} WHERE id_number >= ? AND id_number < ? ORDER BY id_number LIMIT ?", [prefix, prefix + "~", limit]
-    )
+    return list(db.query(
+        f"{_SELECT} WHERE id_number >= ? AND id_number < ? ORDER BY id_number LIMIT ?", [prefix, prefix + "~", limit]
+    ))
 
 
 def insert_person(db: sqlite_utils.Database, data: dict, *, at: str, region_code: str) -> int:
@@ -84,7 +85,7 @@ def insert_version(db: sqlite_utils.Database, person_id: int, version: int, data
 
 
 def person_versions(db: sqlite_utils.Database, person_id: int) -> list[dict]:
-    return _rows(db, "SELECT * FROM person_versions WHERE person_id = ? ORDER BY version", [person_id])
+    return list(db.query("SELECT * FROM person_versions WHERE person_id = ? ORDER BY version", [person_id]))
 
 
 # A stored number is canonical when it is what `parse_id_number` / the person form would store today:
@@ -106,7 +107,7 @@ def non_canonical_persons(db: sqlite_utils.Database) -> list[dict]:
     more than once) and a Chinese `message` for `desk check`. Canonical rows cannot collide (UNIQUE)."""
     from desk.core.idnumber import canonical_id_number, canonical_text
 
-    rows = _rows(db, _NOT_CANONICAL, [])
+    rows = list(db.query(_NOT_CANONICAL))
     for row in rows:
         text = canonical_text(row["id_number"] or "")
         if row["id_type"] == "居民身份证":

@@ -59,7 +59,7 @@ def build_main_window(desk: Desk, operator: Operator) -> MainWindow:
 
 def _settings_changed(window: MainWindow, values) -> None:
     """An administrator saved the settings: the status bar and the idle time follow at once."""
-    from desk.services import ui_support
+    from desk.screens import common as ui_support
 
     pack = ui_support.default_pack_status(window.desk)
     pack_text = window.tr("政策包：{id} 版本 {version}").format(id=pack.id, version=pack.version)

@@ -21,8 +21,9 @@ from PySide6.QtWidgets import (
 from desk.core.filing import REJECTION_REASONS, TERMINATION_REASONS
 from desk.core.idnumber import mask_id_number
 from desk.screens import chronic as chronic_screen
+from desk.screens import common as ui_support
 from desk.screens.chronic import FilingDetail
-from desk.services import chronic, persons, ui_support
+from desk.services import chronic, persons
 from desk.services.context import Desk, Operator
 from desk.ui.chronic_application import AGENT_FIELDS, ApplicationPanel
 from desk.ui.chronic_dialogs import DecisionDialog, ReceiveMaterialsDialog

@@ -21,9 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from desk.core.dates import parse_date
-from desk.core.enrolment import Quote
-from desk.core.money import format_amount
-from desk.services.enrolment import PROVISIONAL_LABELS
+from desk.screens.enrolment import SummaryView
 from desk.ui.errors import FieldErrors, MessageBar
 from desk.ui.widgets import FormGrid, centred, hint_label, placeholder_label, value_label
 
@@ -178,28 +176,21 @@ class SummaryPanel(QGroupBox):
         self.placeholder.setText(text)
         self.stack.setCurrentIndex(0)
 
-    def show_quote(self, quote: Quote, *, stale: bool = False) -> None:
-        provisional = set(quote.provisional)
-        self.stale.setVisible(stale)
-        self.individual.setText(self.tr("{amount} 元").format(amount=format_amount(quote.individual)))
-        group = f"（{quote.subsidy_group_name}）" if quote.subsidy_group_name else self.tr("（无资助）")
-        self.subsidy.setText(self.tr("{amount} 元").format(amount=format_amount(quote.subsidy)) + group)
-        self.payable.setText(self.tr("{amount} 元").format(amount=format_amount(quote.payable)))
-        self.benefit_start.setText(quote.benefit_start.isoformat())
-        self.waiting.setText(self.tr("无等待期") if quote.waiting_months == 0
-                             else self.tr("{n}个月").format(n=quote.waiting_months))
-        self.reason.setText(quote.reason)
-        self.individual_mark.setVisible("contribution" in provisional)
-        self.subsidy_mark.setVisible("subsidies" in provisional and quote.subsidy_group is not None)
-        self.start_mark.setVisible(bool(provisional & {"collection", "waiting_period"}))
-        self._show_not_applicable(quote)
-        labels = [PROVISIONAL_LABELS.get(name, name) for name in quote.provisional]
-        self.provisional_note.setText(self.tr("标“暂定”的数值所依据的政策尚待确认：{items}。").format(items="、".join(labels)))
-        self.provisional_note.setVisible(bool(labels))
-        self.pack.setText(self.tr("政策包 {id}（版本 {version}）").format(id=quote.pack_id, version=quote.pack_version))
+    def show_summary(self, view: SummaryView) -> None:
+        """The quote as `quote_screen` words it; 暂定 beside each value its flag marks."""
+        self.stale.setVisible(view.stale)
+        self.individual.setText(view.individual)
+        self.subsidy.setText(view.subsidy)
+        self.payable.setText(view.payable)
+        self.benefit_start.setText(view.benefit_start)
+        self.waiting.setText(view.waiting)
+        self.reason.setText(view.reason)
+        self.individual_mark.setVisible(view.individual_provisional)
+        self.subsidy_mark.setVisible(view.subsidy_provisional)
+        self.start_mark.setVisible(view.start_provisional)
+        self.not_applicable.setText(view.not_applicable)
+        self.not_applicable.setVisible(bool(view.not_applicable))
+        self.provisional_note.setText(view.provisional_note)
+        self.provisional_note.setVisible(bool(view.provisional_note))
+        self.pack.setText(view.pack)
         self.stack.setCurrentIndex(1)
-
-    def _show_not_applicable(self, quote: Quote) -> None:
-        lines = [f"· {g.name}：{g.reason}" for g in quote.groups if not g.applicable]
-        self.not_applicable.setText(self.tr("不适用的资助类别：") + "\n" + "\n".join(lines) if lines else "")
-        self.not_applicable.setVisible(bool(lines))

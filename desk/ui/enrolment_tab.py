@@ -1,7 +1,9 @@
 """参保登记: search first; the person form; the enrolment inputs with a live summary; history.
 
-Every action is one service call through `run_action`; this module holds no SQL and no
-policy arithmetic.
+Every action is one service call through `run_action`; what the tab shows comes from
+`desk.screens.enrolment`, one call per refresh (`person_screen` for the person and their
+records, `quote_screen` for the summary). This module holds no SQL, no policy arithmetic
+and no business rule.
 """
 
 from __future__ import annotations
@@ -9,8 +11,9 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QGroupBox, QVBoxLayout, QWidget
 
-from desk.core.idnumber import mask_id_number
-from desk.services import enrolment, persons, ui_support
+from desk.screens import common
+from desk.screens import enrolment as screen
+from desk.services import enrolment, persons
 from desk.services.context import Desk, Operator
 from desk.ui.enrolment_panel import EnrolmentInputs, SummaryPanel
 from desk.ui.errors import FieldErrors, MessageBar, run_action
@@ -32,14 +35,15 @@ class EnrolmentTab(PersonTab):
         self.person: persons.PersonRecord | None = None
         self._saved_form: dict | None = None
         self.preview: PdfPreviewDialog | None = None
-        self._history: list[ui_support.HistoryRow] = []
+        self._history: list[common.HistoryRow] = []
+        setup = screen.enrolment_setup(desk, operator)
         self.errors = FieldErrors()
         self.bar = MessageBar()
         self.search = SearchPanel()
-        self.form = PersonForm(desk, persons.known_groups(desk), self.errors)
-        self.inputs = EnrolmentInputs(self.errors, ui_support.default_benefit_year(desk), desk.today())
+        self.form = PersonForm(desk, setup.groups, self.errors)
+        self.inputs = EnrolmentInputs(self.errors, setup.benefit_year, setup.today)
         self.summary = SummaryPanel()
-        self.history = HistoryPanel(operator.can("enrolment.cancel"))
+        self.history = HistoryPanel(setup.can_cancel)
         self.save_button = action_button(self.tr("保存参保人信息"), "Ctrl+S")
         self.enrol_button = action_button(self.tr("办理参保登记"), "Ctrl+Enter",
                                           self.tr("按左侧信息办理参保登记并出具回执（Ctrl+Enter）"))
@@ -135,41 +139,42 @@ class EnrolmentTab(PersonTab):
     def _form_changed(self) -> None:
         self._quote_timer.start()
 
-    def _set_person(self, record: persons.PersonRecord | None) -> None:
-        self.person = record
-        if record is None:
+    def _set_person(self, shown: screen.PersonScreen | None) -> None:
+        """Show an opened person (one `person_screen`) or an empty form for a new registration."""
+        self.person = shown.person if shown else None
+        if shown is None:
             self.form.load(None, saved=False)
-            self.person_box.setTitle(self.tr("参保人信息 — 新登记"))
+            self.person_box.setTitle(screen.NEW_PERSON_TITLE)
         else:
-            self.form.load(record.data, record.groups, saved=True)
-            self.person_box.setTitle(self.tr("参保人信息 — {name}　{id}　个人编号 {number}").format(
-                name=record["name"], id=mask_id_number(record["id_number"]), number=record["personal_number"] or ""))
-        self._saved_form = self.form.value() if record else None
-        self.refresh_records()
+            self.form.load(shown.person, saved=True)
+            self.person_box.setTitle(shown.title)
+        self._saved_form = self.form.value() if shown else None
+        self._show_records(shown)
         self.refresh_quote()
 
     # ------------------------------------------------------------------ actions
 
     def _id_number_not_found(self, id_number: str) -> bool:
         self.start_new(id_number=id_number)
-        self.bar.show_info(self.tr("没有找到证件号码为 {id} 的参保人，已开始新登记：请填写姓名等信息。").format(id=id_number))
+        self.bar.show_info(screen.id_number_not_found_message(id_number))
         return True
 
     def _not_found_text(self, text: str) -> str:
-        return self.tr("没有找到“{text}”：可换用身份证号码、姓名开头或手机号查询。").format(text=text)
+        return screen.not_found_message(text)
 
     def open_person(self, person_id: int) -> None:
-        ok, record = run_action(lambda: persons.get_person(self.desk, self.operator, person_id), bar=self.bar, parent=self)
+        ok, shown = run_action(lambda: screen.person_screen(self.desk, self.operator, person_id), bar=self.bar,
+                               parent=self)
         if not ok:
             return
         self.search.hide_results()
         self.bar.clear_message()
-        self._set_person(record)
+        self._set_person(shown)
         self.inputs.year.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _clear_for_new(self) -> None:
         self._set_person(None)
-        self.inputs.reset(ui_support.default_benefit_year(self.desk), self.desk.today())
+        self.inputs.reset(common.default_benefit_year(self.desk), self.desk.today())
 
     def _prefill_id_number(self, id_number: str) -> None:
         """The searched number counts as typed: the person form checks it at once."""
@@ -197,10 +202,12 @@ class EnrolmentTab(PersonTab):
             self.bar.show_warning(result.message)
             return False
         was_new = self.person is None
-        self._set_person(result)
-        self.bar.show_info((self.tr("已登记参保人 {name}，个人编号 {number}。") if was_new
-                            else self.tr("已保存 {name} 的信息（第 {version} 版）。")).format(
-            name=result["name"], number=result["personal_number"], version=result.version))
+        ok, shown = run_action(lambda: screen.person_screen(self.desk, self.operator, result.id), bar=self.bar,
+                               parent=self)
+        if not ok:
+            return False
+        self._set_person(shown)
+        self.bar.show_info(screen.saved_message(result, was_new=was_new))
         return True
 
     def _enrolment_values(self):
@@ -217,9 +224,7 @@ class EnrolmentTab(PersonTab):
                                 bar=self.bar, fields=self.errors, parent=self)
         if not ok:
             return
-        quote = result.quote
-        self.bar.show_info(self.tr("已办理{year}年度参保登记：应缴 {payable} 元，待遇自 {start} 起。回执编号 {number}。").format(
-            year=quote.year, payable=quote.payable, start=quote.benefit_start.isoformat(), number=result.receipt.number))
+        self.bar.show_info(screen.enrolled_message(result))
         self.refresh_records()
         self.refresh_quote()
         self.open_preview(result.receipt.number, self.tr("参保登记回执"))
@@ -239,8 +244,7 @@ class EnrolmentTab(PersonTab):
         row = rows.get(enrolment_id)
         if row is None:
             return
-        description = self.tr("作废 {name} 的 {year} 年度{scheme}参保登记（应缴 {payable} 元，经办人 {who}）。").format(
-            name=self.person["name"], year=row.year, scheme=row.scheme_name, payable=row.payable, who=row.operator_name)
+        description = screen.cancel_description(self.person.name, row)
         dialog = ReasonDialog(description, lambda reason: enrolment.cancel_enrolment(
             self.desk, self.operator, enrolment_id=enrolment_id, reason=reason), self)
         dialog.accepted.connect(lambda: self._cancelled(row))
@@ -248,7 +252,7 @@ class EnrolmentTab(PersonTab):
         dialog.open()
 
     def _cancelled(self, row) -> None:
-        self.bar.show_info(self.tr("已作废 {year} 年度参保登记。").format(year=row.year))
+        self.bar.show_info(screen.cancelled_message(row))
         self.refresh_records()
         self.refresh_quote()
 
@@ -263,28 +267,27 @@ class EnrolmentTab(PersonTab):
     # ------------------------------------------------------------------ refreshing
 
     def refresh_records(self) -> None:
+        """The history and voucher tables, from one `person_screen`."""
         self._history = []
         if self.person is None:
-            self.history.clear()
+            self._show_records(None)
             return
-        ok, rows = run_action(lambda: ui_support.enrolment_history(self.desk, self.operator, self.person.id),
-                              bar=self.bar, parent=self)
-        if ok:
-            self._history = rows
-            self.history.show_history(rows)
-        ok, items = run_action(lambda: ui_support.person_vouchers(self.desk, self.operator, self.person.id),
+        ok, shown = run_action(lambda: screen.person_screen(self.desk, self.operator, self.person.id),
                                bar=self.bar, parent=self)
         if ok:
-            self.history.show_vouchers(items)
+            self._show_records(shown)
 
-    def _warn_if_enrolled(self, year: int) -> None:
-        """Say before the clerk presses the button that this year is already held (the service refuses it)."""
-        held = [row for row in self._history if row.year == year and row.status == "active"]
-        if held:
-            self.summary.bar.show_warning(self.tr("该参保人{year}年度已有{scheme}参保记录（待遇自 {start} 起），不能重复登记。").format(
-                year=year, scheme=held[0].scheme_name, start=held[0].benefit_start))
+    def _show_records(self, shown: screen.PersonScreen | None) -> None:
+        if shown is None:
+            self._history = []
+            self.history.clear()
+            return
+        self._history = list(shown.history)
+        self.history.show_history(shown.history)
+        self.history.show_vouchers(shown.vouchers)
 
     def refresh_quote(self) -> None:
+        """The summary and, when the year is already held, the warning, from one `quote_screen`."""
         self.summary.bar.clear_message()
         if self.person is None:
             self.summary.show_placeholder(self.tr("保存参保人信息后显示"))
@@ -294,11 +297,13 @@ class EnrolmentTab(PersonTab):
         if not ok:
             self.summary.show_placeholder(self.tr("请先改正左侧标红的登记信息"))
             return
-        ok, quote = run_action(lambda: enrolment.quote_for_person(self.desk, self.operator, person_id=self.person.id,
-                                                                  **values),
+        stale = self.has_unsaved_changes()
+        ok, shown = run_action(lambda: screen.quote_screen(self.desk, self.operator, person_id=self.person.id,
+                                                           stale=stale, **values),
                                bar=self.summary.bar, fields=self.errors, parent=self)
         if ok:
-            self.summary.show_quote(quote, stale=self.has_unsaved_changes())
-            self._warn_if_enrolled(values["year"])
+            self.summary.show_summary(shown.summary)
+            if shown.warning:
+                self.summary.bar.show_warning(shown.warning)
         else:
             self.summary.show_placeholder(self.tr("无法计算，请按上方提示处理"))

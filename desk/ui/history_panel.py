@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
@@ -13,7 +15,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desk.services.ui_support import HistoryRow
+from desk.screens.common import HistoryRow, history_cells
+from desk.screens.enrolment import VoucherRow
 from desk.ui.widgets import ReasonPrompt, action_button, read_only_table
 
 HISTORY_COLUMNS = ("年度", "险种", "应缴（元）", "待遇开始", "状态", "经办人/时间")
@@ -78,25 +81,21 @@ class HistoryPanel(QTabWidget):
         self.cancel_button.setVisible(index == 0 and self._can_cancel)
         self.reprint_button.setVisible(index == 1)
 
-    def show_history(self, rows: list[HistoryRow]) -> None:
+    def show_history(self, rows: Sequence[HistoryRow]) -> None:
         self.enrolments.setRowCount(len(rows))
         for index, row in enumerate(rows):
             greyed = row.status != "active"
-            status = row.status_name + (f"：{row.cancel_reason}" if row.cancel_reason else "")
-            values = (str(row.year), row.scheme_name, row.payable, row.benefit_start, status,
-                      f"{row.operator_name} {row.created_at}")
-            for column, value in enumerate(values):
+            for column, value in enumerate(history_cells(row)):
                 self.enrolments.setItem(index, column, _item(value, row.enrolment_id, greyed=greyed))
         if rows:
             self.enrolments.selectRow(0)
 
-    def show_vouchers(self, items: list[dict]) -> None:
+    def show_vouchers(self, items: Sequence[VoucherRow]) -> None:
         self.vouchers.setRowCount(len(items))
         for index, voucher in enumerate(items):
-            values = (voucher["number"], voucher["title"], voucher["created_at"].replace("T", " ")[:16],
-                      self.tr("{n} 次").format(n=voucher["prints"]))
+            values = (voucher.number, voucher.title, voucher.created_at, voucher.prints)
             for column, value in enumerate(values):
-                self.vouchers.setItem(index, column, _item(value, (voucher["number"], voucher["title"])))
+                self.vouchers.setItem(index, column, _item(value, (voucher.number, voucher.title)))
         if items:
             self.vouchers.selectRow(0)
 

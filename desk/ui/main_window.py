@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QTabWidget, QToolBar, QWidget
 
-from desk.services import ui_support
+from desk.screens import common as ui_support
 from desk.services.context import Desk, Operator
 from desk.ui.admin_panel import AdminPanel
 from desk.ui.chronic_tab import ChronicTab

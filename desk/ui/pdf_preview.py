@@ -10,7 +10,8 @@ from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from desk.services import ui_support, vouchers
+from desk.screens import common as ui_support
+from desk.services import vouchers
 from desk.services.context import Desk, Operator
 from desk.ui import file_choice, printing
 from desk.ui.errors import MessageBar, run_action

@@ -8,6 +8,7 @@ the clerk types with the same core checks the service uses; the service stays th
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
@@ -25,6 +26,7 @@ from PySide6.QtWidgets import (
 from desk.core.idnumber import IdNumberError, parse_id_number
 from desk.core.person import ETHNICITIES, HOUSEHOLD_TYPES, ID_TYPES, validate_person_form
 from desk.services.context import Desk
+from desk.services.persons import GroupClaim, PersonRecord
 from desk.ui.errors import FieldErrors
 from desk.ui.widgets import FormGrid, error_label, hint_label
 
@@ -82,8 +84,8 @@ class GroupsBox(QGroupBox):
         return [{"code": code, "document": document.text().strip()}
                 for code, (check, document) in self.rows.items() if check.isChecked()]
 
-    def set_value(self, groups) -> None:
-        chosen = {item["code"]: item.get("document", "") for item in groups}
+    def set_value(self, groups: Sequence[GroupClaim]) -> None:
+        chosen = {group.code: group.document for group in groups}
         for code, (check, document) in self.rows.items():
             check.setChecked(code in chosen)
             document.setText(chosen.get(code, ""))
@@ -337,24 +339,27 @@ class PersonForm(QWidget):
             "groups": self.groups.value(),
         }
 
-    def load(self, data: dict | None, groups=(), *, saved: bool) -> None:
+    def load(self, person: PersonRecord | None, *, saved: bool) -> None:
         """Show a stored person (saved=True: the number can no longer change here) or an empty form."""
-        data = data or {}
+
+        def stored(field: str) -> str:
+            return (getattr(person, field) if person else None) or ""
+
         self._loading = True
         try:
-            self.id_type.setCurrentIndex(ID_TYPES.index(data.get("id_type") or RESIDENT_ID))
-            self.id_number.setText(data.get("id_number") or "")
-            self.name.setText(data.get("name") or "")
-            self.ethnicity.setCurrentText(data.get("ethnicity") or ETHNICITIES[0])
-            self.phone.setText(data.get("phone") or "")
-            self.household.setCurrentIndex(max(0, self.household.findData(data.get("household_type") or "")))
-            self.township.setText(data.get("township") or "")
-            self.village.setText(data.get("village") or "")
-            self.address.setText(data.get("address") or "")
-            self.groups.set_value(groups)
+            self.id_type.setCurrentIndex(ID_TYPES.index(stored("id_type") or RESIDENT_ID))
+            self.id_number.setText(stored("id_number"))
+            self.name.setText(stored("name"))
+            self.ethnicity.setCurrentText(stored("ethnicity") or ETHNICITIES[0])
+            self.phone.setText(stored("phone"))
+            self.household.setCurrentIndex(max(0, self.household.findData(stored("household_type"))))
+            self.township.setText(stored("township"))
+            self.village.setText(stored("village"))
+            self.address.setText(stored("address"))
+            self.groups.set_value(person.groups if person else ())
             if not self.is_resident_id():
-                self.sex.setCurrentText(data.get("sex") or "")
-                self.birth_date.setText(data.get("birth_date") or "")
+                self.sex.setCurrentText(stored("sex"))
+                self.birth_date.setText(stored("birth_date"))
         finally:
             self._loading = False
         self.id_number.setReadOnly(saved)

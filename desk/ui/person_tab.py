@@ -13,7 +13,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from desk.core.idnumber import IdNumberError, parse_id_number
-from desk.services import persons
+from desk.screens import common
 from desk.ui.errors import run_action
 from desk.ui.pdf_preview import PdfPreviewDialog
 
@@ -38,7 +38,7 @@ class PersonTab(QWidget):
         full = self._full_id_number(text) if self.CHECKS_ID_NUMBERS else None
         if full is False:
             return
-        ok, results = run_action(lambda: persons.search_persons(self.desk, self.operator, text), bar=self.bar,
+        ok, results = run_action(lambda: common.search_persons(self.desk, self.operator, text), bar=self.bar,
                                  parent=self)
         if not ok:
             return
@@ -62,7 +62,7 @@ class PersonTab(QWidget):
 
     def _full_id_number(self, text: str):
         """The normalised number when a whole ID number was typed; False (shown) when it is invalid; else None."""
-        if persons.search_kind(text) != "id_number" or len(text) not in (15, 18):
+        if common.search_kind(text) != "id_number" or len(text) not in (15, 18):
             return None
         try:
             return parse_id_number(text, self.desk.today()).id_number

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desk.core.idnumber import mask_id_number
+from desk.screens.common import search_cells
 from desk.ui.widgets import action_button, error_label, read_only_table
 
 RESULT_COLUMNS = ("姓名", "证件号码", "性别", "出生日期", "电话")
@@ -86,9 +86,7 @@ class SearchPanel(QWidget):
         """Fill the table; an ID number is shown in full only when it is exactly what was searched for."""
         self.table.setRowCount(len(results))
         for row, person in enumerate(results):
-            shown = person.id_number if person.id_number == full_id_number else mask_id_number(person.id_number)
-            values = (person.name, shown, person.sex, person.birth_date, person.phone or "")
-            for column, value in enumerate(values):
+            for column, value in enumerate(search_cells(person, full_id_number)):
                 item = QTableWidgetItem(value)
                 item.setData(Qt.ItemDataRole.UserRole, person.id)
                 self.table.setItem(row, column, item)

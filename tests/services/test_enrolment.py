@@ -6,6 +6,7 @@ import pytest
 from desk.core.errors import PermissionDenied, Refused, ValidationError
 from desk.services import enrolment, persons
 from desk.store.enrolments import enrolments_of
+from desk.store.persons import get_person
 from tests.conftest import person_form
 
 
@@ -57,7 +58,7 @@ def test_cancel_needs_a_reviewer_and_a_reason_and_keeps_the_record(desk, clerk, 
     with pytest.raises(ValidationError):
         enrolment.cancel_enrolment(desk, reviewer, enrolment_id=result.enrolment_id, reason=" ")
     cancelled = enrolment.cancel_enrolment(desk, reviewer, enrolment_id=result.enrolment_id, reason="年度录错")
-    assert cancelled["status"] == "cancelled" and cancelled["cancel_reason"] == "年度录错"
+    assert cancelled.status == "cancelled" and cancelled.cancel_reason == "年度录错"
     with pytest.raises(Refused, match="不能重复作废"):
         enrolment.cancel_enrolment(desk, reviewer, enrolment_id=result.enrolment_id, reason="再来一次")
     again = enrolment.enrol(desk, clerk, person_id=resident.id, year=2026, paid_on=date(2026, 3, 10))
@@ -81,6 +82,33 @@ def test_certificate_lists_the_local_periods(desk, clerk, reviewer, resident):
     first = enrolment.enrol(desk, clerk, person_id=resident.id, year=2025, paid_on=date(2025, 1, 10))
     enrolment.enrol(desk, clerk, person_id=resident.id, year=2026, paid_on=date(2026, 3, 10))
     enrolment.cancel_enrolment(desk, reviewer, enrolment_id=first.enrolment_id, reason="重复缴费退费")
-    payload = enrolment.certificate_payload(desk, resident.data)
+    payload = enrolment.certificate_payload(desk, get_person(desk.db, resident.id))
     assert [(p["year"], p["from"], p["months_paid"]) for p in payload["periods"]] == [(2024, "2024-01-01", 12), (2026, "2026-03-10", 12)]
-    assert payload["person"]["id_number"] == resident["id_number"]
+    assert payload["person"]["id_number"] == resident.id_number
+
+
+def test_the_enrolments_are_typed_with_amounts_and_the_operator(desk, clerk, reviewer, resident):
+    result = enrolment.enrol(desk, clerk, person_id=resident.id, year=2026, paid_on=date(2026, 3, 10))
+    [entry] = enrolment.enrolments_of(desk, reviewer, resident.id)
+    assert (entry.id, entry.year, entry.scheme_name, entry.origin, entry.status) == (
+        result.enrolment_id, 2026, "城乡居民基本医疗保险", "local", "active")
+    assert (entry.individual, entry.subsidy, entry.payable) == (Decimal("400.00"), Decimal("120.00"), Decimal("280.00"))
+    assert (entry.operator_id, entry.operator_name, entry.benefit_end) == (clerk.id, "李娜", "2026-12-31")
+    cancelled = enrolment.cancel_enrolment(desk, reviewer, enrolment_id=result.enrolment_id, reason="年度录错")
+    assert cancelled == enrolment.enrolments_of(desk, clerk, resident.id)[0]
+    assert cancelled.cancelled_at == "2026-03-10T09:30:00" and cancelled.operator_name == "李娜"
+
+
+def test_the_held_enrolment_is_what_a_second_one_would_double(desk, staff, clerk, reviewer, resident):
+    assert enrolment.held_enrolment(desk, clerk, person_id=resident.id, year=2026) is None
+    first = enrolment.enrol(desk, clerk, person_id=resident.id, year=2026, paid_on=date(2026, 3, 10))
+    assert enrolment.held_enrolment(desk, clerk, person_id=resident.id, year=2026).id == first.enrolment_id
+    assert enrolment.held_enrolment(desk, clerk, person_id=resident.id, year=2025) is None
+    enrolment.cancel_enrolment(desk, reviewer, enrolment_id=first.enrolment_id, reason="年度录错")
+    assert enrolment.held_enrolment(desk, clerk, person_id=resident.id, year=2026) is None
+    employee = enrolment.record_external_enrolment(desk, clerk, person_id=resident.id, scheme="employee", year=2026,
+                                                   region_code="532901")
+    held = enrolment.held_enrolment(desk, clerk, person_id=resident.id, year=2026)
+    assert (held.id, held.scheme, held.payable, held.paid_on) == (employee, "employee", Decimal("0.00"), None)
+    with pytest.raises(PermissionDenied):
+        enrolment.held_enrolment(desk, staff["admin"], person_id=resident.id, year=2026)

@@ -10,7 +10,8 @@ import pytest
 
 from desk.core.enrolment import StandardMissing
 from desk.core.errors import PermissionDenied, ValidationError
-from desk.services import enrolment, operators, persons, standards, ui_support
+from desk.screens import common as ui_support
+from desk.services import enrolment, operators, persons, standards
 from desk.services import vouchers as voucher_service
 from desk.services.context import Desk
 from tests.conftest import person_form

@@ -175,7 +175,7 @@ def test_search_by_name_lists_masked_numbers_and_enter_opens(qtbot, desk, staff,
     keyboard.press(Key.Key_Down)
     name = table.item(table.currentRow(), 0).text()
     keyboard.press(Key.Key_Return)
-    assert tab.person is not None and tab.person["name"] == name
+    assert tab.person is not None and tab.person.name == name
     assert not table.isVisible()
 
 
@@ -289,7 +289,7 @@ def test_newborn_with_a_birth_certificate_types_sex_and_birth_date(qtbot, desk, 
     keyboard.type("2026-02-01")
     keyboard.press(Key.Key_S, CTRL)
     assert tab.person is not None, tab.bar.text()
-    assert (tab.person["sex"], tab.person["birth_date"]) == ("男", "2026-02-01")
+    assert (tab.person.sex, tab.person.birth_date) == ("男", "2026-02-01")
 
     tab.inputs.newborn.setFocus()
     keyboard.press(Key.Key_Space)
