@@ -2,7 +2,7 @@
 usage of each cap, the person's settlements, and the reason dialog of a reversal.
 
 Display only: every amount shown is text a service result carried (via
-`desk.services.reimbursement_ui_support`); nothing here adds, compares or rounds money.
+`desk.screens.reimbursement`); nothing here adds, compares or rounds money.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desk.services import reimbursement_ui_support as support
+from desk.screens import reimbursement as support
 from desk.services.context import Desk
 from desk.ui.errors import FieldErrors, MessageBar
 from desk.ui.widgets import (

@@ -20,8 +20,8 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QMessageBox, QVBoxLayout, QWidget
 
+from desk.screens import reimbursement as support
 from desk.services import reimbursement
-from desk.services import reimbursement_ui_support as support
 from desk.services.context import Desk, Operator
 from desk.ui.errors import FieldErrors, MessageBar, run_action
 from desk.ui.pdf_preview import PdfPreviewDialog
