@@ -32,7 +32,7 @@ from desk.services.catalogues import catalogue_of
 from desk.services.context import Desk, Operator
 from desk.store import persons as person_store
 from desk.store import settlements as store
-from desk.store.migrations import AMOUNT_COLUMNS
+from desk.store.settlements import AMOUNT_COLUMNS
 
 # ------------------------------------------------------------ the tab: eligibility, ledger, statement
 
