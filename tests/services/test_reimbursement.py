@@ -97,10 +97,10 @@ def test_reversal_four_eyes_mirror_and_later_amounts_kept(desk, clerk, reviewer,
         reimbursement.reverse_settlement(desk, reviewer, settlement_id=own.settlement_id, reason="金额录入错误")
     reversal = reimbursement.reverse_settlement(desk, reviewer, settlement_id=first.settlement_id, reason="发票重复报销")
     assert reversal.voucher.number.startswith("CZ-")
-    rows = {r["id"]: r for r in reimbursement.settlements_of(desk, clerk, person_id=insured.id, year=2026)}
-    assert rows[reversal.settlement_id]["hifp_pay_fen"] == -1995000 and rows[reversal.settlement_id]["reverses_id"] == first.settlement_id
-    assert rows[first.settlement_id]["hifp_pay_fen"] == 1995000  # the original stays
-    assert rows[second.settlement_id]["hifp_pay_fen"] == second.result.hifp_pay * 100  # later ones keep their amounts
+    rows = {r.id: r for r in reimbursement.settlements_of(desk, clerk, person_id=insured.id, year=2026)}
+    assert rows[reversal.settlement_id].amounts["hifp_pay"] == D("-19950.00") and rows[reversal.settlement_id].reverses_id == first.settlement_id
+    assert rows[first.settlement_id].amounts["hifp_pay"] == D("19950.00")  # the original stays
+    assert rows[second.settlement_id].amounts["hifp_pay"] == second.result.hifp_pay  # later ones keep their amounts
     with pytest.raises(Refused, match="不能重复冲正"):
         reimbursement.reverse_settlement(desk, reviewer, settlement_id=first.settlement_id, reason="再冲一次")
     with pytest.raises(Refused, match="冲正记录本身"):
