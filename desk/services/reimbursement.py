@@ -48,17 +48,21 @@ PROVISIONAL_LABELS = {"disease_annual_cap": "单病种年度限额", "segments":
 
 @dataclass(frozen=True)
 class Eligibility:
+    """What entitles the person to this claim: the pack in force, the enrolment covering the date and
+    (a chronic, special or two-diseases claim) the approved filing of the disease."""
+
     pack: Pack
-    enrolment: dict
-    filing: dict | None
+    enrolment_id: int
+    filing_id: int | None
     person: PersonFacts
 
 
 @dataclass(frozen=True)
 class Preview:
+    """What recording the claim now would pay, and each cap of the year after it."""
+
     result: Result
     eligibility: Eligibility
-    before: Accumulators
     caps: list[CapLeft]
 
 
@@ -133,7 +137,7 @@ def check_eligibility(desk: Desk, person: dict, claim: Claim, retired: bool = Fa
         if filing is None:
             raise Refused(_no_filing_reason(desk, person["id"], claim, kind), field="disease")
     facts = PersonFacts(enrolment["scheme"], retired, _groups(person))
-    return Eligibility(pack, enrolment, filing, facts)
+    return Eligibility(pack, enrolment["id"], filing["id"] if filing else None, facts)
 
 
 def _no_filing_reason(desk: Desk, person_id: int, claim: Claim, kind: str) -> str:
@@ -184,7 +188,7 @@ def preview(desk: Desk, operator: Operator, *, person_id: int, claim_form: dict,
     result = calculate(eligibility.pack, catalogue, eligibility.person, claim, before)
     caps = caps_left(eligibility.pack, catalogue, eligibility.person, before.plus(result.delta),
                      _chronic_codes(desk, person_id, claim.date))
-    return Preview(result, eligibility, before, caps)
+    return Preview(result, eligibility, caps)
 
 
 def year_usage(desk: Desk, operator: Operator, *, person_id: int, year: int, retired: bool = False) -> list[CapLeft]:
@@ -222,8 +226,8 @@ def record_settlement(desk: Desk, operator: Operator, *, person_id: int, claim_f
         if result.claim.date > desk.today():
             raise ValidationError.single("date", "future", "就诊日期不能晚于今天，请核对。")
         row = {
-            "entry": "settlement", "person_id": person_id, "enrolment_id": eligibility.enrolment["id"],
-            "filing_id": eligibility.filing["id"] if eligibility.filing else None, "year": result.claim.date.year,
+            "entry": "settlement", "person_id": person_id, "enrolment_id": eligibility.enrolment_id,
+            "filing_id": eligibility.filing_id, "year": result.claim.date.year,
             "service_date": result.claim.date.isoformat(), "benefit": result.claim.benefit, "level": result.claim.level,
             "disease_code": result.claim.disease, "status": result.status, "pack_id": eligibility.pack.id,
             "pack_version": eligibility.pack.version, **_amount_fen(result),
