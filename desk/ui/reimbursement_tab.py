@@ -160,6 +160,7 @@ class ReimbursementTab(PersonTab):
 
     def open_person(self, person_id: int) -> None:
         """One call: the person, their year and a new claim form (nothing typed yet)."""
+        self._preview_timer.stop()
         ok, screen = run_action(lambda: screens.claim_screen(self.desk, self.operator, person_id=person_id, year=self.year),
                                 bar=self.bar, parent=self)
         if not ok:
