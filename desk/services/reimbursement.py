@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
 from desk.core import inputs
 from desk.core.claims import parse_claim
@@ -30,9 +31,10 @@ from desk.services import chronic, vouchers
 from desk.services.calculation import calculate_json  # noqa: F401 - the headless contract, also reached from here
 from desk.services.catalogues import catalogue_of
 from desk.services.context import Desk, Operator
+from desk.store import enrolments as enrolment_store
 from desk.store import persons as person_store
 from desk.store import settlements as store
-from desk.store.migrations import AMOUNT_COLUMNS
+from desk.store.settlements import AMOUNT_COLUMNS
 
 # ------------------------------------------------------------ the tab: eligibility, ledger, statement
 
@@ -46,33 +48,66 @@ PROVISIONAL_LABELS = {"disease_annual_cap": "单病种年度限额", "segments":
 
 @dataclass(frozen=True)
 class Eligibility:
+    """What entitles the person to this claim: the pack in force, the enrolment covering the date and
+    (a chronic, special or two-diseases claim) the approved filing of the disease."""
+
     pack: Pack
-    enrolment: dict
-    filing: chronic.Filing | None
+    enrolment_id: int
+    filing_id: int | None
     person: PersonFacts
 
 
 @dataclass(frozen=True)
 class Preview:
+    """What recording the claim now would pay, and each cap of the year after it."""
+
     result: Result
     eligibility: Eligibility
-    before: Accumulators
     caps: list[CapLeft]
 
 
 @dataclass(frozen=True)
 class Recorded:
+    """A settlement just recorded: what it paid, by which pack, and its 结算单."""
+
     settlement_id: int
     result: Result
+    pack: Pack
     voucher: vouchers.IssuedVoucher
 
 
+@dataclass(frozen=True)
+class Reversed:
+    """A reversal just recorded: the mirror entry, the settlement it reverses and its 冲正凭证."""
+
+    settlement_id: int
+    reverses_id: int
+    voucher: vouchers.IssuedVoucher
+
+
+@dataclass(frozen=True)
+class SettlementEntry:
+    """One entry of a person's ledger: a settlement or a reversal (amounts negative), with who recorded it,
+    the reversal that undid it if any, and its paper (结算单 or 冲正凭证)."""
+
+    id: int
+    entry: str  # settlement | reversal
+    reverses_id: int | None
+    reversed_by_id: int | None
+    service_date: str
+    benefit: str
+    benefit_name: str
+    status: str
+    amounts: dict[str, Decimal]  # each of AMOUNT_COLUMNS, in yuan
+    reason: str | None
+    operator_name: str
+    created_at: str
+    voucher_number: str | None
+    voucher_title: str
+
+
 def _enrolment_on(desk: Desk, person_id: int, day: date) -> dict:
-    rows = desk.db.execute(
-        "SELECT * FROM enrolments WHERE person_id = ? AND status = 'active' ORDER BY year DESC, id DESC", [person_id]
-    )
-    columns = [c[0] for c in rows.description]
-    enrolments = [dict(zip(columns, row, strict=False)) for row in rows.fetchall()]
+    enrolments = [row for row in enrolment_store.enrolments_of(desk.db, person_id) if row["status"] == "active"]
     for row in enrolments:
         if row["benefit_start"] <= day.isoformat() <= row["benefit_end"]:
             return row
@@ -102,7 +137,7 @@ def check_eligibility(desk: Desk, person: dict, claim: Claim, retired: bool = Fa
         if filing is None:
             raise Refused(_no_filing_reason(desk, person["id"], claim, kind), field="disease")
     facts = PersonFacts(enrolment["scheme"], retired, _groups(person))
-    return Eligibility(pack, enrolment, filing, facts)
+    return Eligibility(pack, enrolment["id"], filing.id if filing else None, facts)
 
 
 def _no_filing_reason(desk: Desk, person_id: int, claim: Claim, kind: str) -> str:
@@ -153,7 +188,7 @@ def preview(desk: Desk, operator: Operator, *, person_id: int, claim_form: dict,
     result = calculate(eligibility.pack, catalogue, eligibility.person, claim, before)
     caps = caps_left(eligibility.pack, catalogue, eligibility.person, before.plus(result.delta),
                      _chronic_codes(desk, person_id, claim.date))
-    return Preview(result, eligibility, before, caps)
+    return Preview(result, eligibility, caps)
 
 
 def year_usage(desk: Desk, operator: Operator, *, person_id: int, year: int, retired: bool = False) -> list[CapLeft]:
@@ -191,8 +226,8 @@ def record_settlement(desk: Desk, operator: Operator, *, person_id: int, claim_f
         if result.claim.date > desk.today():
             raise ValidationError.single("date", "future", "就诊日期不能晚于今天，请核对。")
         row = {
-            "entry": "settlement", "person_id": person_id, "enrolment_id": eligibility.enrolment["id"],
-            "filing_id": eligibility.filing.id if eligibility.filing else None, "year": result.claim.date.year,
+            "entry": "settlement", "person_id": person_id, "enrolment_id": eligibility.enrolment_id,
+            "filing_id": eligibility.filing_id, "year": result.claim.date.year,
             "service_date": result.claim.date.isoformat(), "benefit": result.claim.benefit, "level": result.claim.level,
             "disease_code": result.claim.disease, "status": result.status, "pack_id": eligibility.pack.id,
             "pack_version": eligibility.pack.version, **_amount_fen(result),
@@ -207,7 +242,7 @@ def record_settlement(desk: Desk, operator: Operator, *, person_id: int, claim_f
                                  record_id=settlement_id, payload=payload)
         desk.audit(operator, "settlement.record", "settlement", settlement_id,
                    {"amounts": result.as_json() | {"steps": len(result.steps)}, "statement": voucher.number})
-    return Recorded(settlement_id, result, voucher)
+    return Recorded(settlement_id, result, eligibility.pack, voucher)
 
 
 def statement_payload(desk: Desk, person: dict, eligibility: Eligibility, result: Result, caps, settlement_id: int) -> dict:
@@ -235,7 +270,7 @@ def statement_payload(desk: Desk, person: dict, eligibility: Eligibility, result
     }
 
 
-def reverse_settlement(desk: Desk, reviewer: Operator, *, settlement_id: int, reason: str) -> Recorded:
+def reverse_settlement(desk: Desk, reviewer: Operator, *, settlement_id: int, reason: str) -> Reversed:
     """A reviewer (never the one who recorded it) reverses a wrong settlement: a mirror entry with
     negative amounts and the reason. The original stays; later settlements keep their amounts."""
     reviewer.require("settlement.reverse")
@@ -259,7 +294,7 @@ def reverse_settlement(desk: Desk, reviewer: Operator, *, settlement_id: int, re
                                  payload=_reversal_payload(desk, original, mirror, reason))
         desk.audit(reviewer, "settlement.reverse", "settlement", reversal_id, {"reverses": settlement_id, "reason": reason,
                                                                             "notice": voucher.number})
-    return Recorded(reversal_id, None, voucher)
+    return Reversed(reversal_id, settlement_id, voucher)
 
 
 def _mirror(original: dict, reviewer: Operator, reason: str, desk: Desk) -> dict:
@@ -289,14 +324,20 @@ def _reversal_payload(desk: Desk, original: dict, mirror: dict, reason: str) -> 
     }
 
 
-def settlements_of(desk: Desk, operator: Operator, *, person_id: int, year: int) -> list[dict]:
+def settlements_of(desk: Desk, operator: Operator, *, person_id: int, year: int) -> list[SettlementEntry]:
+    """The person's ledger of the year, oldest first."""
     operator.require("person.search")
-    rows = store.settlements_of_year(desk.db, person_id, year)
-    for row in rows:
-        row["amounts"] = {name: from_fen(row[f"{name}_fen"]) for name in AMOUNT_COLUMNS}
-        row["benefit_name"] = BENEFIT_NAMES[row["benefit"]]
-        row["vouchers"] = vouchers.vouchers_of(desk, "settlement", row["id"])
-    return rows
+    entries = []
+    for row in store.settlements_of_year(desk.db, person_id, year):
+        papers = vouchers.vouchers_of(desk, "settlement", row["id"])
+        entries.append(SettlementEntry(
+            id=row["id"], entry=row["entry"], reverses_id=row["reverses_id"], reversed_by_id=row["reversed_by_id"],
+            service_date=row["service_date"], benefit=row["benefit"], benefit_name=BENEFIT_NAMES[row["benefit"]],
+            status=row["status"], amounts={name: from_fen(row[f"{name}_fen"]) for name in AMOUNT_COLUMNS},
+            reason=row["reason"], operator_name=row["operator_name"], created_at=row["created_at"],
+            voucher_number=papers[0]["number"] if papers else None, voucher_title=papers[0]["title"] if papers else "",
+        ))
+    return entries
 
 
 assert set(RESULT_KEYS) == set(AMOUNT_COLUMNS)

@@ -32,7 +32,7 @@ from desk.services import vouchers
 from desk.services.context import Desk, Operator
 from desk.store import operators as operator_store
 from desk.store import reports as store
-from desk.store.migrations import AMOUNT_COLUMNS
+from desk.store.settlements import AMOUNT_COLUMNS
 
 DAILY_REPORT = store.DAILY_REPORT
 ENROLMENT_AMOUNTS = ("individual", "subsidy", "payable")

@@ -230,19 +230,14 @@ def m002_filings(db: sqlite_utils.Database) -> None:
     _append_only(db, "filing_events")
 
 
-AMOUNT_COLUMNS = (
-    "medfee_sumamt", "fulamt_ownpay_amt", "preselfpay_amt", "inscp_scp_amt", "act_pay_dedc", "hifp_pay", "hifmi_pay",
-    "maf_pay", "fund_pay_sumamt", "psn_part_amt",
-)
-
-
 @migrations()
 def m003_settlements(db: sqlite_utils.Database) -> None:
     """The reimbursement ledger: the only source of a year's accumulators. Append-only; a wrong
-    settlement is reversed by a mirror entry with negative amounts."""
-    amounts = ",\n".join(f"            {name}_fen INTEGER NOT NULL" for name in AMOUNT_COLUMNS)
+    settlement is reversed by a mirror entry with negative amounts. The amount columns are written
+    out here, frozen as they landed: the live list is `desk.store.settlements.AMOUNT_COLUMNS`, and a
+    new amount column is a new migration."""
     db.executescript(
-        f"""
+        """
         CREATE TABLE settlements (
             id INTEGER PRIMARY KEY,
             entry TEXT NOT NULL CHECK (entry IN ('settlement', 'reversal')),
@@ -258,7 +253,16 @@ def m003_settlements(db: sqlite_utils.Database) -> None:
             status TEXT NOT NULL,
             pack_id TEXT NOT NULL,
             pack_version TEXT NOT NULL,
-{amounts},
+            medfee_sumamt_fen INTEGER NOT NULL,
+            fulamt_ownpay_amt_fen INTEGER NOT NULL,
+            preselfpay_amt_fen INTEGER NOT NULL,
+            inscp_scp_amt_fen INTEGER NOT NULL,
+            act_pay_dedc_fen INTEGER NOT NULL,
+            hifp_pay_fen INTEGER NOT NULL,
+            hifmi_pay_fen INTEGER NOT NULL,
+            maf_pay_fen INTEGER NOT NULL,
+            fund_pay_sumamt_fen INTEGER NOT NULL,
+            psn_part_amt_fen INTEGER NOT NULL,
             inputs_json TEXT NOT NULL,
             steps_json TEXT NOT NULL,
             delta_json TEXT NOT NULL,

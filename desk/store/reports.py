@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sqlite_utils
 
-from desk.store.migrations import AMOUNT_COLUMNS
+from desk.store.settlements import AMOUNT_COLUMNS
 
 DAILY_REPORT = "daily_report"
 

@@ -5,9 +5,13 @@ from __future__ import annotations
 import sqlite_utils
 
 from desk.store.ids import new_id
-from desk.store.migrations import AMOUNT_COLUMNS
-from desk.store.persons import _rows
 
+# The ledger's amount columns, each stored as `<name>_fen` (integer fen), in the order of the national
+# setlinfo fields. The live list: migration m003 wrote the columns it created out literally.
+AMOUNT_COLUMNS = (
+    "medfee_sumamt", "fulamt_ownpay_amt", "preselfpay_amt", "inscp_scp_amt", "act_pay_dedc", "hifp_pay", "hifmi_pay",
+    "maf_pay", "fund_pay_sumamt", "psn_part_amt",
+)
 COLUMNS = (
     "entry", "reverses_id", "person_id", "enrolment_id", "filing_id", "year", "service_date", "benefit", "level",
     "disease_code", "status", "pack_id", "pack_version", *(f"{name}_fen" for name in AMOUNT_COLUMNS),
@@ -28,15 +32,15 @@ def insert_settlement(db: sqlite_utils.Database, row: dict) -> int:
 
 
 def get_settlement(db: sqlite_utils.Database, settlement_id: int) -> dict | None:
-    rows = _rows(db, f"{_SELECT} WHERE s.id = ?", [settlement_id])
+    rows = list(db.query(f"{_SELECT} WHERE s.id = ?", [settlement_id]))  # read whole: no statement left open
     return rows[0] if rows else None
 
 
 def deltas_of_year(db: sqlite_utils.Database, person_id: int, year: int) -> list[str]:
     """Every accumulator change of the person's year, settlements and reversals alike, in order."""
-    return [row[0] for row in db.execute(
+    return [row["delta_json"] for row in db.query(
         "SELECT delta_json FROM settlements WHERE person_id = ? AND year = ? ORDER BY id", [person_id, year])]
 
 
 def settlements_of_year(db: sqlite_utils.Database, person_id: int, year: int) -> list[dict]:
-    return _rows(db, f"{_SELECT} WHERE s.person_id = ? AND s.year = ? ORDER BY s.id", [person_id, year])
+    return list(db.query(f"{_SELECT} WHERE s.person_id = ? AND s.year = ? ORDER BY s.id", [person_id, year]))

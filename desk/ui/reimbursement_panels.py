@@ -1,8 +1,8 @@
 """The parts of the 报销计算 tab: the claim form, the live result with its steps, the year's
 usage of each cap, the person's settlements, and the reason dialog of a reversal.
 
-Display only: every amount shown is text a service result carried (via
-`desk.services.reimbursement_ui_support`); nothing here adds, compares or rounds money.
+Display only: every amount shown is text the screen (`desk.screens.reimbursement`) made of a
+service result; nothing here adds, compares or rounds money.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desk.services import reimbursement_ui_support as support
+from desk.screens import reimbursement as screens
 from desk.services.context import Desk
 from desk.ui.errors import FieldErrors, MessageBar
 from desk.ui.widgets import (
@@ -118,15 +118,15 @@ class ClaimForm(QGroupBox):
         self.form = FormGrid(errors, wide_errors=True)
         self._lay_out()
         self._connect()
-        self.reset(support.today(desk))
+        self.reset(screens.today(desk))
 
     def _build(self) -> None:
         self.date = QLineEdit()
         self.date.setObjectName("claimDateEdit")
         self.date.setMaxLength(10)
         self.date.setPlaceholderText(self.tr("YYYY-MM-DD"))
-        self.benefit = _combo(support.benefit_choices(), "benefitCombo")
-        self.level = _combo(support.level_choices(), "levelCombo")
+        self.benefit = _combo(screens.benefit_choices(), "benefitCombo")
+        self.level = _combo(screens.level_choices(), "levelCombo")
         self.in_region = QComboBox()
         self.in_region.setObjectName("inRegionCombo")
         self.in_region.addItem(self.tr("1 统筹区内"), True)
@@ -223,9 +223,9 @@ class ClaimForm(QGroupBox):
         self.form.labels["date"].setText(self.tr("出院日期") + "<span style='color:#c0392b'>*</span>" if inpatient
                                          else self.tr("服务日期") + "<span style='color:#c0392b'>*</span>")
         self.date.setToolTip(self.tr("住院填出院日期") if inpatient else self.tr("就诊（购药）日期"))
-        needs = support.needs_disease(benefit)
+        needs = screens.needs_disease(benefit)
         self.disease.setEnabled(needs)
-        self.procurement.setEnabled(support.takes_procurement(benefit))
+        self.procurement.setEnabled(screens.takes_procurement(benefit))
         if not needs:
             self.disease_hint.setText("")
         self.disease_hint.setVisible(needs and bool(self.disease_hint.text()))
@@ -234,7 +234,7 @@ class ClaimForm(QGroupBox):
 
     def _disease_typed(self, text: str) -> None:
         """The picker: matches of the benefit's kind by code, name or pinyin initials, best first."""
-        choices = support.find_diseases(self.desk, text, self.benefit.currentData()) if text.strip() else []
+        choices = screens.find_diseases(self.desk, text, self.benefit.currentData()) if text.strip() else []
         self._disease_model.setStringList([choice.name for choice in choices])
         if choices:
             self.completer.setCompletionPrefix("")
@@ -249,26 +249,22 @@ class ClaimForm(QGroupBox):
 
     # ------------------------------------------------------------------ values
 
-    def is_blank(self) -> bool:
-        return not self.total.text().strip()
-
     def value(self) -> dict:
-        """The claim form for the service; an unrecognisable disease raises ValidationError (field disease)."""
-        benefit = self.benefit.currentData()
-        match = support.match_disease(self.desk, self.disease.text(), benefit)
-        self.disease_hint.setText(match.label)
-        self.disease_hint.setVisible(bool(match.label) and self.disease.isEnabled())
+        """The claim as typed, for the screen (which finds the code the 病种 text names)."""
         form = {
-            "date": self.date.text().strip(), "benefit": benefit, "level": self.level.currentData(),
+            "date": self.date.text().strip(), "benefit": self.benefit.currentData(), "level": self.level.currentData(),
             "in_region": self.in_region.currentData(), "total": self.total.text().strip(),
             "fulamt_ownpay": self.fulamt_ownpay.text().strip() or "0.00",
-            "preselfpay": self.preselfpay.text().strip() or "0.00",
+            "preselfpay": self.preselfpay.text().strip() or "0.00", "disease": self.disease.text(),
         }
-        if support.needs_disease(benefit) and match.code:
-            form["disease"] = match.code
         if self.procurement.isEnabled():
             form["procurement"] = self.procurement.isChecked()
         return form
+
+    def show_disease_hint(self, text: str) -> None:
+        """The disease the 病种 text names, under the field."""
+        self.disease_hint.setText(text)
+        self.disease_hint.setVisible(bool(text) and self.disease.isEnabled())
 
     def is_retired(self) -> bool:
         return self.retired.isVisibleTo(self) and self.retired.isChecked()
@@ -363,7 +359,7 @@ class ResultPanel(QGroupBox):
         grid = QGridLayout()
         grid.setHorizontalSpacing(18)
         grid.setVerticalSpacing(6)
-        for index, (key, caption) in enumerate(support.RESULT_FIELDS):
+        for index, (key, caption) in enumerate(screens.RESULT_FIELDS):
             grid.addWidget(self._amount_cell(key, caption), index // 4, index % 4)
         for column in range(4):
             grid.setColumnStretch(column, 1)
@@ -395,7 +391,7 @@ class ResultPanel(QGroupBox):
         self.placeholder.setText(text)
         self.stack.setCurrentIndex(0)
 
-    def show_result(self, view: support.ResultView, recorded: str = "") -> None:
+    def show_result(self, view: screens.ResultView, recorded: str = "") -> None:
         for key, label in self.values.items():
             label.setText(view.amounts[key])
             self.marks[key].setVisible(key in view.provisional_amounts)
@@ -438,7 +434,7 @@ class UsagePanel(QGroupBox):
     def set_year(self, year: int | None) -> None:
         self.setTitle(self.tr("{year}年度额度使用情况").format(year=year) if year else self.tr("年度额度使用情况"))
 
-    def show_rows(self, rows: list[support.UsageRow]) -> None:
+    def show_rows(self, rows: list[screens.UsageRow]) -> None:
         self.table.setRowCount(len(rows))
         for index, row in enumerate(rows):
             name = row.name + (self.tr("（暂定）") if row.provisional else "")
@@ -461,7 +457,7 @@ class SettlementsPanel(QGroupBox):
 
     def __init__(self, can_reverse: bool, parent: QWidget | None = None):
         super().__init__(parent)
-        self.rows: list[support.SettlementRow] = []
+        self.rows: list[screens.SettlementRow] = []
         self.table = _table([self.tr(title) for title in SETTLEMENT_COLUMNS], "settlementsTable")
         self.table.setToolTip(self.tr("↑↓ 选择，Enter 预览并打印所选结算单"))
         self.reverse_button = action_button(self.tr("冲正所选结算…"), None,
@@ -482,7 +478,7 @@ class SettlementsPanel(QGroupBox):
         self.table.itemSelectionChanged.connect(self._selection_changed)
         self.show_rows([], None)
 
-    def show_rows(self, rows: list[support.SettlementRow], year: int | None) -> None:
+    def show_rows(self, rows: list[screens.SettlementRow], year: int | None) -> None:
         self.setTitle(self.tr("{year}年度结算记录").format(year=year) if year else self.tr("结算记录"))
         self.rows = rows
         self.table.setRowCount(len(rows))
@@ -498,7 +494,7 @@ class SettlementsPanel(QGroupBox):
             self.table.selectRow(0)
         self._selection_changed()
 
-    def selected(self) -> support.SettlementRow | None:
+    def selected(self) -> screens.SettlementRow | None:
         index = self.table.currentRow()
         return self.rows[index] if 0 <= index < len(self.rows) else None
 

@@ -2,8 +2,10 @@
 and print the 医疗费用结算单; the year's usage of each cap; the person's settlements, and
 their reversal by a reviewer.
 
-Every amount shown comes from a service result (`reimbursement.preview`, `record_settlement`,
-`year_usage`, `settlements_of`); this module holds no SQL and no policy arithmetic.
+Each refresh is one call, `desk.screens.reimbursement.claim_screen`, whose result holds everything
+shown (the person, the result and its steps, the year's usage before and after the claim, the
+settlements); the actions call `reimbursement.record_settlement` and `reverse_settlement`. This
+module holds no SQL and no policy arithmetic.
 
 Choices where the spec is silent:
 - The lists show the calendar year of the claim last calculated (at first, this year).
@@ -20,8 +22,9 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QMessageBox, QVBoxLayout, QWidget
 
+from desk.core.errors import DeskError
+from desk.screens import reimbursement as screens
 from desk.services import reimbursement
-from desk.services import reimbursement_ui_support as support
 from desk.services.context import Desk, Operator
 from desk.ui.errors import FieldErrors, MessageBar, run_action
 from desk.ui.pdf_preview import PdfPreviewDialog
@@ -40,6 +43,11 @@ from desk.ui.widgets import action_button, scrolling, shortcut, split_pair, with
 PREVIEW_DEBOUNCE_MS = 200
 
 
+def _raise(error: DeskError):
+    """A refusal the screen carried, raised again so that `run_action` shows it as it shows any other."""
+    raise error
+
+
 class ReimbursementTab(PersonTab):
     CHECKS_ID_NUMBERS = False  # one match of any kind opens the person; an ID number is not checked here
 
@@ -47,12 +55,9 @@ class ReimbursementTab(PersonTab):
         super().__init__(parent)
         self.desk, self.operator = desk, operator
         self.person_id: int | None = None
-        self.year = support.default_year(desk)
+        self.year: int | None = None  # the year the lists show, as the last screen said (at first, this year)
         self.preview: PdfPreviewDialog | None = None
         self.reason_dialog: ReversalDialog | None = None
-        self.last_view: support.ResultView | None = None
-        self._usage_now = []
-        self._recorded_note = ""
         self.errors = FieldErrors()
         self.bar = MessageBar()
         self.search = SearchPanel()
@@ -79,7 +84,7 @@ class ReimbursementTab(PersonTab):
         self._connect()
         self._shortcuts()
         self._set_tab_order()
-        self._show_person(None)
+        self.refresh()
 
     # ------------------------------------------------------------------ layout
 
@@ -105,7 +110,6 @@ class ReimbursementTab(PersonTab):
         self.search.person_chosen.connect(self.open_person)
         self.form.changed.connect(self._edited)
         self.form.submit_requested.connect(self.record)
-        self.form.retired.toggled.connect(self.refresh_records)  # the retiree cap differs
         self._preview_timer.timeout.connect(self._preview_due)
         self.record_button.clicked.connect(self.record)
         self.print_button.clicked.connect(self.print_statement)
@@ -131,7 +135,7 @@ class ReimbursementTab(PersonTab):
     def _preview_due(self) -> None:
         """The debounced preview, only while the tab is on screen: a closed window's tab asks nothing of the database."""
         if self.isVisible():
-            self.refresh_preview()
+            self.refresh()
 
     def _timers(self) -> tuple[QTimer, ...]:
         return (self._preview_timer,)
@@ -155,70 +159,55 @@ class ReimbursementTab(PersonTab):
                        "未登记的请先在“参保登记”中登记。").format(text=text)
 
     def open_person(self, person_id: int) -> None:
-        ok, context = run_action(lambda: support.person_context(self.desk, self.operator, person_id, self.year),
-                                 bar=self.bar, parent=self)
+        """One call: the person, their year and a new claim form (nothing typed yet)."""
+        self._preview_timer.stop()
+        ok, screen = run_action(lambda: screens.claim_screen(self.desk, self.operator, person_id=person_id, year=self.year),
+                                bar=self.bar, parent=self)
         if not ok:
             return
         self.search.hide_results()
         self.bar.clear_message()
-        self.form.reset(support.today(self.desk))
-        self._show_person(person_id, context)
+        self.form.reset(screen.today)
+        self._show(screen)
         self.form.start()
-
-    def _show_person(self, person_id: int | None, context: support.PersonContext | None = None) -> None:
-        self.person_id = person_id
-        self.last_view = None
-        self._recorded_note = ""
-        self.errors.clear(*CLAIM_FIELDS)
-        self.person_label.setText(context.heading if context else self.tr("请先查询参保人（F2）"))
-        self.enrolment_label.setText(self.tr("参保情况：{line}").format(line=context.enrolment_line) if context else "")
-        self.enrolment_label.setVisible(context is not None)
-        self.form.set_employee(bool(context and context.employee))
-        self.form.setEnabled(person_id is not None)
-        self.refresh_records()
-        self.refresh_preview()
 
     # ------------------------------------------------------------------ the live result
 
     def _edited(self) -> None:
-        self._recorded_note = ""
         self._preview_timer.start()
 
-    def _claim_form(self, bar: MessageBar):
-        """The form as the service takes it; a disease the picker cannot name is shown beside 病种."""
-        return run_action(self.form.value, bar=bar, fields=self.errors, parent=self)
-
-    def refresh_preview(self) -> None:
+    def refresh(self, recorded: reimbursement.Recorded | None = None) -> screens.ClaimScreen | None:
+        """The whole tab from one screen call: the claim as typed now (`recorded`: the settlement just recorded)."""
         self._preview_timer.stop()
-        self.result.bar.clear_message()
-        if self._recorded_note and self.last_view is not None:
-            return
-        self.errors.clear(*CLAIM_FIELDS)
-        self.last_view = None
-        if self.person_id is None:
-            self.result.show_placeholder(self.tr("查询参保人后填写费用，结果随输入即时计算"))
-            self._show_usage(None)
-            return
-        if self.form.is_blank():
-            self.result.show_placeholder(self.tr("填写总费用后即时显示计算结果"))
-            self._show_usage(None)
-            return
-        ok, claim_form = self._claim_form(self.result.bar)
-        seen = None
-        if ok:
-            ok, seen = run_action(lambda: reimbursement.preview(
-                self.desk, self.operator, person_id=self.person_id, claim_form=claim_form,
-                retired=self.form.is_retired()), bar=self.result.bar, fields=self.errors, parent=self)
+        typed = self.form.value() if self.person_id is not None else None
+        ok, screen = run_action(lambda: screens.claim_screen(
+            self.desk, self.operator, person_id=self.person_id, typed=typed, retired=self.form.is_retired(),
+            year=self.year, recorded=recorded), bar=self.bar, parent=self)
         if not ok:
-            self.result.show_placeholder(self.tr("无法计算：请按上方和左侧标红的提示修改"))
-            self._show_usage(None)
-            return
-        self.last_view = support.result_view(seen)
-        self.result.show_result(self.last_view)
-        if self.last_view.year != self.year:
-            self.year = self.last_view.year
-            self.refresh_records()
-        self._show_usage(seen.caps)
+            self.result.show_placeholder(screens.REFUSED_TEXT)
+            return None
+        self._show(screen)
+        return screen
+
+    def _show(self, screen: screens.ClaimScreen) -> None:
+        self.person_id, self.year = screen.person_id, screen.year
+        self.person_label.setText(screen.heading)
+        self.enrolment_label.setText(screen.enrolment_line)
+        self.enrolment_label.setVisible(bool(screen.enrolment_line))
+        self.form.setEnabled(screen.form_enabled)
+        self.form.show_disease_hint(screen.disease_hint)
+        self.result.bar.clear_message()
+        self.errors.clear(*CLAIM_FIELDS)
+        if screen.result is None:
+            self.result.show_placeholder(screen.placeholder)
+        else:
+            self.result.show_result(screen.result, recorded=screen.result.recorded_note)
+        if screen.refusal is not None:
+            run_action(lambda: _raise(screen.refusal), bar=self.result.bar, fields=self.errors, parent=self)
+        self.settlements.show_rows(list(screen.settlements), screen.lists_year)
+        self.usage.set_year(screen.lists_year)
+        self.usage.show_rows(list(screen.usage))
+        self.form.set_employee(screen.retired_applies)  # last: unticking 退休 edits the form, which refreshes later
 
     # ------------------------------------------------------------------ record, print, reverse
 
@@ -227,23 +216,20 @@ class ReimbursementTab(PersonTab):
             self.bar.show_error(self.tr("请先查询参保人（F2），再记录结算。"))
             self.focus_search()
             return
-        self._preview_timer.stop()
-        self.errors.clear(*CLAIM_FIELDS)
-        ok, claim_form = self._claim_form(self.result.bar)
-        if not ok or not self._confirm_unpaid():
+        screen = self.refresh()
+        if screen is None or not self._confirm_unpaid(screen):
             return
         ok, recorded = run_action(lambda: reimbursement.record_settlement(
-            self.desk, self.operator, person_id=self.person_id, claim_form=claim_form, retired=self.form.is_retired()),
-            bar=self.result.bar, fields=self.errors, parent=self)
+            self.desk, self.operator, person_id=self.person_id, claim_form=screen.claim_form,
+            retired=self.form.is_retired()), bar=self.result.bar, fields=self.errors, parent=self)
         if not ok:
             self.result.show_placeholder(self.tr("未记录：请按上方和左侧标红的提示修改"))
             return
         self._recorded(recorded)
 
-    def _confirm_unpaid(self) -> bool:
+    def _confirm_unpaid(self, screen: screens.ClaimScreen) -> bool:
         """A claim the pack does not pay may still be recorded (the citizen gets a statement saying so)."""
-        self.refresh_preview()
-        view = self.last_view
+        view = screen.result
         if view is None or view.status == "ok":
             return True
         answer = QMessageBox.question(self, self.tr("不予支付"), self.tr(
@@ -251,16 +237,10 @@ class ReimbursementTab(PersonTab):
         return answer == QMessageBox.StandardButton.Yes
 
     def _recorded(self, recorded: reimbursement.Recorded) -> None:
-        result = recorded.result
-        amounts = result.as_json()
-        note = self.tr("已记录结算：基金支付 {fund} 元，个人负担 {own} 元。结算单编号 {number}。").format(
-            fund=amounts["fund_pay_sumamt"], own=amounts["psn_part_amt"], number=recorded.voucher.number)
+        """The recorded result stays on screen with its note until the next edit; the amounts are cleared."""
         self.bar.clear_message()
-        self._recorded_note = note
-        if self.last_view is not None:
-            self.result.show_result(self.last_view, recorded=note)
         self.form.clear_amounts()
-        self.refresh_records()
+        self.refresh(recorded)
         self.settlements.select(recorded.settlement_id)
         self.open_preview(recorded.voucher.number, self.tr("医疗费用结算单"))
 
@@ -288,13 +268,11 @@ class ReimbursementTab(PersonTab):
         self.window().activateWindow()
         self.settlements.table.setFocus(Qt.FocusReason.OtherFocusReason)
 
-    def _reversed(self, recorded: reimbursement.Recorded) -> None:
-        self.bar.show_info(self.tr("已冲正，冲正凭证编号 {number}。").format(number=recorded.voucher.number))
-        self._recorded_note = ""
-        self.refresh_records()
-        self.refresh_preview()
-        self.settlements.select(recorded.settlement_id)
-        self.open_preview(recorded.voucher.number, self.tr("结算冲正凭证"))
+    def _reversed(self, reversal: reimbursement.Reversed) -> None:
+        self.bar.show_info(self.tr("已冲正，冲正凭证编号 {number}。").format(number=reversal.voucher.number))
+        self.refresh()
+        self.settlements.select(reversal.settlement_id)
+        self.open_preview(reversal.voucher.number, self.tr("结算冲正凭证"))
 
     def open_preview(self, number: str, title: str = "") -> None:
         self._show_preview(number, title, self._preview_closed)
@@ -307,24 +285,3 @@ class ReimbursementTab(PersonTab):
     def _escape_past_search(self) -> None:
         """Esc past the search: back to the search box (nothing typed here is thrown away)."""
         self.focus_search()
-
-    # ------------------------------------------------------------------ refreshing
-
-    def refresh_records(self) -> None:
-        self._usage_now = []
-        if self.person_id is None:
-            self.settlements.show_rows([], None)
-            self.usage.set_year(None)
-            self.usage.show_rows([])
-            return
-        ok, rows = run_action(lambda: support.settlement_rows(self.desk, self.operator, self.person_id, self.year),
-                              bar=self.bar, parent=self)
-        self.settlements.show_rows(rows if ok else [], self.year)
-        ok, caps = run_action(lambda: support.year_usage(self.desk, self.operator, self.person_id, self.year,
-                                                         self.form.is_retired()), bar=self.bar, parent=self)
-        self._usage_now = caps if ok else []
-        self.usage.set_year(self.year)
-        self._show_usage(None)
-
-    def _show_usage(self, after) -> None:
-        self.usage.show_rows(support.usage_rows(self._usage_now, after))

@@ -78,7 +78,7 @@ def type_claim(tab: ReimbursementTab) -> None:
     form.level.setCurrentIndex(form.level.findData("level2"))
     for field, text in CLAIM:
         getattr(form, field).setText(text)
-    tab.refresh_preview()
+    tab.refresh()
 
 
 def screens(desk: Desk, staff: dict, out: Path) -> list[Path]:
@@ -91,10 +91,10 @@ def screens(desk: Desk, staff: dict, out: Path) -> list[Path]:
     type_claim(tab)
     paths = [shot(window, out, "reimbursement-claim")]
     tab.form.total.setText("-300")
-    tab.refresh_preview()
+    tab.refresh()
     paths.append(shot(window, out, "reimbursement-refusal"))
     tab.form.total.setText("30000.00")
-    tab.refresh_preview()
+    tab.refresh()
     tab.record()
     QTest.qWait(600)
     tab.preview.resize(900, 740)

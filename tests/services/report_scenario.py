@@ -15,7 +15,7 @@ from decimal import Decimal
 
 from desk.core.idnumber import make_id_number
 from desk.services import chronic, enrolment, operators, persons, reimbursement, transfer
-from desk.store.migrations import AMOUNT_COLUMNS
+from desk.store.settlements import AMOUNT_COLUMNS
 from tests.conftest import person_form
 
 DAY = date(2026, 3, 10)

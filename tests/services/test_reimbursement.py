@@ -97,10 +97,10 @@ def test_reversal_four_eyes_mirror_and_later_amounts_kept(desk, clerk, reviewer,
         reimbursement.reverse_settlement(desk, reviewer, settlement_id=own.settlement_id, reason="金额录入错误")
     reversal = reimbursement.reverse_settlement(desk, reviewer, settlement_id=first.settlement_id, reason="发票重复报销")
     assert reversal.voucher.number.startswith("CZ-")
-    rows = {r["id"]: r for r in reimbursement.settlements_of(desk, clerk, person_id=insured.id, year=2026)}
-    assert rows[reversal.settlement_id]["hifp_pay_fen"] == -1995000 and rows[reversal.settlement_id]["reverses_id"] == first.settlement_id
-    assert rows[first.settlement_id]["hifp_pay_fen"] == 1995000  # the original stays
-    assert rows[second.settlement_id]["hifp_pay_fen"] == second.result.hifp_pay * 100  # later ones keep their amounts
+    rows = {r.id: r for r in reimbursement.settlements_of(desk, clerk, person_id=insured.id, year=2026)}
+    assert rows[reversal.settlement_id].amounts["hifp_pay"] == D("-19950.00") and rows[reversal.settlement_id].reverses_id == first.settlement_id
+    assert rows[first.settlement_id].amounts["hifp_pay"] == D("19950.00")  # the original stays
+    assert rows[second.settlement_id].amounts["hifp_pay"] == second.result.hifp_pay  # later ones keep their amounts
     with pytest.raises(Refused, match="不能重复冲正"):
         reimbursement.reverse_settlement(desk, reviewer, settlement_id=first.settlement_id, reason="再冲一次")
     with pytest.raises(Refused, match="冲正记录本身"):
@@ -159,3 +159,36 @@ def test_a_reversal_restores_exactly_the_accumulators_without_that_claim(tmp_pat
             expected = expected.plus(delta)
     assert reimbursement.accumulators(desk, person.id, 2026) == expected
     desk.close()
+
+
+# The settlement columns migration m003 created, written out by hand: m003 is frozen (a database in use
+# already has exactly these), whatever the live amount list in desk.store.settlements becomes.
+M003_SETTLEMENT_COLUMNS = [
+    "id", "entry", "reverses_id", "person_id", "enrolment_id", "filing_id", "year", "service_date", "benefit", "level",
+    "disease_code", "status", "pack_id", "pack_version", "medfee_sumamt_fen", "fulamt_ownpay_amt_fen",
+    "preselfpay_amt_fen", "inscp_scp_amt_fen", "act_pay_dedc_fen", "hifp_pay_fen", "hifmi_pay_fen", "maf_pay_fen",
+    "fund_pay_sumamt_fen", "psn_part_amt_fen", "inputs_json", "steps_json", "delta_json", "provisional_json", "reason",
+    "operator_id", "window", "created_at",
+]
+
+
+def test_migration_m003_creates_exactly_its_frozen_columns(monkeypatch):
+    import sqlite_utils
+
+    from desk.store import settlements
+    from desk.store.migrations import migrations
+
+    monkeypatch.setattr(settlements, "AMOUNT_COLUMNS", (*settlements.AMOUNT_COLUMNS, "new_amount"))  # a live change
+    db = sqlite_utils.Database(memory=True)
+    migrations.apply(db, stop_before="m004_holiday_schedules")
+    assert [m.name for m in migrations.applied(db)][-1] == "m003_settlements"
+    assert [column.name for column in db["settlements"].columns] == M003_SETTLEMENT_COLUMNS
+
+
+def test_the_live_amount_columns_are_the_ledgers_and_the_results(desk):
+    from desk.core.reimbursement import RESULT_KEYS
+    from desk.store.settlements import AMOUNT_COLUMNS, COLUMNS
+
+    fen = [column.name for column in desk.db["settlements"].columns if column.name.endswith("_fen")]
+    assert fen == [f"{name}_fen" for name in AMOUNT_COLUMNS] and set(AMOUNT_COLUMNS) == set(RESULT_KEYS)
+    assert set(COLUMNS) | {"id"} == {column.name for column in desk.db["settlements"].columns}

@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 
 from desk.core.errors import PermissionDenied, ValidationError
 from desk.services import reports, vouchers
-from desk.store.migrations import AMOUNT_COLUMNS
+from desk.store.settlements import AMOUNT_COLUMNS
 from tests.services.report_scenario import DAY, build_day
 from tests.vouchers.pdf_helpers import compact, pdf_text
 
