@@ -22,8 +22,9 @@ from desk.core.transfer import (
     target_state,
     validate_form,
 )
-from desk.services import calendar, vouchers
+from desk.services import vouchers
 from desk.services.context import Desk, Operator
+from desk.services.workdays import work_calendar
 from desk.store import persons as person_store
 from desk.store import transfers as store
 from desk.store import vouchers as voucher_store
@@ -56,7 +57,7 @@ def describe(desk: Desk, row: dict, today: date | None = None) -> dict:
     view["working_days_left"] = None
     if row["due_date"] and row["state"] in ("accepted", "out_review", "in_review"):
         due = date.fromisoformat(row["due_date"])
-        left = calendar.work_calendar(desk).working_days_between(today, due)
+        left = work_calendar(desk).working_days_between(today, due)
         view["working_days_left"] = left
         view["overdue"] = due < today
         view["due_soon"] = not view["overdue"] and left <= DUE_SOON_WORKING_DAYS
@@ -81,7 +82,7 @@ def _query_number(desk: Desk) -> str:
 
 
 def _due(desk: Desk, start: date, working_days: int):
-    return calendar.work_calendar(desk).add_working_days(start, working_days)
+    return work_calendar(desk).add_working_days(start, working_days)
 
 
 def apply(desk: Desk, operator: Operator, *, form: dict, materials, person_id: int | None = None) -> TransferResult:

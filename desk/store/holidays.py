@@ -17,3 +17,8 @@ def insert_schedule(db: sqlite_utils.Database, *, year: int, days_off: list[str]
         [new_id(db, "holiday_schedules"), year, json.dumps(days_off), json.dumps(workdays), source, loaded_by, at],
     )
     return cursor.lastrowid
+
+
+def schedules(db: sqlite_utils.Database) -> list[dict]:
+    """Every loaded schedule, oldest load first (a later load of a year replaces an earlier one)."""
+    return list(db.query("SELECT year, days_off_json, workdays_json, source FROM holiday_schedules ORDER BY id"))
