@@ -26,7 +26,7 @@ from desk.core.errors import ValidationError
 from desk.core.idnumber import IdNumberError, parse_id_number
 from desk.core.person import ID_TYPES
 from desk.core.transfer import APPLICANT_STATUSES, RELATIONS, SCOPES
-from desk.services import transfer_ui_support as support
+from desk.screens import transfer as support
 from desk.services.context import Desk
 from desk.ui.errors import FieldErrors
 from desk.ui.widgets import FormGrid, error_label, hint_label

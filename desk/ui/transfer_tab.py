@@ -12,8 +12,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QMessageBox, QTabWidget, QVBoxLayout, QWidget
 
 from desk.core.errors import ValidationError
+from desk.screens import transfer as support
 from desk.services import enrolment, transfer
-from desk.services import transfer_ui_support as support
 from desk.services.context import Desk, Operator
 from desk.ui.errors import FieldErrors, MessageBar, run_action
 from desk.ui.pdf_preview import PdfPreviewDialog

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desk.services.transfer_ui_support import TrackingRow
+from desk.screens.transfer import TrackingRow
 from desk.ui.errors import FieldErrors
 from desk.ui.widgets import FormGrid, action_button, hint_label, read_only_table, shortcut, split_pair
 

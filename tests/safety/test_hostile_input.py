@@ -296,7 +296,8 @@ def test_transfer_summary_period_is_checked(desk, clerk, first, last, field):
 
 
 def test_transfer_region_codes_typed_full_width_are_read(desk, clerk):
-    from desk.services import transfer, transfer_ui_support
+    from desk.screens import transfer as transfer_ui_support
+    from desk.services import transfer
     from tests.services.test_transfer import form
 
     assert transfer_ui_support.region_name("５３２９００") == transfer_ui_support.region_name("532900") is not None
