@@ -20,7 +20,8 @@ STATE_NAMES = {
     "completed": "已办结",
     "returned": "已退回",
 }
-OPEN_STATES = ("accepted", "out_review", "in_review")
+OPEN_STATES = ("accepted", "out_review", "in_review")  # the clock runs
+FINAL_STATES = ("completed", "returned")
 MOVES = {
     "receive_materials": (("awaiting_materials",), "accepted"),
     "to_out_review": (("accepted",), "out_review"),
@@ -28,7 +29,7 @@ MOVES = {
     "complete": (("in_review",), "completed"),
     "return": (("awaiting_materials", "accepted", "out_review", "in_review"), "returned"),
 }
-ACTION_NAMES = {
+MOVE_NAMES = {
     "receive_materials": "补正材料", "to_out_review": "转入转出审核", "to_in_review": "转入转入审核",
     "complete": "办结", "return": "退回",
 }
@@ -59,8 +60,8 @@ def required_materials(scope: str, pension: str | None) -> tuple[Material, ...]:
 def target_state(state: str, action: str) -> str:
     sources, target = MOVES[action]
     if state not in sources:
-        allowed = "、".join(ACTION_NAMES[a] for a, (s, _) in MOVES.items() if state in s) or "无"
-        raise Refused(f"当前状态为“{STATE_NAMES[state]}”，不能{ACTION_NAMES[action]}（此状态下可办理：{allowed}）。", field="state")
+        allowed = "、".join(MOVE_NAMES[a] for a, (s, _) in MOVES.items() if state in s) or "无"
+        raise Refused(f"当前状态为“{STATE_NAMES[state]}”，不能{MOVE_NAMES[action]}（此状态下可办理：{allowed}）。", field="state")
     return target
 
 
