@@ -57,6 +57,12 @@ def required_materials(scope: str, pension: str | None) -> tuple[Material, ...]:
     return tuple(items)
 
 
+def missing_materials(form: dict, received) -> tuple[Material, ...]:
+    """What the window still needs of a (clean) form, given the keys of the materials received."""
+    received = set(received)
+    return tuple(m for m in required_materials(form["scope"], form["pension"]) if m.key not in received)
+
+
 def target_state(state: str, action: str) -> str:
     sources, target = MOVES[action]
     if state not in sources:

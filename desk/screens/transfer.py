@@ -157,8 +157,8 @@ def office_place(desk: Desk) -> dict:
 
 
 def working_days(desk: Desk) -> int | None:
-    pack = desk.packs.get(desk.setting("default_pack"))
-    return pack.section("transfer")["working_days"] if pack.has("transfer") else None
+    """The working days a complete application takes (the materials hint names them)."""
+    return transfer.time_limit(desk)
 
 
 def applicant_screen(desk: Desk, operator: Operator, person_id: int) -> ApplicantScreen:
@@ -198,9 +198,7 @@ def pension_names() -> dict[str, str]:
 
 def missing_materials(desk: Desk, operator: Operator, transfer_id: int) -> list[tuple[str, str]]:
     """What a 待补正 transfer still lacks."""
-    row = _find(desk, operator, transfer_id)
-    received = set(row.materials)
-    return [(key, name) for key, name in materials_for(row.form["scope"], row.form["pension"]) if key not in received]
+    return [(item.key, item.name) for item in _find(desk, operator, transfer_id).missing_materials]
 
 
 def allowed_actions(state: str) -> frozenset[str]:

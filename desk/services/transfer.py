@@ -19,7 +19,9 @@ from desk.core.transfer import (
     PENSIONS,
     SCOPES,
     STATE_NAMES,
+    Material,
     completion_amounts,
+    missing_materials,
     required_materials,
     target_state,
     validate_form,
@@ -51,6 +53,7 @@ class Transfer:
     in_region_code: str
     form: dict
     materials: tuple[str, ...]
+    missing_materials: tuple[Material, ...]
     state: str
     state_name: str
     accepted_on: str | None
@@ -124,6 +127,7 @@ def _amount(fen: int | None) -> Decimal | None:
 
 def describe(desk: Desk, row: dict, today: date | None = None) -> Transfer:
     today = today or desk.today()
+    form, materials = json.loads(row["form_json"]), tuple(json.loads(row["materials_json"]))
     left, overdue, due_soon = None, False, False
     if row["due_date"] and row["state"] in OPEN_STATES:
         due = date.fromisoformat(row["due_date"])
@@ -135,7 +139,7 @@ def describe(desk: Desk, row: dict, today: date | None = None) -> Transfer:
         applicant_name=row["applicant_name"], applicant_id_number=row["applicant_id_number"],
         direction=row["direction"], direction_name=DIRECTIONS[row["direction"]], scope=row["scope"],
         scope_name=SCOPES[row["scope"]], out_region_code=row["out_region_code"], in_region_code=row["in_region_code"],
-        form=json.loads(row["form_json"]), materials=tuple(json.loads(row["materials_json"])), state=row["state"],
+        form=form, materials=materials, missing_materials=missing_materials(form, materials), state=row["state"],
         state_name=STATE_NAMES[row["state"]], accepted_on=row["accepted_on"], due_date=row["due_date"],
         due_provisional=bool(row["due_provisional"]), working_days=row["working_days"], working_days_left=left,
         overdue=overdue, due_soon=due_soon, pooled_fund=_amount(row["pooled_fund_fen"]),
@@ -143,6 +147,12 @@ def describe(desk: Desk, row: dict, today: date | None = None) -> Transfer:
         return_reason=row["return_reason"], created_by=row["created_by"], created_by_name=row["created_by_name"] or "",
         created_at=row["created_at"], window=row["window"], updated_at=row["updated_at"],
     )
+
+
+def time_limit(desk: Desk) -> int | None:
+    """The office pack's number of working days to complete a transfer; None when it sets none."""
+    pack = desk.packs.get(desk.setting("default_pack"))
+    return pack.section("transfer")["working_days"] if pack.has("transfer") else None
 
 
 def check_form(desk: Desk, form) -> dict:
@@ -174,13 +184,13 @@ def apply(desk: Desk, operator: Operator, *, form: dict, materials, person_id: i
     """Accept the 申请登记表. All materials there: 已受理 with the due date; otherwise 待补正 and the
     one-time notice (the clock has not started)."""
     operator.require("transfer.accept")
-    pack = _office_pack(desk)
+    _office_pack(desk)  # refused at once when the pack sets no time limit
     today = desk.today()
     if person_id is not None:
         person_id = inputs.record_id(person_id, "person", "参保人")
     clean = check_form(desk, form)
     received = _known_materials(clean, materials)
-    missing = [m for m in required_materials(clean["scope"], clean["pension"]) if m.key not in received]
+    missing = missing_materials(clean, received)
     with desk.transaction():
         if person_id is not None and person_store.get_person(desk.db, person_id) is None:
             raise NotFound("没有找到这位参保人。")
@@ -190,7 +200,7 @@ def apply(desk: Desk, operator: Operator, *, form: dict, materials, person_id: i
             "direction": clean["direction"], "scope": clean["scope"], "out_region_code": clean["out"]["region_code"],
             "in_region_code": clean["in"]["region_code"], "form_json": json.dumps(clean, ensure_ascii=False),
             "materials_json": json.dumps(received), "state": "awaiting_materials" if missing else "accepted",
-            "working_days": pack.section("transfer")["working_days"], "due_provisional": 0, "created_by": operator.id,
+            "working_days": time_limit(desk), "due_provisional": 0, "created_by": operator.id,
             "created_at": desk.timestamp(), "window": desk.setting("window"), "updated_at": desk.timestamp(),
         }
         if not missing:
@@ -223,7 +233,7 @@ def receive_materials(desk: Desk, operator: Operator, *, transfer_id: int, mater
         target_state(row["state"], "receive_materials")
         clean = json.loads(row["form_json"])
         received = _known_materials(clean, sorted(set(json.loads(row["materials_json"])) | set(inputs.text_list(materials, "materials", "已收材料"))))
-        missing = [m for m in required_materials(clean["scope"], clean["pension"]) if m.key not in received]
+        missing = missing_materials(clean, received)
         fields = {"materials_json": json.dumps(received), "updated_at": desk.timestamp()}
         if not missing:
             due = _due(desk, today, row["working_days"])

@@ -49,11 +49,13 @@ def test_missing_material_waits_and_the_clock_starts_when_complete(desk, clerk, 
                             materials=["id_document"])
     row = result.transfer
     assert row.state == "awaiting_materials" and row.due_date is None
+    assert [m.key for m in row.missing_materials] == ["former_certificate", "pension_letter"]
     notice = json.loads(desk.db.execute("SELECT payload_json FROM vouchers WHERE number = ?", [result.issued[1].number]).fetchone()[0])
     assert notice["missing"] == ["转出地出具的《基本医疗保险参保凭证》", "《基本养老保险关系转移接续联系函》"]
     clock.moment = datetime(2026, 3, 16, 9)
     done = transfer.receive_materials(desk, clerk, transfer_id=row.id, materials=["former_certificate", "pension_letter"])
     assert (done.transfer.state, done.transfer.accepted_on, done.transfer.due_date) == ("accepted", "2026-03-16", "2026-04-16")
+    assert done.transfer.missing_materials == () and done.transfer.materials == ("id_document", "former_certificate", "pension_letter")
 
 
 @pytest.mark.parametrize(
