@@ -57,6 +57,11 @@ def required_materials(scope: str, pension: str | None) -> tuple[Material, ...]:
     return tuple(items)
 
 
+def scope_between(out_code: str, in_code: str) -> str:
+    """省内 (province) when the two region codes are in one province, else 跨省 (national)."""
+    return "province" if out_code[:2] == in_code[:2] else "national"
+
+
 def missing_materials(form: dict, received) -> tuple[Material, ...]:
     """What the window still needs of a (clean) form, given the keys of the materials received."""
     received = set(received)
@@ -163,7 +168,7 @@ def validate_form(form: dict, office_region: str, today: date) -> dict:
                                     f"{DIRECTIONS[direction]}业务中本统筹区（{office_region}）应为{side}，请核对。"))
         if out_place["region_code"] == in_place["region_code"]:
             problems.append(Problem("in_region_code", "same", "转出地与转入地不能相同。"))
-        if scope in SCOPES and (out_place["region_code"][:2] == in_place["region_code"][:2]) != (scope == "province"):
+        if scope in SCOPES and scope_between(out_place["region_code"], in_place["region_code"]) != scope:
             problems.append(Problem("scope", "mismatch", "省内/跨省与两地行政区划代码不一致，请核对。"))
     pensions = [key for key in PENSIONS if form.get(key) is True]
     if len(pensions) > 1:

@@ -17,7 +17,7 @@ from desk.core.errors import NotFound
 from desk.core.idnumber import canonical_text
 from desk.core.money import format_amount
 from desk.core.regions import region_table
-from desk.core.transfer import FINAL_STATES, MOVES, PENSIONS, STATE_NAMES, required_materials
+from desk.core.transfer import FINAL_STATES, MOVES, PENSIONS, STATE_NAMES, required_materials, scope_between
 from desk.services import persons, transfer, vouchers
 from desk.services.context import Desk, Operator
 
@@ -146,7 +146,7 @@ def scope_of(out_code: str, in_code: str) -> str | None:
     """省内 when both existing codes are in one province, else 跨省; None until both are known."""
     if region_name(out_code) is None or region_name(in_code) is None:
         return None
-    return "province" if canonical_text(out_code)[:2] == canonical_text(in_code)[:2] else "national"
+    return scope_between(canonical_text(out_code), canonical_text(in_code))
 
 
 def office_place(desk: Desk) -> dict:
