@@ -131,10 +131,10 @@ def cmd_workdays(args) -> int:
 
 def _calendar(db: str | None):
     if db:
-        from desk.services.calendar import work_calendar
+        from desk.services.workdays import work_calendar
 
         return work_calendar(_open_desk(db, read_only=True))
-    from desk.services.calendar import shipped_calendar
+    from desk.services.workdays import shipped_calendar
 
     return shipped_calendar()
 

@@ -276,12 +276,12 @@ def _transfer(desk: Desk, staff: dict, person_id: int, plan, rng: random.Random,
         row = transfer.apply(desk, staff["clerk01"], form=form, materials=materials, person_id=person_id).transfer
         steps = {"out_review": 1, "in_review": 2, "completed": 3}.get(outcome, 0)
         for action in ("to_out_review", "to_in_review")[:steps]:
-            transfer.advance(desk, reviewer, transfer_id=row["id"], action=action)
+            transfer.advance(desk, reviewer, transfer_id=row.id, action=action)
         if outcome == "completed":
-            transfer.complete(desk, reviewer, transfer_id=row["id"], pooled_fund=f"{rng.randrange(2000, 30000)}.00",
+            transfer.complete(desk, reviewer, transfer_id=row.id, pooled_fund=f"{rng.randrange(2000, 30000)}.00",
                               personal_account=f"{rng.randrange(0, 9000)}.{rng.randrange(0, 100):02d}")
         if outcome == "returned":
-            transfer.return_transfer(desk, reviewer, transfer_id=row["id"], reason="转出地核实参保信息不一致，请申请人先到转出地更正")
+            transfer.return_transfer(desk, reviewer, transfer_id=row.id, reason="转出地核实参保信息不一致，请申请人先到转出地更正")
     except DeskError:
         return False
     return True

@@ -20,7 +20,8 @@ STATE_NAMES = {
     "completed": "已办结",
     "returned": "已退回",
 }
-OPEN_STATES = ("accepted", "out_review", "in_review")
+OPEN_STATES = ("accepted", "out_review", "in_review")  # the clock runs
+FINAL_STATES = ("completed", "returned")
 MOVES = {
     "receive_materials": (("awaiting_materials",), "accepted"),
     "to_out_review": (("accepted",), "out_review"),
@@ -28,7 +29,7 @@ MOVES = {
     "complete": (("in_review",), "completed"),
     "return": (("awaiting_materials", "accepted", "out_review", "in_review"), "returned"),
 }
-ACTION_NAMES = {
+MOVE_NAMES = {
     "receive_materials": "补正材料", "to_out_review": "转入转出审核", "to_in_review": "转入转入审核",
     "complete": "办结", "return": "退回",
 }
@@ -56,11 +57,22 @@ def required_materials(scope: str, pension: str | None) -> tuple[Material, ...]:
     return tuple(items)
 
 
+def scope_between(out_code: str, in_code: str) -> str:
+    """省内 (province) when the two region codes are in one province, else 跨省 (national)."""
+    return "province" if out_code[:2] == in_code[:2] else "national"
+
+
+def missing_materials(form: dict, received) -> tuple[Material, ...]:
+    """What the window still needs of a (clean) form, given the keys of the materials received."""
+    received = set(received)
+    return tuple(m for m in required_materials(form["scope"], form["pension"]) if m.key not in received)
+
+
 def target_state(state: str, action: str) -> str:
     sources, target = MOVES[action]
     if state not in sources:
-        allowed = "、".join(ACTION_NAMES[a] for a, (s, _) in MOVES.items() if state in s) or "无"
-        raise Refused(f"当前状态为“{STATE_NAMES[state]}”，不能{ACTION_NAMES[action]}（此状态下可办理：{allowed}）。", field="state")
+        allowed = "、".join(MOVE_NAMES[a] for a, (s, _) in MOVES.items() if state in s) or "无"
+        raise Refused(f"当前状态为“{STATE_NAMES[state]}”，不能{MOVE_NAMES[action]}（此状态下可办理：{allowed}）。", field="state")
     return target
 
 
@@ -156,7 +168,7 @@ def validate_form(form: dict, office_region: str, today: date) -> dict:
                                     f"{DIRECTIONS[direction]}业务中本统筹区（{office_region}）应为{side}，请核对。"))
         if out_place["region_code"] == in_place["region_code"]:
             problems.append(Problem("in_region_code", "same", "转出地与转入地不能相同。"))
-        if scope in SCOPES and (out_place["region_code"][:2] == in_place["region_code"][:2]) != (scope == "province"):
+        if scope in SCOPES and scope_between(out_place["region_code"], in_place["region_code"]) != scope:
             problems.append(Problem("scope", "mismatch", "省内/跨省与两地行政区划代码不一致，请核对。"))
     pensions = [key for key in PENSIONS if form.get(key) is True]
     if len(pensions) > 1:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
 from desk.core import inputs
 from desk.core.errors import NotFound, Refused, ValidationError
@@ -14,16 +15,20 @@ from desk.core.idnumber import canonical_text
 from desk.core.money import format_amount, from_fen, to_fen
 from desk.core.transfer import (
     DIRECTIONS,
+    OPEN_STATES,
     PENSIONS,
     SCOPES,
     STATE_NAMES,
+    Material,
     completion_amounts,
+    missing_materials,
     required_materials,
     target_state,
     validate_form,
 )
-from desk.services import calendar, vouchers
+from desk.services import vouchers
 from desk.services.context import Desk, Operator
+from desk.services.workdays import work_calendar
 from desk.store import persons as person_store
 from desk.store import transfers as store
 from desk.store import vouchers as voucher_store
@@ -32,9 +37,81 @@ DUE_SOON_WORKING_DAYS = 3
 
 
 @dataclass(frozen=True)
+class Transfer:
+    """One 转移接续 application as stored, with its names and, while it runs, the tracking flags."""
+
+    id: int
+    query_number: str
+    person_id: int | None
+    applicant_name: str
+    applicant_id_number: str
+    direction: str
+    direction_name: str
+    scope: str
+    scope_name: str
+    out_region_code: str
+    in_region_code: str
+    form: dict
+    materials: tuple[str, ...]
+    missing_materials: tuple[Material, ...]
+    state: str
+    state_name: str
+    accepted_on: str | None
+    due_date: str | None
+    due_provisional: bool
+    working_days: int
+    working_days_left: int | None
+    overdue: bool
+    due_soon: bool
+    pooled_fund: Decimal | None
+    personal_account: Decimal | None
+    completed_on: str | None
+    return_reason: str | None
+    created_by: int
+    created_by_name: str
+    created_at: str
+    window: str | None
+    updated_at: str
+
+
+@dataclass(frozen=True)
 class TransferResult:
-    transfer: dict
+    transfer: Transfer
     issued: tuple[vouchers.IssuedVoucher, ...]
+
+
+@dataclass(frozen=True)
+class TransferEvent:
+    """One step of a transfer's history (transfer_events)."""
+
+    id: int
+    transfer_id: int
+    action: str
+    from_state: str | None
+    to_state: str
+    operator_id: int
+    operator_name: str
+    at: str
+    detail: dict
+
+
+@dataclass(frozen=True)
+class SummaryLine:
+    """转出 or 转入 over a period: accepted and completed counts and the amounts completed."""
+
+    direction: str
+    accepted: int
+    completed: int
+    pooled_fund: str
+    personal_account: str
+
+
+@dataclass(frozen=True)
+class TransferSummary:
+    first: date
+    last: date
+    outgoing: SummaryLine
+    incoming: SummaryLine
 
 
 def _office_pack(desk: Desk):
@@ -44,25 +121,44 @@ def _office_pack(desk: Desk):
     return pack
 
 
-def describe(desk: Desk, row: dict, today: date | None = None) -> dict:
+def _amount(fen: int | None) -> Decimal | None:
+    return from_fen(fen) if fen is not None else None
+
+
+def describe(desk: Desk, row: dict, today: date | None = None) -> Transfer:
     today = today or desk.today()
-    view = dict(row)
-    view["form"] = json.loads(row["form_json"])
-    view["materials"] = json.loads(row["materials_json"])
-    view["state_name"] = STATE_NAMES[row["state"]]
-    view["direction_name"] = DIRECTIONS[row["direction"]]
-    view["scope_name"] = SCOPES[row["scope"]]
-    view["overdue"] = view["due_soon"] = False
-    view["working_days_left"] = None
-    if row["due_date"] and row["state"] in ("accepted", "out_review", "in_review"):
+    form, materials = json.loads(row["form_json"]), tuple(json.loads(row["materials_json"]))
+    left, overdue, due_soon = None, False, False
+    if row["due_date"] and row["state"] in OPEN_STATES:
         due = date.fromisoformat(row["due_date"])
-        left = calendar.work_calendar(desk).working_days_between(today, due)
-        view["working_days_left"] = left
-        view["overdue"] = due < today
-        view["due_soon"] = not view["overdue"] and left <= DUE_SOON_WORKING_DAYS
-    for key in ("pooled_fund", "personal_account"):
-        view[key] = from_fen(row[f"{key}_fen"]) if row[f"{key}_fen"] is not None else None
-    return view
+        left = work_calendar(desk).working_days_between(today, due)
+        overdue = due < today
+        due_soon = not overdue and left <= DUE_SOON_WORKING_DAYS
+    return Transfer(
+        id=row["id"], query_number=row["query_number"], person_id=row["person_id"],
+        applicant_name=row["applicant_name"], applicant_id_number=row["applicant_id_number"],
+        direction=row["direction"], direction_name=DIRECTIONS[row["direction"]], scope=row["scope"],
+        scope_name=SCOPES[row["scope"]], out_region_code=row["out_region_code"], in_region_code=row["in_region_code"],
+        form=form, materials=materials, missing_materials=missing_materials(form, materials), state=row["state"],
+        state_name=STATE_NAMES[row["state"]], accepted_on=row["accepted_on"], due_date=row["due_date"],
+        due_provisional=bool(row["due_provisional"]), working_days=row["working_days"], working_days_left=left,
+        overdue=overdue, due_soon=due_soon, pooled_fund=_amount(row["pooled_fund_fen"]),
+        personal_account=_amount(row["personal_account_fen"]), completed_on=row["completed_on"],
+        return_reason=row["return_reason"], created_by=row["created_by"], created_by_name=row["created_by_name"] or "",
+        created_at=row["created_at"], window=row["window"], updated_at=row["updated_at"],
+    )
+
+
+def time_limit(desk: Desk) -> int | None:
+    """The office pack's number of working days to complete a transfer; None when it sets none."""
+    pack = desk.packs.get(desk.setting("default_pack"))
+    return pack.section("transfer")["working_days"] if pack.has("transfer") else None
+
+
+def check_form(desk: Desk, form) -> dict:
+    """The whole 申请登记表 checked as `apply` checks it (every problem at once, as ValidationError);
+    nothing is written. The clean form."""
+    return validate_form(inputs.mapping(form, "form", "申请表"), _office_pack(desk).region_code, desk.today())
 
 
 def _known_materials(clean: dict, materials) -> list[str]:
@@ -81,20 +177,20 @@ def _query_number(desk: Desk) -> str:
 
 
 def _due(desk: Desk, start: date, working_days: int):
-    return calendar.work_calendar(desk).add_working_days(start, working_days)
+    return work_calendar(desk).add_working_days(start, working_days)
 
 
 def apply(desk: Desk, operator: Operator, *, form: dict, materials, person_id: int | None = None) -> TransferResult:
     """Accept the 申请登记表. All materials there: 已受理 with the due date; otherwise 待补正 and the
     one-time notice (the clock has not started)."""
     operator.require("transfer.accept")
-    pack = _office_pack(desk)
+    _office_pack(desk)  # refused at once when the pack sets no time limit
     today = desk.today()
     if person_id is not None:
         person_id = inputs.record_id(person_id, "person", "参保人")
-    clean = validate_form(inputs.mapping(form, "form", "申请表"), pack.region_code, today)
+    clean = check_form(desk, form)
     received = _known_materials(clean, materials)
-    missing = [m for m in required_materials(clean["scope"], clean["pension"]) if m.key not in received]
+    missing = missing_materials(clean, received)
     with desk.transaction():
         if person_id is not None and person_store.get_person(desk.db, person_id) is None:
             raise NotFound("没有找到这位参保人。")
@@ -104,7 +200,7 @@ def apply(desk: Desk, operator: Operator, *, form: dict, materials, person_id: i
             "direction": clean["direction"], "scope": clean["scope"], "out_region_code": clean["out"]["region_code"],
             "in_region_code": clean["in"]["region_code"], "form_json": json.dumps(clean, ensure_ascii=False),
             "materials_json": json.dumps(received), "state": "awaiting_materials" if missing else "accepted",
-            "working_days": pack.section("transfer")["working_days"], "due_provisional": 0, "created_by": operator.id,
+            "working_days": time_limit(desk), "due_provisional": 0, "created_by": operator.id,
             "created_at": desk.timestamp(), "window": desk.setting("window"), "updated_at": desk.timestamp(),
         }
         if not missing:
@@ -137,7 +233,7 @@ def receive_materials(desk: Desk, operator: Operator, *, transfer_id: int, mater
         target_state(row["state"], "receive_materials")
         clean = json.loads(row["form_json"])
         received = _known_materials(clean, sorted(set(json.loads(row["materials_json"])) | set(inputs.text_list(materials, "materials", "已收材料"))))
-        missing = [m for m in required_materials(clean["scope"], clean["pension"]) if m.key not in received]
+        missing = missing_materials(clean, received)
         fields = {"materials_json": json.dumps(received), "updated_at": desk.timestamp()}
         if not missing:
             due = _due(desk, today, row["working_days"])
@@ -251,24 +347,29 @@ def _issue_notice(desk: Desk, operator: Operator, transfer_id: int, missing) -> 
 # ------------------------------------------------------------ tracking and summary
 
 
-def tracking(desk: Desk, operator: Operator) -> list[dict]:
+def tracking(desk: Desk, operator: Operator) -> list[Transfer]:
     """Open transfers by due date (the ones waiting for materials last), with overdue and due-soon flags."""
     operator.require("person.search")
     today = desk.today()
     return [describe(desk, row, today) for row in store.open_transfers(desk.db)]
 
 
-def transfers_of(desk: Desk, operator: Operator, id_number: str) -> list[dict]:
+def transfers_of(desk: Desk, operator: Operator, id_number: str) -> list[Transfer]:
     operator.require("person.search")
     return [describe(desk, row) for row in store.transfers_of_applicant(desk.db, canonical_text(id_number or ""))]
 
 
-def history(desk: Desk, operator: Operator, transfer_id: int) -> list[dict]:
+def history(desk: Desk, operator: Operator, transfer_id: int) -> list[TransferEvent]:
     operator.require("person.search")
-    return store.events_of(desk.db, transfer_id)
+    return [
+        TransferEvent(id=row["id"], transfer_id=row["transfer_id"], action=row["action"], from_state=row["from_state"],
+                      to_state=row["to_state"], operator_id=row["operator_id"], operator_name=row["operator_name"] or "",
+                      at=row["at"], detail=json.loads(row["detail_json"] or "{}"))
+        for row in store.events_of(desk.db, transfer_id)
+    ]
 
 
-def summary(desk: Desk, operator: Operator, *, first: date, last: date) -> dict:
+def summary(desk: Desk, operator: Operator, *, first: date, last: date) -> TransferSummary:
     """Counts and amounts transferred out and in over a period (accepted and completed within it)."""
     operator.require("person.search")
     first, last = inputs.day(first, "first", "统计起始日期"), inputs.day(last, "last", "统计截止日期")
@@ -276,13 +377,14 @@ def summary(desk: Desk, operator: Operator, *, first: date, last: date) -> dict:
         raise ValidationError.single("last", "order", "统计截止日期不能早于起始日期。")
     accepted = store.accepted_between(desk.db, first.isoformat(), last.isoformat())
     completed = store.completed_between(desk.db, first.isoformat(), last.isoformat())
-    result = {"first": first.isoformat(), "last": last.isoformat()}
-    for direction in ("out", "in"):
+
+    def line(direction: str) -> SummaryLine:
         done = [row for row in completed if row["direction"] == direction]
-        result[direction] = {
-            "accepted": sum(1 for row in accepted if row["direction"] == direction),
-            "completed": len(done),
-            "pooled_fund": format_amount(from_fen(sum(row["pooled_fund_fen"] or 0 for row in done))),
-            "personal_account": format_amount(from_fen(sum(row["personal_account_fen"] or 0 for row in done))),
-        }
-    return result
+        return SummaryLine(
+            direction=direction, accepted=sum(1 for row in accepted if row["direction"] == direction),
+            completed=len(done),
+            pooled_fund=format_amount(from_fen(sum(row["pooled_fund_fen"] or 0 for row in done))),
+            personal_account=format_amount(from_fen(sum(row["personal_account_fen"] or 0 for row in done))),
+        )
+
+    return TransferSummary(first=first, last=last, outgoing=line("out"), incoming=line("in"))

@@ -23,3 +23,8 @@ def loaded_schedules(db: sqlite_utils.Database) -> list[dict]:
     """Every schedule administrators loaded, newest first, with the loader's name."""
     return list(db.query("SELECT h.year, h.source, o.display_name AS loaded_by, h.loaded_at FROM holiday_schedules h"
                          " LEFT JOIN operators o ON o.id = h.loaded_by ORDER BY h.id DESC"))
+
+
+def schedules(db: sqlite_utils.Database) -> list[dict]:
+    """Every loaded schedule, oldest load first (a later load of a year replaces an earlier one)."""
+    return list(db.query("SELECT year, days_off_json, workdays_json, source FROM holiday_schedules ORDER BY id"))

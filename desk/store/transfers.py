@@ -7,7 +7,6 @@ import json
 import sqlite_utils
 
 from desk.store.ids import new_id
-from desk.store.persons import _rows
 
 COLUMNS = (
     "query_number", "person_id", "applicant_name", "applicant_id_number", "direction", "scope", "out_region_code",
@@ -40,44 +39,36 @@ def insert_event(db: sqlite_utils.Database, *, transfer_id: int, action: str, fr
 
 
 def get_transfer(db: sqlite_utils.Database, transfer_id: int) -> dict | None:
-    rows = _rows(db, f"{_SELECT} WHERE t.id = ?", [transfer_id])
-    return rows[0] if rows else None
-
-
-def by_query_number(db: sqlite_utils.Database, query_number: str) -> dict | None:
-    rows = _rows(db, f"{_SELECT} WHERE t.query_number = ?", [query_number])
+    rows = list(db.query(f"{_SELECT} WHERE t.id = ?", [transfer_id]))
     return rows[0] if rows else None
 
 
 def open_transfers(db: sqlite_utils.Database) -> list[dict]:
-    return _rows(
-        db,
+    return list(db.query(
         f"{_SELECT} WHERE t.state IN ('awaiting_materials', 'accepted', 'out_review', 'in_review')"
         " ORDER BY t.due_date IS NULL, t.due_date, t.id",
-        [],
-    )
+    ))
 
 
 def provisional_open(db: sqlite_utils.Database) -> list[dict]:
-    return _rows(db, f"{_SELECT} WHERE t.due_provisional = 1 AND t.state IN ('accepted', 'out_review', 'in_review')", [])
+    return list(db.query(f"{_SELECT} WHERE t.due_provisional = 1 AND t.state IN ('accepted', 'out_review', 'in_review')"))
 
 
 def transfers_of_applicant(db: sqlite_utils.Database, id_number: str) -> list[dict]:
-    return _rows(db, f"{_SELECT} WHERE t.applicant_id_number = ? ORDER BY t.id DESC", [id_number])
+    return list(db.query(f"{_SELECT} WHERE t.applicant_id_number = ? ORDER BY t.id DESC", [id_number]))
 
 
 def accepted_between(db: sqlite_utils.Database, first: str, last: str) -> list[dict]:
-    return _rows(db, f"{_SELECT} WHERE t.accepted_on BETWEEN ? AND ?", [first, last])
+    return list(db.query(f"{_SELECT} WHERE t.accepted_on BETWEEN ? AND ?", [first, last]))
 
 
 def completed_between(db: sqlite_utils.Database, first: str, last: str) -> list[dict]:
-    return _rows(db, f"{_SELECT} WHERE t.state = 'completed' AND t.completed_on BETWEEN ? AND ?", [first, last])
+    return list(db.query(f"{_SELECT} WHERE t.state = 'completed' AND t.completed_on BETWEEN ? AND ?", [first, last]))
 
 
 def events_of(db: sqlite_utils.Database, transfer_id: int) -> list[dict]:
-    return _rows(
-        db,
+    return list(db.query(
         "SELECT e.*, o.display_name AS operator_name FROM transfer_events e JOIN operators o ON o.id = e.operator_id"
         " WHERE e.transfer_id = ? ORDER BY e.id",
         [transfer_id],
-    )
+    ))

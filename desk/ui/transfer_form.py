@@ -26,7 +26,7 @@ from desk.core.errors import ValidationError
 from desk.core.idnumber import IdNumberError, parse_id_number
 from desk.core.person import ID_TYPES
 from desk.core.transfer import APPLICANT_STATUSES, RELATIONS, SCOPES
-from desk.services import transfer_ui_support as support
+from desk.screens import transfer as screen
 from desk.services.context import Desk
 from desk.ui.errors import FieldErrors
 from desk.ui.widgets import FormGrid, error_label, hint_label
@@ -99,7 +99,7 @@ class RegionEdit(QWidget):
         """The name once the code is complete; a problem at once for letters or an unknown code,
         for a short code only when the clerk has moved on."""
         code = self.text()
-        name = support.region_name(code)
+        name = screen.region_name(code)
         self.name.setText(name or "")
         if name or not code:
             self.errors.set(self.field, None)
@@ -211,7 +211,7 @@ class TransferForm(QWidget):
         self.former_number = _edit("formerNumberEdit", self.tr("原参保地的个人编号，可不填"), 30)
         self.medical = QCheckBox(self.tr("职工基本医疗保险"))
         self.medical.setObjectName("employeeMedicalCheck")
-        names = support.pension_names()
+        names = screen.pension_names()
         self.resident_pension = QCheckBox(self.tr(names["resident_pension"]))
         self.resident_pension.setObjectName("residentPensionCheck")
         self.enterprise_pension = QCheckBox(self.tr(names["enterprise_pension"]))
@@ -267,7 +267,7 @@ class TransferForm(QWidget):
         self.materials_error.setObjectName("error_materials")
         self.errors.add("materials", self.materials_error)
         layout.addWidget(self.materials_error)
-        for key, name in support.materials_for("national", "enterprise_pension"):
+        for key, name in screen.materials_for("national", "enterprise_pension"):
             check = QCheckBox(self.tr(name))
             check.setObjectName(f"material_{key}")
             check.toggled.connect(self._materials_changed)
@@ -401,21 +401,21 @@ class TransferForm(QWidget):
         if theirs.auto_filled:
             theirs.fill({}, auto=False)
         if ours.is_blank() or ours.auto_filled:
-            ours.fill(support.office_place(self.desk), auto=True)
+            ours.fill(screen.office_place(self.desk), auto=True)
         former = self.former_number.text().strip()
         if self._person_number and former in ("", self._person_number):
             self.former_number.setText(self._person_number if self.direction_key() == "out" else "")
         self.changed.emit()
 
     def _places_changed(self) -> None:
-        scope = support.scope_of(self.out_place.region.text(), self.in_place.region.text())
+        scope = screen.scope_of(self.out_place.region.text(), self.in_place.region.text())
         if scope is not None:
             self.scope.setCurrentIndex(self.scope.findData(scope))
         self.changed.emit()
 
     def _follow_materials(self, *_args) -> None:
         """Show the materials this scope and pension need; ticks of hidden ones are dropped."""
-        needed = dict(support.materials_for(self.scope.currentData(), self.pension_key()))
+        needed = dict(screen.materials_for(self.scope.currentData(), self.pension_key()))
         for key, check in self.material_checks.items():
             check.setVisible(key in needed)
             if key not in needed:
@@ -425,7 +425,7 @@ class TransferForm(QWidget):
     def _materials_changed(self, *_args) -> None:
         missing = [check.text() for check in self.material_checks.values() if check.isVisibleTo(self.materials_box)
                    and not check.isChecked()]
-        days = support.working_days(self.desk)
+        days = screen.working_days(self.desk)
         if missing:
             self.materials_state.setProperty("role", "provisional")
             self.materials_state.setText(self.tr("尚缺 {n} 项：受理后出具《一次性告知书》，材料补齐之日起计算办理时限。").format(
@@ -490,17 +490,17 @@ class TransferForm(QWidget):
     def has_input(self) -> bool:
         return bool(self.name.text().strip() or self.id_number.text().strip())
 
-    def load_applicant(self, data: dict) -> None:
+    def load_applicant(self, data: screen.Applicant) -> None:
         """Fill the applicant from a registered person (anything else the clerk fills in)."""
-        self.id_type.setCurrentIndex(max(0, self.id_type.findData(data.get("id_type") or ID_TYPES[0])))
-        self.id_number.setText(data.get("id_number", ""))
-        self.name.setText(data.get("name", ""))
+        self.id_type.setCurrentIndex(max(0, self.id_type.findData(data.id_type or ID_TYPES[0])))
+        self.id_number.setText(data.id_number)
+        self.name.setText(data.name)
         if not self.is_resident_id():
-            self.sex.setCurrentIndex(max(0, self.sex.findData(data.get("sex", ""))))
-        self.phone.setText(data.get("phone", ""))
-        self.household_place.setText(data.get("household_place", ""))
-        self.address.setText(data.get("address", ""))
-        self._person_number = data.get("personal_number", "")
+            self.sex.setCurrentIndex(max(0, self.sex.findData(data.sex)))
+        self.phone.setText(data.phone)
+        self.household_place.setText(data.household_place)
+        self.address.setText(data.address)
+        self._person_number = data.personal_number
         if self.direction_key() == "out":
             self.former_number.setText(self._person_number)
         self.errors.clear()

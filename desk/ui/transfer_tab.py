@@ -12,8 +12,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QMessageBox, QTabWidget, QVBoxLayout, QWidget
 
 from desk.core.errors import ValidationError
+from desk.screens import transfer as screen
 from desk.services import enrolment, transfer
-from desk.services import transfer_ui_support as support
 from desk.services.context import Desk, Operator
 from desk.ui.errors import FieldErrors, MessageBar, run_action
 from desk.ui.pdf_preview import PdfPreviewDialog
@@ -25,7 +25,6 @@ from desk.ui.transfer_tracking import SummaryPanel, TrackingPanel
 from desk.ui.widgets import action_button, hint_label, scrolling, shortcut
 
 PAGES = (("受理申请", "Alt+1"), ("办理跟踪", "Alt+2"), ("统计", "Alt+3"))
-MOVE_NAMES = {"to_out_review": "转出审核", "to_in_review": "转入审核"}
 
 
 class TransferTab(PersonTab):
@@ -33,7 +32,7 @@ class TransferTab(PersonTab):
         super().__init__(parent)
         self.desk, self.operator = desk, operator
         self.person_id: int | None = None
-        self.accepted: dict | None = None
+        self.accepted: transfer.Transfer | None = None
         self.preview: PdfPreviewDialog | None = None
         self.dialog = None
         self._queue: list[tuple[str, str]] = []
@@ -55,7 +54,7 @@ class TransferTab(PersonTab):
                                                 self.tr("打印所选参保人的《基本医疗保险参保凭证》（Ctrl+P）"))
         self.certificate_button.setObjectName("certificateButton")
         self.tracking = TrackingPanel(operator.can("transfer.review"), operator.can("transfer.accept"))
-        first, last = support.default_summary_period(desk)
+        first, last = screen.default_summary_period(desk)
         self.summary = SummaryPanel(self.summary_errors, first, last)
         self.pages = QTabWidget()
         self.accept_page = self._accept_page()
@@ -141,7 +140,7 @@ class TransferTab(PersonTab):
     def _discard_question(self) -> tuple[str, str]:
         return self.tr("放弃填写"), self.tr("申请表已填写但尚未受理，确定放弃吗？")
 
-    def _set_accepted(self, accepted: dict | None) -> None:
+    def _set_accepted(self, accepted: transfer.Transfer | None) -> None:
         self.accepted = accepted
         self.form.setEnabled(accepted is None)
         self.accept_button.setEnabled(accepted is None)
@@ -166,26 +165,19 @@ class TransferTab(PersonTab):
     def open_person(self, person_id: int) -> None:
         if not self.confirm_discard():
             return
-        ok, applicant = run_action(lambda: support.applicant_from_person(self.desk, self.operator, person_id),
-                                   bar=self.bar, parent=self)
+        ok, chosen = run_action(lambda: screen.applicant_screen(self.desk, self.operator, person_id),
+                                bar=self.bar, parent=self)
         if not ok:
             return
         self.start_new(confirm=False)
         self.person_id = person_id
-        self.form.load_applicant(applicant)
-        self._note_applicant(applicant["name"])
-        self._warn_open_transfers(applicant["id_number"])
+        self.form.load_applicant(chosen.applicant)
+        self._note_applicant(chosen.applicant.name)
+        if chosen.open_query_number:
+            self.bar.show_warning(self.tr("该申请人已有在办的转移接续申请：查询号 {number}（{state}），请核对，避免重复受理。").format(
+                number=chosen.open_query_number, state=chosen.open_state_name))
         self.pages.setCurrentIndex(0)
         (self.form.phone if not self.form.phone.text() else self.form.direction).setFocus(Qt.FocusReason.OtherFocusReason)
-
-    def _warn_open_transfers(self, id_number: str) -> None:
-        ok, rows = run_action(lambda: transfer.transfers_of(self.desk, self.operator, id_number), bar=self.bar,
-                              parent=self)
-        open_rows = [row for row in rows or [] if row["state"] not in ("completed", "returned")]
-        if ok and open_rows:
-            row = open_rows[0]
-            self.bar.show_warning(self.tr("该申请人已有在办的转移接续申请：查询号 {number}（{state}），请核对，避免重复受理。").format(
-                number=row["query_number"], state=row["state_name"]))
 
     def _clear_for_new(self) -> None:
         self.person_id = None
@@ -203,11 +195,11 @@ class TransferTab(PersonTab):
     def accept(self) -> None:
         if self.accepted is not None:
             self.bar.show_warning(self.tr("这件申请已受理（查询号 {number}）。办理下一件请按 Ctrl+N。").format(
-                number=self.accepted["query_number"]))
+                number=self.accepted.query_number))
             return
         self.errors.clear()
         ok, form = self._checked(self.form.value)
-        if not ok or not self._checked(lambda: support.check_form(self.desk, form))[0]:
+        if not ok or not self._checked(lambda: screen.check_form(self.desk, form))[0]:
             return
         missing = self.form.missing_materials()
         if not missing:
@@ -243,13 +235,13 @@ class TransferTab(PersonTab):
             return
         row = result.transfer
         self._set_accepted(row)
-        if row["state"] == "accepted":
+        if row.state == "accepted":
             self.bar.show_info(self.tr("已受理，查询号 {number}，承诺办结日期 {due}{mark}。请打印受理回执，关闭后打印申请登记表供签字。").format(
-                number=row["query_number"], due=row["due_date"], mark=self.tr("（暂定）") if row["due_provisional"] else ""))
+                number=row.query_number, due=row.due_date, mark=self.tr("（暂定）") if row.due_provisional else ""))
         else:
             self.bar.show_warning(self.tr(
                 "材料不全，已登记为待补正（查询号 {number}），未开始计时。请打印一次性告知书，关闭后打印申请登记表。").format(
-                number=row["query_number"]))
+                number=row.query_number))
         papers = {voucher.doc_type: voucher.number for voucher in result.issued}
         second = "transfer_receipt" if "transfer_receipt" in papers else "one_time_notice"
         self.open_previews([(papers[second], self._paper_title(second)),
@@ -293,20 +285,18 @@ class TransferTab(PersonTab):
     # ------------------------------------------------------------------ tracking
 
     def refresh_tracking(self) -> None:
-        ok, rows = run_action(lambda: support.tracking_rows(self.desk, self.operator), bar=self.bar, parent=self)
+        ok, shown = run_action(lambda: screen.tracking_screen(self.desk, self.operator), bar=self.bar, parent=self)
         if ok:
-            self.tracking.show_rows(rows)
+            self.tracking.show_screen(shown)
 
     def _show_details(self, transfer_id: int) -> None:
         if not transfer_id:
-            self.tracking.show_details([], [])
+            self.tracking.show_details(screen.NO_DETAILS)
             return
-        ok, events = run_action(lambda: support.transfer_events(self.desk, self.operator, transfer_id), bar=self.bar,
-                                parent=self)
-        ok2, papers = run_action(lambda: support.transfer_vouchers(self.desk, self.operator, transfer_id), bar=self.bar,
+        ok, details = run_action(lambda: screen.transfer_details(self.desk, self.operator, transfer_id), bar=self.bar,
                                  parent=self)
-        if ok and ok2:
-            self.tracking.show_details(events, papers)
+        if ok:
+            self.tracking.show_details(details)
 
     def _refresh_details(self) -> None:
         self._show_details(self.tracking.selected_id() or 0)
@@ -330,14 +320,14 @@ class TransferTab(PersonTab):
             dialog = CompleteDialog(description, lambda pooled, personal: transfer.complete(
                 self.desk, self.operator, transfer_id=transfer_id, pooled_fund=pooled, personal_account=personal), self)
             dialog.accepted.connect(lambda: self._moved(self.tr("已办结 {number}：统筹基金 {pooled} 元，个人账户 {personal} 元。").format(
-                number=number, pooled=dialog.result_value.transfer["pooled_fund"],
-                personal=dialog.result_value.transfer["personal_account"])))
+                number=number, pooled=dialog.result_value.transfer.pooled_fund,
+                personal=dialog.result_value.transfer.personal_account)))
         elif action == "return":
             dialog = ReturnDialog(description, lambda reason: transfer.return_transfer(
                 self.desk, self.operator, transfer_id=transfer_id, reason=reason), self)
             dialog.accepted.connect(lambda: self._moved(self.tr("已退回 {number}。").format(number=number)))
         else:
-            step = self.tr(MOVE_NAMES[action])
+            step = self.tr(screen.step_name(action))
             question = self.tr("确定转入“{step}”吗？此操作不能撤回。").format(step=step)
             dialog = QMessageBox(QMessageBox.Icon.Question, step, f"{description}\n\n{question}",
                                  QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self)
@@ -364,7 +354,7 @@ class TransferTab(PersonTab):
                            bar=self.bar, parent=self)
         if ok:
             self._moved(self.tr("{number} 已转入“{step}”。").format(number=self._query_number(transfer_id),
-                                                               step=self.tr(MOVE_NAMES[action])))
+                                                               step=self.tr(screen.step_name(action))))
 
     def _moved(self, message: str) -> None:
         self.bar.show_info(message)
@@ -372,7 +362,7 @@ class TransferTab(PersonTab):
         self.tracking.table.setFocus()
 
     def receive_materials(self, transfer_id: int) -> None:
-        ok, missing = run_action(lambda: support.missing_materials(self.desk, self.operator, transfer_id), bar=self.bar,
+        ok, missing = run_action(lambda: screen.missing_materials(self.desk, self.operator, transfer_id), bar=self.bar,
                                  parent=self)
         if not ok:
             return
@@ -388,13 +378,13 @@ class TransferTab(PersonTab):
 
     def _materials_received(self, result) -> None:
         row = result.transfer
-        if row["state"] == "accepted":
+        if row.state == "accepted":
             self.bar.show_info(self.tr("材料已补齐：{number} 已受理，承诺办结日期 {due}{mark}。").format(
-                number=row["query_number"], due=row["due_date"], mark=self.tr("（暂定）") if row["due_provisional"] else ""))
+                number=row.query_number, due=row.due_date, mark=self.tr("（暂定）") if row.due_provisional else ""))
         else:
-            self.bar.show_warning(self.tr("仍缺材料：{number} 继续待补正，已出具新的一次性告知书。").format(number=row["query_number"]))
+            self.bar.show_warning(self.tr("仍缺材料：{number} 继续待补正，已出具新的一次性告知书。").format(number=row.query_number))
         self.refresh_tracking()
-        self.tracking.select(row["id"])
+        self.tracking.select(row.id)
         voucher = result.issued[0]
         self.open_previews([(voucher.number, self._paper_title(voucher.doc_type))])
 
@@ -402,9 +392,9 @@ class TransferTab(PersonTab):
 
     def show_summary(self, first, last) -> None:
         self.summary_errors.clear()
-        ok, rows = run_action(lambda: support.summary_rows(self.desk, self.operator, first=first, last=last),
-                              bar=self.bar, fields=self.summary_errors, parent=self)
+        ok, shown = run_action(lambda: screen.summary_screen(self.desk, self.operator, first=first, last=last),
+                               bar=self.bar, fields=self.summary_errors, parent=self)
         if ok:
-            self.summary.show_rows(rows, first, last)
+            self.summary.show_screen(shown)
         else:
             self.summary.clear_rows()

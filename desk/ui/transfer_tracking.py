@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desk.services.transfer_ui_support import TrackingRow
+from desk.screens.transfer import SummaryScreen, TrackingRow, TrackingScreen, TransferDetails
 from desk.ui.errors import FieldErrors
 from desk.ui.widgets import FormGrid, action_button, hint_label, read_only_table, shortcut, split_pair
 
@@ -68,7 +68,7 @@ class TrackingPanel(QWidget):
 
     def __init__(self, can_review: bool, can_accept: bool, parent: QWidget | None = None):
         super().__init__(parent)
-        self.rows: list[TrackingRow] = []
+        self.rows: tuple[TrackingRow, ...] = ()
         self.counts = QLabel()
         self.counts.setObjectName("trackingCounts")
         self.counts.setProperty("role", "value")
@@ -143,9 +143,9 @@ class TrackingPanel(QWidget):
 
     # ------------------------------------------------------------------ showing
 
-    def show_rows(self, rows: list[TrackingRow], keep: int | None = None) -> None:
+    def show_screen(self, shown: TrackingScreen, keep: int | None = None) -> None:
         keep = self.selected_id() if keep is None else keep
-        self.rows = rows
+        rows = self.rows = shown.rows
         self.table.setRowCount(len(rows))
         for index, row in enumerate(rows):
             due = row.due_date + (self.tr("（暂定）") if row.provisional and row.due_date else "")
@@ -157,7 +157,7 @@ class TrackingPanel(QWidget):
                     item.setForeground(QBrush(PROVISIONAL))
                 self._colour(item, row)
                 self.table.setItem(index, column, item)
-        self._show_counts(rows)
+        self._show_counts(shown)
         ids = [row.id for row in rows]
         if rows:
             self.table.setCurrentCell(ids.index(keep) if keep in ids else 0, 0)
@@ -171,23 +171,22 @@ class TrackingPanel(QWidget):
         if row.state == "awaiting_materials":
             item.setForeground(QBrush(QColor("#6b7785")))
 
-    def _show_counts(self, rows: list[TrackingRow]) -> None:
+    def _show_counts(self, shown: TrackingScreen) -> None:
         self.counts.setText(self.tr("在办 {n} 件：已超期 {overdue} 件，3个工作日内到期 {soon} 件，待补正 {waiting} 件。").format(
-            n=len(rows), overdue=sum(row.overdue for row in rows), soon=sum(row.due_soon for row in rows),
-            waiting=sum(row.state == "awaiting_materials" for row in rows)))
+            n=len(shown.rows), overdue=shown.overdue, soon=shown.due_soon, waiting=shown.awaiting_materials))
 
-    def show_details(self, events: list[dict], papers: list[dict]) -> None:
+    def show_details(self, details: TransferDetails) -> None:
+        events, papers = details.events, details.papers
         self.events.setRowCount(len(events))
         for index, event in enumerate(events):
-            values = (event["at"], event["operator_name"], self.tr(event["from"]), self.tr(event["to"]), event["detail"])
+            values = (event.at, event.operator_name, self.tr(event.from_name), self.tr(event.to_name), event.detail)
             for column, value in enumerate(values):
                 self.events.setItem(index, column, _item(value))
         self.vouchers.setRowCount(len(papers))
         for index, paper in enumerate(papers):
-            values = (paper["number"], paper["title"], paper["created_at"].replace("T", " ")[:16],
-                      self.tr("{n} 次").format(n=paper["prints"]))
+            values = (paper.number, paper.title, paper.issued_at, self.tr("{n} 次").format(n=paper.prints))
             for column, value in enumerate(values):
-                self.vouchers.setItem(index, column, _item(value, (paper["number"], paper["title"])))
+                self.vouchers.setItem(index, column, _item(value, (paper.number, paper.title)))
         if papers:
             self.vouchers.selectRow(0)
 
@@ -295,12 +294,14 @@ class SummaryPanel(QWidget):
     def _chosen(self) -> None:
         self.period_chosen.emit(*self.period())
 
-    def show_rows(self, rows: list[dict], first: date, last: date) -> None:
-        self.caption.setText(self.tr("{first} 至 {last} 转移接续情况").format(first=first.isoformat(), last=last.isoformat()))
+    def show_screen(self, shown: SummaryScreen) -> None:
+        self.caption.setText(self.tr("{first} 至 {last} 转移接续情况").format(
+            first=shown.first.isoformat(), last=shown.last.isoformat()))
+        rows = shown.rows
         self.table.setRowCount(len(rows))
         for index, row in enumerate(rows):
-            values = (self.tr(row["name"]), str(row["accepted"]), str(row["completed"]), row["pooled_fund"],
-                      row["personal_account"], row["total"])
+            values = (self.tr(row.name), str(row.accepted), str(row.completed), row.pooled_fund, row.personal_account,
+                      row.total)
             for column, value in enumerate(values):
                 item = _item(value)
                 if column:
@@ -310,9 +311,8 @@ class SummaryPanel(QWidget):
         self.table.setFixedHeight(self.table.horizontalHeader().height()
                                   + sum(self.table.rowHeight(r) for r in range(len(rows))) + frame)
         self.table.setFixedWidth(self.table.horizontalHeader().length() + frame)
-        amounts = {row["direction"]: row["total"] for row in rows}
         self.totals.setText(self.tr("转出资金 {out} 元　　转入资金 {into} 元").format(
-            out=amounts.get("out", "0.00"), into=amounts.get("in", "0.00")))
+            out=shown.out_total, into=shown.in_total))
 
     def clear_rows(self) -> None:
         self.caption.clear()

@@ -82,13 +82,13 @@ def _run(desk: Desk, clock: Clock, staff: dict, index: int, plan) -> None:
     reviewer = staff["reviewer"]
     steps = {"out_review": 1, "in_review": 2, "completed": 2}.get(outcome, 0)
     for action in ("to_out_review", "to_in_review")[:steps]:
-        transfer.advance(desk, reviewer, transfer_id=row["id"], action=action)
+        transfer.advance(desk, reviewer, transfer_id=row.id, action=action)
     clock.moment = clock.moment.replace(day=28) if accepted_on.month < 12 else clock.moment
     if outcome == "completed":
-        transfer.complete(desk, reviewer, transfer_id=row["id"], pooled_fund=f"{3000 + 1250 * index}.00",
+        transfer.complete(desk, reviewer, transfer_id=row.id, pooled_fund=f"{3000 + 1250 * index}.00",
                           personal_account=f"{860 + 97 * index}.50")
     elif outcome == "returned":
-        transfer.return_transfer(desk, reviewer, transfer_id=row["id"], reason="转出地核实参保信息不一致，请申请人先到转出地更正")
+        transfer.return_transfer(desk, reviewer, transfer_id=row.id, reason="转出地核实参保信息不一致，请申请人先到转出地更正")
 
 
 def build(path: Path) -> tuple[Desk, dict]:

@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 
 from desk.core.workdays import ScheduleError, WorkCalendar, parse_schedule
-from desk.services.calendar import shipped_calendar
+from desk.services.workdays import shipped_calendar
 
 CALENDAR = shipped_calendar()
 

@@ -252,9 +252,9 @@ def test_transfer_applicant_full_width_is_stored_canonical_and_found(desk, clerk
     typed = full_width(APPLICANT)
     row = transfer.apply(desk, clerk, form=form(id_number=typed, phone=full_width("13987654321")),
                          materials=["id_document", "pension_letter"]).transfer
-    stored = desk.db.execute("SELECT applicant_id_number, form_json FROM transfers WHERE id = ?", [row["id"]]).fetchone()
+    stored = desk.db.execute("SELECT applicant_id_number, form_json FROM transfers WHERE id = ?", [row.id]).fetchone()
     assert stored[0] == APPLICANT and typed not in stored[1] and "13987654321" in stored[1]
-    assert [found["id"] for found in transfer.transfers_of(desk, clerk, typed)] == [row["id"]]
+    assert [found.id for found in transfer.transfers_of(desk, clerk, typed)] == [row.id]
 
 
 def test_amounts_as_floats_are_refused_never_rounded():
@@ -296,14 +296,15 @@ def test_transfer_summary_period_is_checked(desk, clerk, first, last, field):
 
 
 def test_transfer_region_codes_typed_full_width_are_read(desk, clerk):
-    from desk.services import transfer, transfer_ui_support
+    from desk.screens import transfer as screen
+    from desk.services import transfer
     from tests.services.test_transfer import form
 
-    assert transfer_ui_support.region_name("５３２９００") == transfer_ui_support.region_name("532900") is not None
-    assert transfer_ui_support.scope_of("５３０１００", "532900") == "province"
-    assert transfer_ui_support.region_name("53290²") is None
+    assert screen.region_name("５３２９００") == screen.region_name("532900") is not None
+    assert screen.scope_of("５３０１００", "532900") == "province"
+    assert screen.region_name("53290²") is None
     row = transfer.apply(desk, clerk, form=form(out_region_code="５３０１００"), materials=["id_document", "pension_letter"]).transfer
-    assert row["out_region_code"] == "530100"
+    assert row.out_region_code == "530100"
 
 
 @pytest.mark.parametrize("text", ["[" * 100_000 + "]" * 100_000, '{"a":' * 65 + "1" + "}" * 65,

@@ -159,9 +159,9 @@ def build_day(desk, staff, clock) -> tuple[Expected, dict]:
     expected.count_transfer(clerk2, "awaiting")
     expected.issued(clerk2, *waiting_transfer.issued)
     for row, pooled, personal in ((pending, "8650.40", "3210.00"), (complete.transfer, "1200.55", "0.00")):
-        transfer.advance(desk, reviewer, transfer_id=row["id"], action="to_out_review")
-        transfer.advance(desk, reviewer, transfer_id=row["id"], action="to_in_review")
-        transfer.complete(desk, reviewer, transfer_id=row["id"], pooled_fund=pooled, personal_account=personal)
+        transfer.advance(desk, reviewer, transfer_id=row.id, action="to_out_review")
+        transfer.advance(desk, reviewer, transfer_id=row.id, action="to_in_review")
+        transfer.complete(desk, reviewer, transfer_id=row.id, pooled_fund=pooled, personal_account=personal)
         expected.count_transfer(reviewer, "completed", Decimal(pooled), Decimal(personal))
 
     # ---- the day after: none of this counts either

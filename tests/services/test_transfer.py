@@ -6,6 +6,7 @@ import pytest
 from desk.core.errors import PermissionDenied, Refused, ValidationError
 from desk.core.idnumber import make_id_number
 from desk.services import calendar, transfer
+from desk.services.transfer import SummaryLine
 
 APPLICANT = make_id_number("530102", date(1988, 7, 15), 123)  # 昆明市五华区
 
@@ -31,8 +32,8 @@ def test_complete_application_is_accepted_with_the_due_date(desk, clerk):
     # 2026-03-10 + 22 working days: 18 up to 4-3, 清明 4-4..4-6, then 4-7..4-10
     result = transfer.apply(desk, clerk, form=form(), materials=["id_document", "pension_letter"])
     row = result.transfer
-    assert (row["state"], row["accepted_on"], row["due_date"], row["due_provisional"]) == ("accepted", "2026-03-10", "2026-04-10", 0)
-    assert row["query_number"] == "ZY-20260310-0001"
+    assert (row.state, row.accepted_on, row.due_date, row.due_provisional) == ("accepted", "2026-03-10", "2026-04-10", False)
+    assert row.query_number == "ZY-20260310-0001"
     assert [v.doc_type for v in result.issued] == ["transfer_form", "transfer_receipt"]
 
 
@@ -40,19 +41,21 @@ def test_due_date_across_qingming_and_labour_day(desk, clerk, clock):
     clock.moment = datetime(2026, 4, 1, 10)
     # 4-2, 4-3, 4-7..4-10 (4-4..4-6 off), 4-13..4-17, 4-20..4-24, 4-27..4-30 = 20, then 5-6, 5-7 (5-1..5-5 off)
     row = transfer.apply(desk, clerk, form=form(), materials=["id_document", "pension_letter"]).transfer
-    assert row["due_date"] == "2026-05-07"
+    assert row.due_date == "2026-05-07"
 
 
 def test_missing_material_waits_and_the_clock_starts_when_complete(desk, clerk, clock):
     result = transfer.apply(desk, clerk, form=form(scope="national", out_region_code="340600", out_office="淮北市医疗保障局"),
                             materials=["id_document"])
     row = result.transfer
-    assert row["state"] == "awaiting_materials" and row["due_date"] is None
+    assert row.state == "awaiting_materials" and row.due_date is None
+    assert [m.key for m in row.missing_materials] == ["former_certificate", "pension_letter"]
     notice = json.loads(desk.db.execute("SELECT payload_json FROM vouchers WHERE number = ?", [result.issued[1].number]).fetchone()[0])
     assert notice["missing"] == ["转出地出具的《基本医疗保险参保凭证》", "《基本养老保险关系转移接续联系函》"]
     clock.moment = datetime(2026, 3, 16, 9)
-    done = transfer.receive_materials(desk, clerk, transfer_id=row["id"], materials=["former_certificate", "pension_letter"])
-    assert (done.transfer["state"], done.transfer["accepted_on"], done.transfer["due_date"]) == ("accepted", "2026-03-16", "2026-04-16")
+    done = transfer.receive_materials(desk, clerk, transfer_id=row.id, materials=["former_certificate", "pension_letter"])
+    assert (done.transfer.state, done.transfer.accepted_on, done.transfer.due_date) == ("accepted", "2026-03-16", "2026-04-16")
+    assert done.transfer.missing_materials == () and done.transfer.materials == ("id_document", "former_certificate", "pension_letter")
 
 
 @pytest.mark.parametrize(
@@ -79,55 +82,55 @@ def test_bad_forms_are_refused_with_every_problem_and_nothing_written(desk, cler
 def test_the_workflow_and_its_refusals(desk, clerk, reviewer):
     row = transfer.apply(desk, clerk, form=form(), materials=["id_document", "pension_letter"]).transfer
     with pytest.raises(PermissionDenied):
-        transfer.advance(desk, clerk, transfer_id=row["id"], action="to_out_review")
+        transfer.advance(desk, clerk, transfer_id=row.id, action="to_out_review")
     with pytest.raises(Refused, match="不能办结"):
-        transfer.complete(desk, reviewer, transfer_id=row["id"], pooled_fund="0.00", personal_account="0.00")
-    transfer.advance(desk, reviewer, transfer_id=row["id"], action="to_out_review")
-    transfer.advance(desk, reviewer, transfer_id=row["id"], action="to_in_review")
+        transfer.complete(desk, reviewer, transfer_id=row.id, pooled_fund="0.00", personal_account="0.00")
+    transfer.advance(desk, reviewer, transfer_id=row.id, action="to_out_review")
+    transfer.advance(desk, reviewer, transfer_id=row.id, action="to_in_review")
     with pytest.raises(ValidationError) as caught:
-        transfer.complete(desk, reviewer, transfer_id=row["id"], pooled_fund="", personal_account="12.345")
+        transfer.complete(desk, reviewer, transfer_id=row.id, pooled_fund="", personal_account="12.345")
     assert {p.field for p in caught.value.problems} == {"pooled_fund", "personal_account"}
-    done = transfer.complete(desk, reviewer, transfer_id=row["id"], pooled_fund="8650.40", personal_account="3210.00").transfer
-    assert done["state"] == "completed" and str(done["pooled_fund"]) == "8650.40"
+    done = transfer.complete(desk, reviewer, transfer_id=row.id, pooled_fund="8650.40", personal_account="3210.00").transfer
+    assert done.state == "completed" and str(done.pooled_fund) == "8650.40"
     with pytest.raises(Refused):
-        transfer.return_transfer(desk, reviewer, transfer_id=row["id"], reason="材料不全无法办理")
-    assert [e["action"] for e in transfer.history(desk, clerk, row["id"])] == [
+        transfer.return_transfer(desk, reviewer, transfer_id=row.id, reason="材料不全无法办理")
+    assert [e.action for e in transfer.history(desk, clerk, row.id)] == [
         "apply", "to_out_review", "to_in_review", "complete"]
 
 
 def test_return_with_reason(desk, clerk, reviewer):
     row = transfer.apply(desk, clerk, form=form(), materials=["id_document"]).transfer
     with pytest.raises(ValidationError):
-        transfer.return_transfer(desk, reviewer, transfer_id=row["id"], reason="")
-    returned = transfer.return_transfer(desk, reviewer, transfer_id=row["id"], reason="申请人要求撤回申请").transfer
-    assert (returned["state"], returned["return_reason"]) == ("returned", "申请人要求撤回申请")
+        transfer.return_transfer(desk, reviewer, transfer_id=row.id, reason="")
+    returned = transfer.return_transfer(desk, reviewer, transfer_id=row.id, reason="申请人要求撤回申请").transfer
+    assert (returned.state, returned.return_reason) == ("returned", "申请人要求撤回申请")
 
 
 def test_tracking_flags_due_soon_and_overdue(desk, clerk, clock):
     first = transfer.apply(desk, clerk, form=form(), materials=["id_document", "pension_letter"]).transfer  # due 2026-04-10
     clock.moment = datetime(2026, 4, 7, 9)  # 4-8, 4-9, 4-10 left: 3 working days
     [row] = transfer.tracking(desk, clerk)
-    assert (row["due_soon"], row["overdue"], row["working_days_left"]) == (True, False, 3)
+    assert (row.due_soon, row.overdue, row.working_days_left) == (True, False, 3)
     clock.moment = datetime(2026, 4, 6, 9)  # a holiday: 4-7..4-10 are 4 working days
-    assert not transfer.tracking(desk, clerk)[0]["due_soon"]
+    assert not transfer.tracking(desk, clerk)[0].due_soon
     clock.moment = datetime(2026, 4, 10, 17)
-    assert transfer.tracking(desk, clerk)[0]["due_soon"] and not transfer.tracking(desk, clerk)[0]["overdue"]  # the due day itself
+    assert transfer.tracking(desk, clerk)[0].due_soon and not transfer.tracking(desk, clerk)[0].overdue  # the due day itself
     clock.moment = datetime(2026, 4, 11, 9)
     [row] = transfer.tracking(desk, clerk)
-    assert row["overdue"] and row["id"] == first["id"]
+    assert row.overdue and row.id == first.id
 
 
 def test_provisional_due_dates_are_recomputed_when_a_schedule_is_loaded(desk, clerk, staff, clock):
     clock.moment = datetime(2026, 12, 15, 9)
     row = transfer.apply(desk, clerk, form=form(), materials=["id_document", "pension_letter"]).transfer
     # 12-16..12-31: 12 working days; 2027 by law: 1-1 off, then 1-4.. → 22nd is 2027-01-15
-    assert (row["due_date"], row["due_provisional"]) == ("2027-01-15", 1)
+    assert (row.due_date, row.due_provisional) == ("2027-01-15", True)
     text = json.dumps({"format": "desk-holiday-schedule/1", "source": "2027年节假日安排（测试）",
                        "years": {"2027": {"days_off": ["2027-01-01", "2027-01-04", "2027-01-05"], "workdays": []}}})
     calendar.load_schedule(desk, staff["admin"], text)
     updated = transfer.tracking(desk, clerk)[0]
-    assert (updated["due_date"], updated["due_provisional"]) == ("2027-01-19", 0)
-    assert transfer.history(desk, clerk, row["id"])[-1]["action"] == "recompute_due"
+    assert (updated.due_date, updated.due_provisional) == ("2027-01-19", False)
+    assert transfer.history(desk, clerk, row.id)[-1].action == "recompute_due"
 
 
 def test_summary_counts_and_amounts(desk, clerk, reviewer):
@@ -136,9 +139,10 @@ def test_summary_counts_and_amounts(desk, clerk, reviewer):
                     in_region_code="530100", in_office="昆明市医疗保险管理局")
     b = transfer.apply(desk, clerk, form=out_form, materials=["id_document", "pension_letter"]).transfer
     for row, amounts in ((a, ("100.00", "20.50")), (b, ("300.00", "0.00"))):
-        transfer.advance(desk, reviewer, transfer_id=row["id"], action="to_out_review")
-        transfer.advance(desk, reviewer, transfer_id=row["id"], action="to_in_review")
-        transfer.complete(desk, reviewer, transfer_id=row["id"], pooled_fund=amounts[0], personal_account=amounts[1])
+        transfer.advance(desk, reviewer, transfer_id=row.id, action="to_out_review")
+        transfer.advance(desk, reviewer, transfer_id=row.id, action="to_in_review")
+        transfer.complete(desk, reviewer, transfer_id=row.id, pooled_fund=amounts[0], personal_account=amounts[1])
     result = transfer.summary(desk, clerk, first=date(2026, 3, 1), last=date(2026, 3, 31))
-    assert result["in"] == {"accepted": 1, "completed": 1, "pooled_fund": "100.00", "personal_account": "20.50"}
-    assert result["out"] == {"accepted": 1, "completed": 1, "pooled_fund": "300.00", "personal_account": "0.00"}
+    assert result.incoming == SummaryLine("in", accepted=1, completed=1, pooled_fund="100.00", personal_account="20.50")
+    assert result.outgoing == SummaryLine("out", accepted=1, completed=1, pooled_fund="300.00", personal_account="0.00")
+    assert (result.first, result.last) == (date(2026, 3, 1), date(2026, 3, 31))

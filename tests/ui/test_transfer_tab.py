@@ -41,7 +41,7 @@ def service_form(**overrides) -> dict:
     return base
 
 
-def accepted_transfer(desk, clerk, **overrides) -> dict:
+def accepted_transfer(desk, clerk, **overrides) -> transfer.Transfer:
     materials = ["id_document", "pension_letter"]
     return transfer.apply(desk, clerk, form=service_form(**overrides), materials=materials).transfer
 
@@ -151,8 +151,8 @@ def test_keyboard_only_from_an_empty_form_to_the_printed_receipt(qtbot, desk, st
     assert keyboard.focused() is tab.search.edit  # ready for the next citizen
 
     [row] = transfer.tracking(desk, staff.clerk)
-    assert (row["state"], row["due_date"], row["applicant_name"]) == ("accepted", "2026-04-10", "张伟")
-    assert row["form"]["out"]["office"] == "昆明市医疗保险管理局" and row["form"]["pension"] == "enterprise_pension"
+    assert (row.state, row.due_date, row.applicant_name) == ("accepted", "2026-04-10", "张伟")
+    assert row.form["out"]["office"] == "昆明市医疗保险管理局" and row.form["pension"] == "enterprise_pension"
     keyboard.press(Key.Key_Return, CTRL)  # the accepted form cannot be sent twice
     assert len(transfer.tracking(desk, staff.clerk)) == 1
 
@@ -220,8 +220,8 @@ def test_tracking_highlights_overdue_due_soon_and_marks_provisional(qtbot, desk,
     keyboard.press(Key.Key_2, ALT)
     assert tab.pages.currentWidget() is tab.tracking and keyboard.focused() is tab.tracking.table
     rows = {row.query_number: (index, row) for index, row in enumerate(tab.tracking.rows)}
-    assert [row.query_number for row in tab.tracking.rows] == [first["query_number"], second["query_number"],
-                                                                 third["query_number"]]  # by due date
+    assert [row.query_number for row in tab.tracking.rows] == [first.query_number, second.query_number,
+                                                                 third.query_number]  # by due date
     table = tab.tracking.table
 
     def look(query_number: str) -> tuple[str, str, str]:
@@ -230,10 +230,10 @@ def test_tracking_highlights_overdue_due_soon_and_marks_provisional(qtbot, desk,
         return item.background().color().name(), table.item(index, 6).text(), table.item(index, 7).text()
 
     # 4-10 is before 4-13: overdue (4-11, 4-12 are a weekend: 1 working day late)
-    assert look(first["query_number"]) == (RED, "2026-04-10", "已超期 1 个工作日")
+    assert look(first.query_number) == (RED, "2026-04-10", "已超期 1 个工作日")
     # 4-14, 4-15, 4-16 left: within 3 working days
-    assert look(second["query_number"]) == (AMBER, "2026-04-16", "剩余 3 个工作日")
-    colour, due, note = look(third["query_number"])
+    assert look(second.query_number) == (AMBER, "2026-04-16", "剩余 3 个工作日")
+    colour, due, note = look(third.query_number)
     assert colour not in (RED, AMBER) and note.startswith("剩余") and "暂定" not in due
     assert "已超期 1 件" in tab.tracking.counts.text() and "到期 1 件" in tab.tracking.counts.text()
 
@@ -242,8 +242,8 @@ def test_tracking_highlights_overdue_due_soon_and_marks_provisional(qtbot, desk,
     late = accepted_transfer(desk, staff.clerk, name="赵敏")
     keyboard.press(Key.Key_F5)
     rows = {row.query_number: (index, row) for index, row in enumerate(tab.tracking.rows)}
-    assert look(late["query_number"])[1] == "2027-01-15（暂定）"
-    assert look(third["query_number"])[0] == RED
+    assert look(late.query_number)[1] == "2027-01-15（暂定）"
+    assert look(third.query_number)[0] == RED
 
 
 def test_a_reviewer_moves_a_transfer_on_and_completes_it_with_both_amounts(qtbot, desk, staff, open_window, keyboard):
@@ -261,7 +261,7 @@ def test_a_reviewer_moves_a_transfer_on_and_completes_it_with_both_amounts(qtbot
         keyboard.press(Key.Key_Return)
         qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
         assert keyboard.focused() is tab.tracking.table
-        assert transfer.tracking(desk, staff.reviewer)[0]["state"] == state
+        assert transfer.tracking(desk, staff.reviewer)[0].state == state
 
     keyboard.press(Key.Key_C, ALT)
     dialog = tab.dialog
@@ -277,7 +277,7 @@ def test_a_reviewer_moves_a_transfer_on_and_completes_it_with_both_amounts(qtbot
     keyboard.press(Key.Key_Return)
     assert dialog.isVisible() and dialog.errors.label("personal_account").isVisibleTo(dialog)
     assert not dialog.errors.label("pooled_fund").isVisibleTo(dialog)
-    assert transfer.tracking(desk, staff.reviewer)[0]["state"] == "in_review"  # nothing written
+    assert transfer.tracking(desk, staff.reviewer)[0].state == "in_review"  # nothing written
     dialog.personal_account.selectAll()
     keyboard.type("3210.00")
     keyboard.press(Key.Key_Return)
@@ -285,8 +285,8 @@ def test_a_reviewer_moves_a_transfer_on_and_completes_it_with_both_amounts(qtbot
 
     assert transfer.tracking(desk, staff.reviewer) == [] and tab.tracking.table.rowCount() == 0
     done = transfer.transfers_of(desk, staff.reviewer, APPLICANT)[0]
-    assert (done["id"], done["state"], str(done["pooled_fund"]), str(done["personal_account"])) == (
-        row["id"], "completed", "8650.40", "3210.00")
+    assert (done.id, done.state, str(done.pooled_fund), str(done.personal_account)) == (
+        row.id, "completed", "8650.40", "3210.00")
     assert "8650.40" in tab.bar.text()
     keyboard.press(Key.Key_3, ALT)  # the summary of the year so far counts it
     summary = tab.summary.table
@@ -302,7 +302,7 @@ def test_state_buttons_are_invisible_to_a_clerk(qtbot, desk, staff, open_window,
     assert not any(button.isVisibleTo(tab) for button in tab.tracking.move_buttons.values())
     keyboard.press(Key.Key_O, ALT)  # no shortcut either
     assert tab.dialog is None
-    assert transfer.tracking(desk, staff.clerk)[0]["state"] == "accepted"
+    assert transfer.tracking(desk, staff.clerk)[0].state == "accepted"
     assert tab.tracking.materials_button.isVisibleTo(tab)  # receiving materials is a clerk's job
 
 
@@ -324,7 +324,7 @@ def test_missing_materials_give_the_notice_and_receiving_them_starts_the_clock(q
     qtbot.waitUntil(lambda: tab.preview is not None and tab.preview.isVisible())
     assert "一次性告知书" in tab.preview.heading.text()
     [row] = transfer.tracking(desk, staff.clerk)
-    assert (row["state"], row["due_date"]) == ("awaiting_materials", None)
+    assert (row.state, row.due_date) == ("awaiting_materials", None)
     tab.preview.reject()
     qtbot.waitUntil(lambda: tab.preview.heading.text().startswith("转移接续申请登记表"))
     tab.preview.reject()
@@ -345,7 +345,7 @@ def test_missing_materials_give_the_notice_and_receiving_them_starts_the_clock(q
     qtbot.waitUntil(lambda: tab.preview.isVisible() and "受理回执" in tab.preview.heading.text())
     # the clock starts on the day the materials are complete: 3-16 + 22 working days → 2026-04-16
     [row] = transfer.tracking(desk, staff.clerk)
-    assert (row["state"], row["accepted_on"], row["due_date"]) == ("accepted", "2026-03-16", "2026-04-16")
+    assert (row.state, row.accepted_on, row.due_date) == ("accepted", "2026-03-16", "2026-04-16")
     assert "2026-04-16" in pdf_text(tab.preview.pdf)
 
 
