@@ -49,6 +49,7 @@ def _criteria(filters: AuditFilter) -> dict:
 
 
 def _where(filters: AuditFilter) -> tuple[str, list]:
+    """The WHERE clause and parameters of the filters (for counting the same entries)."""
     return audit_store.log_where(**_criteria(filters))
 
 
@@ -58,18 +59,6 @@ def entries(desk: Desk, admin: Operator, filters: AuditFilter = AuditFilter(), *
     admin.require("admin.audit")
     rows = audit_store.log_entries(desk.db, newest_first=True, limit=limit, offset=offset, **_criteria(filters))
     return [AuditEntry(**row) for row in rows]
-
-
-def count_entries(desk: Desk, admin: Operator, filters: AuditFilter = AuditFilter()) -> int:
-    """How many entries the filters let through."""
-    admin.require("admin.audit")
-    return audit_store.count_log_entries(desk.db, **_criteria(filters))
-
-
-def operator_names(desk: Desk, admin: Operator) -> list[str]:
-    """The names that appear in the log (the operator filter's choices)."""
-    admin.require("admin.audit")
-    return audit_store.log_operator_names(desk.db)
 
 
 def _all(desk: Desk, admin: Operator, filters: AuditFilter) -> list[dict]:

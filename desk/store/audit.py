@@ -122,17 +122,6 @@ def log_entries(db: sqlite_utils.Database, *, newest_first: bool, limit: int | N
     return list(db.query(sql, params))
 
 
-def count_log_entries(db: sqlite_utils.Database, **filters) -> int:
-    where, params = log_where(**filters)
-    return db.execute(f"SELECT COUNT(*) FROM audit_log{where}", params).fetchone()[0]
-
-
-def log_operator_names(db: sqlite_utils.Database) -> list[str]:
-    """The operators' names that appear in the log, in order."""
-    rows = db.execute("SELECT DISTINCT operator_name FROM audit_log WHERE operator_name IS NOT NULL ORDER BY operator_name")
-    return [row[0] for row in rows.fetchall()]
-
-
 @dataclass(frozen=True)
 class ChainBreak:
     entry_id: int
