@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 
 from desk.core.actions import ACTION_GROUPS, action_name  # noqa: F401 (ACTION_GROUPS: the audit page's action filter)
@@ -43,14 +42,14 @@ def operator_rows(desk: Desk, admin: Operator) -> list[OperatorRow]:
 
     rows = []
     for row in operators.list_operators(desk, admin):
-        locked = row["locked_until"] and datetime.fromisoformat(row["locked_until"]) > desk.now()
-        state = "disabled" if row["disabled"] else "locked" if locked else "active"
+        locked = row.locked_until is not None and row.locked_until > desk.now()
+        state = "disabled" if row.disabled else "locked" if locked else "active"
         state_name = STATE_NAMES[state]
         if state == "locked":
-            state_name += f"（至 {datetime.fromisoformat(row['locked_until']):%H:%M}）"
-        rows.append(OperatorRow(row["id"], row["username"], row["display_name"], row["role"],
-                                ROLE_NAMES.get(row["role"], row["role"]), bool(row["disabled"]),
-                                bool(row["must_change_password"]), state, state_name))
+            state_name += f"（至 {row.locked_until:%H:%M}）"
+        rows.append(OperatorRow(row.id, row.username, row.display_name, row.role,
+                                ROLE_NAMES.get(row.role, row.role), row.disabled,
+                                row.must_change_password, state, state_name))
     return rows
 
 
@@ -511,14 +510,14 @@ def audit_operator_names(desk: Desk, admin: Operator) -> list[str]:
     return admin_queries.audit_operator_names(desk, admin)
 
 
-def _audit_row(entry: dict) -> AuditRow:
-    record = " ".join(str(part) for part in (entry["record_type"], entry["record_id"]) if part not in (None, ""))
+def _audit_row(entry: audit.AuditEntry) -> AuditRow:
+    record = " ".join(str(part) for part in (entry.record_type, entry.record_id) if part not in (None, ""))
     try:
-        detail = json.dumps(json.loads(entry["detail_json"]), ensure_ascii=False)
+        detail = json.dumps(json.loads(entry.detail_json), ensure_ascii=False)
     except (TypeError, ValueError):
-        detail = str(entry["detail_json"])
-    return AuditRow(entry["id"], str(entry["at"]).replace("T", " "), entry["operator_name"] or "（系统）",
-                    entry["window"] or "", entry["action"], action_name(entry["action"]), record, detail)
+        detail = str(entry.detail_json)
+    return AuditRow(entry.id, str(entry.at).replace("T", " "), entry.operator_name or "（系统）",
+                    entry.window or "", entry.action, action_name(entry.action), record, detail)
 
 
 # ---------------------------------------------------------------- holiday schedules

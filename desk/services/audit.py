@@ -10,10 +10,9 @@ from pathlib import Path
 
 from desk.core.errors import ValidationError
 from desk.services.context import Desk, Operator
-from desk.store.persons import _rows
+from desk.store import audit as audit_store
 
 PAGE = 200
-COLUMNS = ("id", "at", "operator_name", "window", "action", "record_type", "record_id", "detail_json")
 HEADERS = ("序号", "时间", "操作员", "窗口", "操作", "记录类型", "记录编号", "变更内容")
 
 
@@ -26,39 +25,45 @@ class AuditFilter:
     record_id: str | None = None
 
 
-def _where(filters: AuditFilter) -> tuple[str, list]:
-    clauses, params = [], []
+@dataclass(frozen=True)
+class AuditEntry:
+    """One entry of the log as the administrator browses it."""
+
+    id: int
+    at: str
+    operator_name: str | None  # None: the system (a backup at start, a migration)
+    window: str | None
+    action: str
+    record_type: str | None
+    record_id: str | None
+    detail_json: str
+
+
+def _criteria(filters: AuditFilter) -> dict:
     if filters.first and filters.last and filters.last < filters.first:
         raise ValidationError.single("last", "order", "截止日期不能早于起始日期。")
-    if filters.first:
-        clauses.append("at >= ?")
-        params.append(filters.first.isoformat())
-    if filters.last:
-        clauses.append("at < ?")
-        params.append(date.fromordinal(filters.last.toordinal() + 1).isoformat())
-    if filters.operator_name:
-        clauses.append("operator_name = ?")
-        params.append(filters.operator_name)
-    if filters.action_prefix:
-        clauses.append("action LIKE ?")
-        params.append(filters.action_prefix.replace("%", "") + "%")
-    if filters.record_id:
-        clauses.append("record_id = ?")
-        params.append(filters.record_id)
-    return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
+    return {"since": filters.first.isoformat() if filters.first else None,
+            "before": date.fromordinal(filters.last.toordinal() + 1).isoformat() if filters.last else None,
+            "operator_name": filters.operator_name, "action_prefix": filters.action_prefix,
+            "record_id": filters.record_id}
 
 
-def entries(desk: Desk, admin: Operator, filters: AuditFilter = AuditFilter(), *, limit: int = PAGE, offset: int = 0) -> list[dict]:
+def _where(filters: AuditFilter) -> tuple[str, list]:
+    """The WHERE clause and parameters of the filters (for counting the same entries)."""
+    return audit_store.log_where(**_criteria(filters))
+
+
+def entries(desk: Desk, admin: Operator, filters: AuditFilter = AuditFilter(), *, limit: int = PAGE,
+            offset: int = 0) -> list[AuditEntry]:
+    """One page of the filtered log, newest first."""
     admin.require("admin.audit")
-    where, params = _where(filters)
-    return _rows(desk.db, f"SELECT {', '.join(COLUMNS)} FROM audit_log{where} ORDER BY id DESC LIMIT ? OFFSET ?",
-                 params + [limit, offset])
+    rows = audit_store.log_entries(desk.db, newest_first=True, limit=limit, offset=offset, **_criteria(filters))
+    return [AuditEntry(**row) for row in rows]
 
 
 def _all(desk: Desk, admin: Operator, filters: AuditFilter) -> list[dict]:
     admin.require("admin.audit")
-    where, params = _where(filters)
-    return _rows(desk.db, f"SELECT {', '.join(COLUMNS)} FROM audit_log{where} ORDER BY id", params)
+    return audit_store.log_entries(desk.db, newest_first=False, **_criteria(filters))
 
 
 def _detail_text(detail_json: str) -> str:

@@ -43,13 +43,13 @@ from pathlib import Path
 from desk.core.errors import DeskError
 from desk.services import faults
 from desk.services.context import Desk, Operator
-from desk.store import audit as audit_store
-from desk.store.db import read_only_uri, uri_of_posix_path  # noqa: F401 - used by restore and the tests
+from desk.store import files
+from desk.store.db import read_only_uri, uri_of_posix_path  # noqa: F401 - used by the tests
+from desk.store.files import APPLICATION_ID
 
 PREFIX = "desk-backup-"
 PARTIAL = ".partial"
 KEEP_NEWEST, KEEP_DAILY, KEEP_WEEKLY, KEEP_MONTHLY = 3, 7, 4, 12
-APPLICATION_ID = 0x4445534B  # "DESK" in the header of every backup
 STAMP_EPOCH = datetime(2020, 1, 1)
 _NAME = re.compile(r"^desk-backup-(\d{8}-\d{6})(?:-(\d{1,6}))?\.db$")
 _DESK_TABLES = ("settings", "operators", "persons", "audit_log", "vouchers", "voucher_sequences", "_sqlite_migrations")
@@ -128,7 +128,7 @@ def backup_problem(path: Path, *, claimed: datetime | None = None, deep: bool = 
     if cheap:
         return cheap
     try:
-        connection = sqlite3.connect(read_only_uri(path), uri=True)
+        connection = files.open_read_only(path)
     except sqlite3.Error:
         return f"备份文件 {path.name} 无法打开。"
     try:
@@ -141,24 +141,22 @@ def backup_problem(path: Path, *, claimed: datetime | None = None, deep: bool = 
 
 def _content_problem(connection: sqlite3.Connection, name: str, claimed: datetime | None, deep: bool = True
                      ) -> str | None:
-    tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    tables = files.table_names(connection)
     missing = [table for table in _DESK_TABLES if table not in tables]
     if missing:
         return f"文件 {name} 不是 desk 的数据库备份（缺少 {'、'.join(missing)}）。"
-    if not connection.execute("SELECT COUNT(*) FROM _sqlite_migrations WHERE migration_set = 'desk'").fetchone()[0]:
+    if not files.desk_migrations_recorded(connection):
         return f"文件 {name} 不是 desk 的数据库备份（没有数据库版本记录）。"
-    import sqlite_utils
-
     from desk.store.migrations import newer_migrations
 
-    newer = newer_migrations(sqlite_utils.Database(connection))
+    newer = newer_migrations(files.database_over(connection))
     if newer:
         return f"备份文件 {name} 由较新版本的 desk 写成（含本版没有的迁移 {newer[0]}），请用那个版本恢复。"
-    if deep and connection.execute("PRAGMA quick_check").fetchone()[0] != "ok":
+    if deep and files.quick_check(connection) != "ok":
         return f"备份文件 {name} 已损坏，未通过完整性检查。"
-    if connection.execute("PRAGMA application_id").fetchone()[0] != APPLICATION_ID:
+    if files.application_id(connection) != APPLICATION_ID:
         return f"文件 {name} 不是由 desk 备份功能写成的备份。"
-    if claimed is not None and connection.execute("PRAGMA user_version").fetchone()[0] != _stamp_of(claimed):
+    if claimed is not None and files.user_version(connection) != _stamp_of(claimed):
         return f"备份文件 {name} 的内容时间与文件名不符（可能是旧备份改了名字），不能使用。"
     return None
 
@@ -180,9 +178,7 @@ def read_manifest(path: Path) -> dict | None:
 
 
 def _chain_head(connection: sqlite3.Connection) -> tuple[int, str]:
-    import sqlite_utils
-
-    return audit_store.head(sqlite_utils.Database(connection))
+    return files.chain_head(connection)
 
 
 def _manifest_problem(connection: sqlite3.Connection, path: Path) -> str | None:
@@ -235,19 +231,14 @@ def newest_good_backup(db_path: Path) -> BackupFile | None:
 
 
 def _open_target(path: Path) -> sqlite3.Connection:
-    return sqlite3.connect(str(path))
+    return files.open_file(path)
 
 
 def _copy_online(source: sqlite3.Connection, target_path: Path, stamp: int | None) -> None:
     """One backup step over all pages: a single read transaction, not restarted by writers."""
     target = _open_target(target_path)
     try:
-        source.backup(target, pages=-1)
-        target.execute("PRAGMA journal_mode = DELETE")  # a backup is one self-contained file
-        if stamp is not None:
-            target.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-            target.execute(f"PRAGMA user_version = {stamp}")
-        target.commit()
+        files.copy_pages(source, target, stamp)
     finally:
         target.close()
 
@@ -346,7 +337,7 @@ def _write_checked(desk: Desk, partial: Path, final: Path, taken: datetime) -> t
     """The copy, fsynced, its manifest written, the copy checked against it, then renamed; its chain head."""
     _copy_online(desk.db.conn, partial, _stamp_of(taken))
     fsync_file(partial)
-    connection = sqlite3.connect(read_only_uri(partial), uri=True)
+    connection = files.open_read_only(partial)
     try:
         head = _chain_head(connection)
     finally:

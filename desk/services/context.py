@@ -22,6 +22,7 @@ from desk.services.entered_packs import EnteredPacks
 from desk.services.keys import Keys, KeysProblem, head_path, keys_path, load_keys, verified_path, write_head
 from desk.services.network_paths import refuse_network_share
 from desk.store import audit as audit_store
+from desk.store import operators as operators_store
 from desk.store import seals as seals_store
 from desk.store import settings as settings_store
 from desk.store.db import connect, connect_read_only, write_transaction
@@ -240,7 +241,7 @@ class Desk:
         `permission`, when given). Otherwise `SessionEnded` (the transaction rolls back, nothing is
         written) and the session listeners hear it. `audit()` calls this for every entry with an
         operator, so no write by a disabled or changed account can commit."""
-        row = self.db.execute("SELECT role, disabled FROM operators WHERE id = ?", [operator.id]).fetchone()
+        row = operators_store.standing(self.db, operator.id)
         name = operator.display_name
         if row is None:
             message = f"找不到{name}的操作员账户，本次操作没有保存，请重新登录。"

@@ -116,7 +116,7 @@ class DatabaseFault(DeskError):
 # ---------------------------------------------------------------- the database at start
 
 
-@dataclass
+@dataclass(frozen=True)
 class StartCheck:
     """Opening the database at start: the open desk, or the fault and its details that refuse it."""
 

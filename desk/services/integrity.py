@@ -23,6 +23,7 @@ import sqlite_utils
 from desk.services.context import Desk
 from desk.services.keys import ForgedPoint, read_head, write_head
 from desk.store import audit as audit_store
+from desk.store import integrity as integrity_store
 from desk.store import seals as seals_store
 from desk.store.audit import ChainBreak, verify_chain
 from desk.store.db import integrity_problems
@@ -70,11 +71,7 @@ class IntegrityReport:
 @cache
 def expected_triggers() -> dict[str, str]:
     """The triggers the migrations create, read off a fresh in-memory database."""
-    from desk.store.migrations import apply_migrations
-
-    fresh = sqlite_utils.Database(memory=True)
-    apply_migrations(fresh)
-    return seals_store.triggers(fresh)
+    return integrity_store.migration_triggers()
 
 
 def trigger_problems(db: sqlite_utils.Database) -> list[str]:
@@ -117,12 +114,9 @@ def _voucher_problems(desk: Desk) -> list[str]:
 
 def _four_eyes_problems(desk: Desk) -> list[str]:
     problems = []
-    for filing_id, state in desk.db.execute(
-            "SELECT id, state FROM filings WHERE decided_by IS NOT NULL AND decided_by = accepted_by"):
+    for filing_id, state in integrity_store.self_decided_filings(desk.db):
         problems.append(f"慢特病申请 {filing_id}（{state}）由受理人本人审核：违反双人复核规则。")
-    for reversal_id, original_id in desk.db.execute(
-            "SELECT r.id, o.id FROM settlements r JOIN settlements o ON o.id = r.reverses_id"
-            " WHERE r.entry = 'reversal' AND r.operator_id = o.operator_id"):
+    for reversal_id, original_id in integrity_store.self_reversed_settlements(desk.db):
         problems.append(f"结算 {original_id} 由记录人本人冲正（冲正记录 {reversal_id}）：违反双人复核规则。")
     return problems
 

@@ -6,6 +6,7 @@ import hashlib
 import hmac
 import re
 import secrets
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from desk.core import inputs
@@ -343,10 +344,24 @@ def verify_password(desk: Desk, operator: Operator, password: str) -> bool:
     return bool(row) and not row["disabled"] and password_matches(password or "", row["password_hash"])
 
 
-def list_operators(desk: Desk, admin: Operator) -> list[dict]:
+@dataclass(frozen=True)
+class OperatorAccount:
+    """One account as the administrator's list shows it (never its password hash)."""
+
+    id: int
+    username: str
+    display_name: str
+    role: str
+    disabled: bool
+    must_change_password: bool
+    locked_until: datetime | None  # a lock set at the last failures (it may have run out by now)
+
+
+def list_operators(desk: Desk, admin: Operator) -> list[OperatorAccount]:
     admin.require("admin.operators")
     return [
-        {key: row[key] for key in ("id", "username", "display_name", "role", "disabled", "must_change_password", "locked_until")}
+        OperatorAccount(row["id"], row["username"], row["display_name"], row["role"], bool(row["disabled"]),
+                        bool(row["must_change_password"]), _locked_until(row))
         for row in store.list_operators(desk.db)
     ]
 
@@ -373,7 +388,7 @@ def set_disabled(desk: Desk, admin: Operator, *, operator_id: int, disabled: boo
 
 
 def _active_admins(desk: Desk) -> int:
-    return desk.db.execute("SELECT COUNT(*) FROM operators WHERE role = 'admin' AND disabled = 0").fetchone()[0]
+    return store.count_active_admins(desk.db)
 
 
 def reset_password(desk: Desk, admin: Operator, *, operator_id: int, temporary_password: str) -> None:

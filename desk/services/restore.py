@@ -22,10 +22,11 @@ from datetime import datetime
 from pathlib import Path
 
 from desk.services import faults
-from desk.services.backup import BackupError, _copy_online, backup_problem, fault_error, fsync_file, fsync_folder, read_only_uri
+from desk.services.backup import BackupError, _copy_online, backup_problem, fault_error, fsync_file, fsync_folder
 from desk.services.context import Desk, Operator
 from desk.store import audit as audit_store
-from desk.store import ids, sequences
+from desk.store import files, ids, sequences
+from desk.store import operators as operators_store
 from desk.store import settings as settings_store
 
 LOCK_WAIT_SECONDS = 1.0
@@ -49,9 +50,9 @@ def administrator_of_backup(backup_file: Path, username: str, password: str) -> 
     """The administrator `username` as the backup knows them, if `password` is theirs (read-only check)."""
     from desk.services.operators import password_matches
 
-    connection = sqlite3.connect(read_only_uri(backup_file), uri=True)
+    connection = files.open_read_only(backup_file)
     try:
-        row = sequences.operator_row(connection, (username or "").strip())
+        row = operators_store.operator_row(connection, (username or "").strip())
     except sqlite3.DatabaseError:
         row = None
     finally:
@@ -91,12 +92,9 @@ def _lock_exclusively(db_path: Path) -> sqlite3.Connection | None:
     """An exclusive lock on the current file, held until it is replaced; None when there is no file."""
     if not db_path.exists():
         return None
-    connection = sqlite3.connect(str(db_path), timeout=LOCK_WAIT_SECONDS, isolation_level=None)
+    connection = files.open_for_lock(db_path, LOCK_WAIT_SECONDS)
     try:
-        connection.execute("PRAGMA locking_mode = EXCLUSIVE")
-        connection.execute("BEGIN EXCLUSIVE")
-        connection.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
-        connection.execute("ROLLBACK")  # exclusive locking mode: the lock stays until the connection closes
+        files.hold_exclusively(connection)  # held until the connection closes
     except sqlite3.Error as error:
         connection.close()
         kind = faults.kind_of(error)
@@ -123,14 +121,12 @@ def _check_against_its_audit_entry(lock: sqlite3.Connection | None, backup_file:
     says it did (a manifest beside the file can be rewritten with it; the live chain cannot)."""
     if lock is None:
         return
-    import sqlite_utils
-
-    copy = sqlite3.connect(read_only_uri(backup_file), uri=True)
+    copy = files.open_read_only(backup_file)
     try:
-        found = audit_store.head(sqlite_utils.Database(copy))
-        its_installation = settings_store.get_setting(sqlite_utils.Database(copy), "installation_id")
+        found = audit_store.head(files.database_over(copy))
+        its_installation = settings_store.get_setting(files.database_over(copy), "installation_id")
         recorded = audit_store.backup_chain_head(lock, backup_file.name)
-        ours = settings_store.get_setting(sqlite_utils.Database(lock), "installation_id")
+        ours = settings_store.get_setting(files.database_over(lock), "installation_id")
         same_database = its_installation is not None and its_installation == ours
         known = audit_store.backup_with_head(lock, *found) if same_database else True
     except (sqlite3.DatabaseError, ValueError):
@@ -191,7 +187,7 @@ def _write_restored(db_path: Path, backup_file: Path, highest: dict, highest_ids
     temporary = db_path.with_name(f"{db_path.name}.restoring-{os.getpid()}")
     _remove(temporary)
     try:
-        source = sqlite3.connect(read_only_uri(backup_file), uri=True)
+        source = files.open_read_only(backup_file)
         try:
             _copy_online(source, temporary, None)
         finally:
@@ -235,7 +231,7 @@ def _continue_and_audit(path: Path, db_path: Path, highest: dict, highest_ids: d
                 "sequences_raised": raised, "ids_continue_after": floors,
                 "chain_head": {"entry": restored_entry, "hash": restored_hash},
                 "by": operator.username if operator else None})
-        desk.db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        files.checkpoint(desk.db)
     finally:
         desk.close()
 
@@ -244,7 +240,7 @@ def _same_operator(desk: Desk, operator: Operator | None) -> Operator | None:
     """The restoring administrator as the restored file knows them (None if created after the backup)."""
     if operator is None:
         return None
-    row = sequences.operator_row(desk.db.conn, operator.username)
+    row = operators_store.operator_row(desk.db.conn, operator.username)
     return Operator(row[0], row[1], row[2], row[3]) if row else None
 
 
@@ -255,7 +251,7 @@ def _replace(db_path: Path, temporary: Path, lock: sqlite3.Connection | None, as
         _remove(Path(f"{temporary}{suffix}"))
     if lock is not None:
         try:
-            lock.execute("PRAGMA journal_mode = DELETE")  # checkpoints and removes the old WAL, lock kept
+            files.leave_wal(lock)  # checkpoints and removes the old WAL, lock kept
         except sqlite3.Error:
             pass
         if os.name == "nt":

@@ -81,6 +81,47 @@ def append_entry(
     return entry["id"]
 
 
+LOG_COLUMNS = ("id", "at", "operator_name", "window", "action", "record_type", "record_id", "detail_json")
+
+
+def log_where(*, since: str | None = None, before: str | None = None, operator_name: str | None = None,
+              action_prefix: str | None = None, record_id: str | None = None) -> tuple[str, list]:
+    """The WHERE clause (with its parameters) of the log's browse filters: entries at or after
+    `since` and before `before` (ISO text), by one operator's name, whose action starts with
+    `action_prefix` (a '%' in it is dropped), about one record id."""
+    clauses, params = [], []
+    if since:
+        clauses.append("at >= ?")
+        params.append(since)
+    if before:
+        clauses.append("at < ?")
+        params.append(before)
+    if operator_name:
+        clauses.append("operator_name = ?")
+        params.append(operator_name)
+    if action_prefix:
+        clauses.append("action LIKE ?")
+        params.append(action_prefix.replace("%", "") + "%")
+    if record_id:
+        clauses.append("record_id = ?")
+        params.append(record_id)
+    return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
+
+
+def log_entries(db: sqlite_utils.Database, *, newest_first: bool, limit: int | None = None, offset: int = 0,
+                **filters) -> list[dict]:
+    """The filtered log (`log_where`) as rows of LOG_COLUMNS: newest first one page (`limit`,
+    `offset`), or oldest first all of it."""
+    where, params = log_where(**filters)
+    sql = f"SELECT {', '.join(LOG_COLUMNS)} FROM audit_log{where} ORDER BY id"
+    if newest_first:
+        sql += " DESC"
+    if limit is not None:
+        sql += " LIMIT ? OFFSET ?"
+        params += [limit, offset]
+    return list(db.query(sql, params))
+
+
 @dataclass(frozen=True)
 class ChainBreak:
     entry_id: int
@@ -95,13 +136,11 @@ def verify_chain(db: sqlite_utils.Database, key: bytes | None = None, keyed_from
     chained onto that hash."""
     prev_hash, expected_id = (GENESIS, 1) if after is None else (after[1], after[0] + 1)
     checked = 0
-    cursor = db.execute(
+    rows = db.query(
         "SELECT id, at, operator_id, operator_name, window, action, record_type, record_id, detail_json,"
         " prev_hash, hash FROM audit_log WHERE id >= ? ORDER BY id", [expected_id]
     )
-    columns = [c[0] for c in cursor.description]
-    for row in cursor:
-        entry = dict(zip(columns, row, strict=False))
+    for entry in rows:
         if entry["id"] != expected_id:
             return checked, ChainBreak(entry["id"], f"第{expected_id}条记录缺失（编号不连续）")
         if entry["prev_hash"] != prev_hash:

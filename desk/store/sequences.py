@@ -35,9 +35,3 @@ def raise_sequences(connection: sqlite3.Connection, highest: dict[tuple[str, str
             raised += 1
     return raised
 
-
-def operator_row(connection: sqlite3.Connection, username: str) -> tuple | None:
-    """(id, username, display_name, role, disabled, password_hash) of an operator, read-only."""
-    return connection.execute(
-        "SELECT id, username, display_name, role, disabled, password_hash FROM operators WHERE username = ?",
-        [username]).fetchone()

@@ -30,7 +30,7 @@ def test_browse_filter_and_export(desk, staff, clerk, tmp_path):
     with pytest.raises(PermissionDenied):
         audit.entries(desk, clerk)
     registered = audit.entries(desk, admin, audit.AuditFilter(action_prefix="person."))
-    assert [e["action"] for e in registered] == ["person.register"] and registered[0]["operator_name"] == "李娜"
+    assert [e.action for e in registered] == ["person.register"] and registered[0].operator_name == "李娜"
     today = audit.entries(desk, admin, audit.AuditFilter(first=date(2026, 3, 10), last=date(2026, 3, 10)))
     assert len(today) >= 4
     assert audit.entries(desk, admin, audit.AuditFilter(first=date(2026, 3, 11))) == []

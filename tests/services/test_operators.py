@@ -183,3 +183,19 @@ def test_hashing_never_holds_the_write_lock(desk, staff, monkeypatch):
     operators.reset_password(desk, staff["admin"], operator_id=staff["clerk"].id, temporary_password="Temp2027")
     operators.change_password(desk, staff["clerk"], old_password="Temp2027", new_password="Mine2026x")
     operators.unlock(desk, staff["clerk"], "Mine2026x")
+
+
+def test_the_administrators_list_of_accounts(desk, staff, clock):
+    for _ in range(5):
+        with pytest.raises(operators.LoginFailed):
+            operators.authenticate(desk, username="clerk01", password="wrong2026")
+    operators.set_disabled(desk, staff["admin"], operator_id=staff["reviewer"].id, disabled=True)
+    listed = operators.list_operators(desk, staff["admin"])
+    assert listed == [
+        operators.OperatorAccount(staff["admin"].id, "admin", "赵管理", "admin", False, False, None),
+        operators.OperatorAccount(staff["clerk"].id, "clerk01", "李娜", "clerk", False, False,
+                                  clock() + timedelta(minutes=15)),
+        operators.OperatorAccount(staff["reviewer"].id, "review01", "杨慧", "reviewer", True, False, None),
+    ]
+    with pytest.raises(PermissionDenied):
+        operators.list_operators(desk, staff["clerk"])

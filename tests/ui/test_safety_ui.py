@@ -131,7 +131,7 @@ def test_a_damaged_database_is_refused_at_start_and_the_newest_good_backup_resto
     try:
         assert any("已损坏" in problem or "完整性" in problem for problem in seen["problems"])
         assert f"最新的完好备份：{taken.path.name}" in seen["offer"] and not seen["default"] and seen["refused"]
-        assert desk is not None and [row["username"] for row in operators.list_operators(desk, _admin(desk))] == ["admin"]
+        assert desk is not None and [row.username for row in operators.list_operators(desk, _admin(desk))] == ["admin"]
         [aside] = [item for item in path.parent.iterdir() if ".before-restore-" in item.name and item.suffix == ".db"]
         assert aside.read_bytes() == damaged  # the damaged file is kept aside, untouched
         assert taken.path.name in notice and aside.name in notice
