@@ -9,7 +9,7 @@ WRITE_EVERY seconds through the services (`operators.authenticate` as clerk01, t
    `.backup` (when the CLI is installed; it copies 100 pages a step, so a writer can restart it: bounded
    by --cli-timeout); desk and plain backups alternate, --repeat times each (medians);
    targets: desk backup within 2x of the plain backup, the result a good backup;
-2. the start-up check `faults.check_at_start(PATH, full_check=False)` (what the GUI runs before login),
+2. the start-up check `startup.check_at_start(PATH, full_check=False)` (what the GUI runs before login),
    median of 3, and its parts (`Desk.open`, `PRAGMA quick_check`); target under 2 s;
 3. the full check: `python -m desk check --db PATH` (wall time, subprocess) and in-process, on
    `Desk.open_read_only(PATH)`, the parts of `integrity.check_database` one by one.
@@ -38,7 +38,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from desk.services import backup, faults, integrity
+from desk.services import backup, integrity, startup
 from desk.services.context import Desk
 from desk.store import seals as seals_store
 from desk.store.db import integrity_problems  # noqa: F401 - what check_database runs first
@@ -175,7 +175,7 @@ def bench_backups(path: Path, writer: Writer, cli_timeout: float, repeat: int) -
     scratch = path.with_name("bench-parts.db")
     remove(scratch)
     moment = datetime.now().replace(microsecond=0)
-    copy_s, _ = timed(lambda: backup._copy_online(desk.db.conn, scratch, backup._stamp_of(moment)))
+    copy_s, _ = timed(lambda: backup.copy_online(desk.db.conn, scratch, backup._stamp_of(moment)))
     fsync_s, _ = timed(lambda: backup.fsync_file(scratch))
     backup._write_manifest(scratch, scratch, moment, backup._chain_head(desk.db.conn))
     check_s, problem = timed(lambda: backup.backup_problem(scratch, claimed=moment, deep=False))
@@ -214,7 +214,7 @@ def bench_start_check(path: Path, writer: Writer) -> None:
     runs = []
     mark = writer.mark()
     for _ in range(3):
-        seconds, result = timed(lambda: faults.check_at_start(path, full_check=False))
+        seconds, result = timed(lambda: startup.check_at_start(path, full_check=False))
         if result.desk is None:
             figure(f"check_at_start REFUSED the file: {result.problems} {result.fault}")
             return

@@ -197,11 +197,8 @@ def cmd_verify(args) -> int:
 
 
 def cmd_check(args) -> int:
-    import sqlite3
-
-    from desk.services.faults import CORRUPT, IO, kind_of
+    from desk.services.faults import CORRUPT, IO, DamagedFile, NotDeskDatabase, kind_of
     from desk.services.integrity import check_database
-    from desk.store.db import NotDeskDatabase
 
     try:
         desk = _open_desk(args.db, read_only=True)
@@ -214,7 +211,7 @@ def cmd_check(args) -> int:
         return 1
     try:
         report = check_database(desk)
-    except sqlite3.DatabaseError as error:  # damage found part-way through the file
+    except DamagedFile as error:  # damage found part-way through the file
         _print_json({"sound": False, "database": f"数据库文件已损坏，检查中途无法读取：{error}。"})
         return 1
     _print_json(report.as_json())
@@ -223,9 +220,8 @@ def cmd_check(args) -> int:
 
 def cmd_backup(args) -> int:
     """`desk backup`: JSON on success; one Chinese line and exit 1 when no backup was made."""
-    import sqlite3
-
     from desk.services.backup import backup, fault_error
+    from desk.services.faults import DatabaseError
 
     try:
         desk = _open_desk(args.db)
@@ -233,7 +229,7 @@ def cmd_backup(args) -> int:
     except DeskError as error:
         sys.stderr.write(_error_line(error).replace("\n", " ") + "\n")
         return 1
-    except (sqlite3.Error, OSError) as error:
+    except (DatabaseError, OSError) as error:
         sys.stderr.write(fault_error(error, "备份").message + "\n")
         return 1
     _print_json({"backup": str(taken.path), "taken_at": taken.taken_at.isoformat(), "bytes": taken.size})
@@ -243,15 +239,14 @@ def cmd_backup(args) -> int:
 def _restoring_administrator(path: Path, backup_file: Path, username: str | None):
     """The administrator, logged in on the current file (audited); on a file that does not open, the
     password is checked against the backup itself, read-only."""
-    import sqlite3
-
+    from desk.services.faults import DatabaseError
     from desk.services.restore import administrator_of_backup
 
     if not username:
         raise _AuthFailed("请用 --user 指定管理员用户名，密码从标准输入读入（一行）。")
     try:
         desk = _open_desk(str(path)) if path.exists() else None
-    except (DeskError, sqlite3.Error, OSError):
+    except (DeskError, DatabaseError, OSError):
         desk = None
     if desk is None:
         return administrator_of_backup(backup_file, username, sys.stdin.readline(1024).rstrip("\r\n"))

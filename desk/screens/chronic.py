@@ -190,8 +190,8 @@ def check_move(state: str, action: str) -> None:
 def _detail(desk: Desk, operator: Operator, filing: Filing) -> FilingDetail:
     received, missing = _materials(desk, filing)
     issued = reversed(vouchers.vouchers_of(desk, "filing", filing.id))  # newest first (issued in id order)
-    documents = tuple(DocumentRow(number=document["number"], title=document["title"],
-                                  issued=_short(document["created_at"]), prints=document["prints"])
+    documents = tuple(DocumentRow(number=document.number, title=document.title,
+                                  issued=_short(document.created_at), prints=document.prints)
                       for document in issued)
     return FilingDetail(
         row=filing_row(filing), received=received, missing=missing, agent=filing.agent,

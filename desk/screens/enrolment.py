@@ -84,8 +84,8 @@ def person_title(record: persons.PersonRecord) -> str:
         name=record.name, id=mask_id_number(record.id_number), number=record.personal_number or "")
 
 
-def voucher_row(item: dict) -> VoucherRow:
-    return VoucherRow(item["number"], item["title"], item["created_at"].replace("T", " ")[:16], f"{item['prints']} 次")
+def voucher_row(item: vouchers.Paper) -> VoucherRow:
+    return VoucherRow(item.number, item.title, item.created_at.replace("T", " ")[:16], f"{item.prints} 次")
 
 
 def person_screen(desk: Desk, operator: Operator, person_id: int) -> PersonScreen:
@@ -96,7 +96,7 @@ def person_screen(desk: Desk, operator: Operator, person_id: int) -> PersonScree
     found = list(vouchers.vouchers_of(desk, "person", person_id))
     for entry in entries:
         found.extend(vouchers.vouchers_of(desk, "enrolment", entry.id))
-    found.sort(key=lambda item: (item["created_at"], item["number"]), reverse=True)
+    found.sort(key=lambda item: (item.created_at, item.number), reverse=True)
     return PersonScreen(record, person_title(record), tuple(history_row(entry) for entry in entries),
                         tuple(voucher_row(item) for item in found), operator.can("enrolment.cancel"))
 

@@ -261,8 +261,8 @@ def transfer_details(desk: Desk, operator: Operator, transfer_id: int) -> Transf
     operator.require("person.search")
     found = vouchers.vouchers_of(desk, "transfer", transfer_id)
     papers = tuple(
-        PaperLine(number=item["number"], title=item["title"], issued_at=_minute(item["created_at"]), prints=item["prints"])
-        for item in sorted(found, key=lambda item: (item["created_at"], item["number"]), reverse=True)
+        PaperLine(number=item.number, title=item.title, issued_at=_minute(item.created_at), prints=item.prints)
+        for item in sorted(found, key=lambda item: (item.created_at, item.number), reverse=True)
     )
     events = tuple(
         EventLine(at=_minute(event.at), operator_name=event.operator_name,

@@ -234,7 +234,7 @@ def _open_target(path: Path) -> sqlite3.Connection:
     return files.open_file(path)
 
 
-def _copy_online(source: sqlite3.Connection, target_path: Path, stamp: int | None) -> None:
+def copy_online(source: sqlite3.Connection, target_path: Path, stamp: int | None) -> None:
     """One backup step over all pages: a single read transaction, not restarted by writers."""
     target = _open_target(target_path)
     try:
@@ -335,7 +335,7 @@ def backup(desk: Desk, operator: Operator | None, *, reason: str = "manual") -> 
 
 def _write_checked(desk: Desk, partial: Path, final: Path, taken: datetime) -> tuple[int, str]:
     """The copy, fsynced, its manifest written, the copy checked against it, then renamed; its chain head."""
-    _copy_online(desk.db.conn, partial, _stamp_of(taken))
+    copy_online(desk.db.conn, partial, _stamp_of(taken))
     fsync_file(partial)
     connection = files.open_read_only(partial)
     try:
@@ -407,15 +407,3 @@ def daily_backup_due(desk: Desk) -> bool:
         return False
     today = [item for item in list_backups(desk.path) if item.taken_at.date() >= desk.today()]
     return not any(header_problem(item.path, item.taken_at) is None for item in today)  # cheap: runs on the UI thread
-
-
-# ---------------------------------------------------------------- restore (desk.services.restore)
-
-
-def restore(db_path: Path, backup_file: Path, *, now: datetime | None = None,
-            operator: Operator | None = None, clock=None) -> Path:
-    """Replace the database with a good backup; the current file is kept aside first. Returns that path."""
-    from desk.services.restore import restore_database
-
-    return restore_database(Path(db_path), Path(backup_file), operator=operator,
-                            clock=clock or (lambda: now or datetime.now())).aside

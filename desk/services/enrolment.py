@@ -16,8 +16,8 @@ from desk.core.standards import contribution_provenance, group_provenance
 from desk.services import vouchers
 from desk.services.context import Desk, Operator
 from desk.services.quoting import (
-    _check_arrears,
-    _check_year,
+    check_arrears,
+    check_year,
     quote_from_json,  # noqa: F401 - the headless contract, also reached from here
     resident_pack,
 )
@@ -120,7 +120,7 @@ def _quote(desk: Desk, person: dict, *, year, paid_on, pack_id, newborn, employe
     newborn = inputs.flag(newborn, "newborn", "新生儿")
     if pack_id is not None:
         pack_id = inputs.text(pack_id, "pack", "政策包")
-    year = _check_year(year)
+    year = check_year(year)
     pack = resident_pack(desk.packs, pack_id or desk.setting("default_pack"), year)
     request = QuoteRequest(
         year=year,
@@ -130,7 +130,7 @@ def _quote(desk: Desk, person: dict, *, year, paid_on, pack_id, newborn, employe
         last_enrolled_year=store.last_enrolled_year(desk.db, person["id"], year),
         newborn=newborn,
         employee_ended_on=employee_ended_on,
-        arrears_years=_check_arrears(arrears_years),
+        arrears_years=check_arrears(arrears_years),
     )
     return quote_enrolment(pack, request)
 
@@ -145,7 +145,7 @@ def held_enrolment(desk: Desk, operator: Operator, *, person_id: int, year: int)
     """The enrolment already held for `year` that makes another one for that year a double enrolment (which
     `enrol` refuses), or None; nothing is written."""
     operator.require("person.search")
-    row = _held(desk, inputs.record_id(person_id, "person", "参保人"), _check_year(year))
+    row = _held(desk, inputs.record_id(person_id, "person", "参保人"), check_year(year))
     return _enrolment(row) if row else None
 
 
@@ -185,7 +185,7 @@ def enrol(
         raise ValidationError.single("paid_on", "future", "缴费日期不能晚于今天，请核对。")
     with desk.transaction():
         person = _person(desk, person_id)
-        _refuse_double_enrolment(desk, person, _check_year(year))
+        _refuse_double_enrolment(desk, person, check_year(year))
         quote = _quote(desk, person, year=year, paid_on=paid_on, pack_id=pack_id, newborn=newborn,
                        employee_ended_on=employee_ended_on, arrears_years=arrears_years)
         pack = desk.packs.get(quote.pack_id)
@@ -340,7 +340,7 @@ def record_external_enrolment(
         raise ValidationError.single("scheme", "unknown", "险种只能是城乡居民医保或职工医保。")
     with desk.transaction():
         person = _person(desk, person_id)
-        _refuse_double_enrolment(desk, person, _check_year(year))
+        _refuse_double_enrolment(desk, person, check_year(year))
         row = {
             "person_id": person_id, "scheme": scheme, "year": year, "region_code": region_code,
             "groups_json": "[]", "individual_fen": 0, "subsidy_fen": 0, "payable_fen": 0,

@@ -15,6 +15,12 @@ import sqlite3
 from dataclasses import dataclass
 
 from desk.core.errors import DeskError
+from desk.store.db import NotDeskDatabase  # noqa: F401 (the entry points name it from here, not from the store)
+
+# What a database operation can raise before a service has turned it into a DeskError: the command
+# line and the GUI catch these names, so no entry point imports sqlite3 itself.
+DatabaseError = sqlite3.Error
+DamagedFile = sqlite3.DatabaseError
 
 CORRUPT, LOCKED, PERMISSION, FULL, IO, OTHER = "corrupt", "locked", "permission", "full", "io", "other"
 
@@ -114,68 +120,3 @@ class DatabaseFault(DeskError):
 
 
 # ---------------------------------------------------------------- the database at start
-
-
-@dataclass(frozen=True)
-class StartCheck:
-    """Opening the database at start: the open desk, or the fault and its details that refuse it."""
-
-    desk: object | None
-    problems: list[str]
-    fault: Fault | None
-
-    @property
-    def sound(self) -> bool:
-        return self.fault is None
-
-
-def check_at_start(db_path, *, full_check: bool, clock=None) -> StartCheck:
-    """Open the database (and with `full_check` check it); a refusal names its kind of fault."""
-    import gc
-
-    from desk.services.context import Desk
-
-    try:
-        desk = Desk.open(db_path, clock=clock)
-    except Exception as error:
-        gc.collect()  # a connection the failed open left behind must let go of the file before a restore
-        return _refused(error)
-    try:
-        problems = _full_problems(desk) if full_check else _start_problems(desk)
-    except sqlite3.Error as error:
-        desk.close()
-        return _refused(error)
-    if problems:
-        desk.close()
-        return StartCheck(None, problems, FAULTS[CORRUPT])
-    return StartCheck(desk, [], None)
-
-
-def _start_problems(desk) -> list[str]:
-    """A big file before the login: the kept head and the chain since the last verified point (the
-    whole-file integrity check follows in the background, desk.ui.startup)."""
-    from desk.services.integrity import start_problems
-
-    return start_problems(desk)
-
-
-def _full_problems(desk) -> list[str]:
-    from desk.services import startup as support
-
-    return support.database_problems(desk)
-
-
-def _root(error: BaseException) -> BaseException:
-    while not isinstance(error, sqlite3.Error) and (error.__cause__ or error.__context__) is not None:
-        error = error.__cause__ or error.__context__
-    return error
-
-
-def _refused(error: BaseException) -> StartCheck:
-    fault = classify(error)
-    detail = getattr(error, "message", None) or str(error)
-    if fault.kind == CORRUPT:
-        detail = f"数据库文件已损坏，无法读取（SQLite 报告：{_root(error)}）。"
-    if fault.kind == OTHER and getattr(error, "message", None):
-        fault = Fault(OTHER, FAULTS[OTHER].title, error.message, FAULTS[OTHER].next_step)
-    return StartCheck(None, [detail], fault)

@@ -22,13 +22,13 @@ def resident_pack(packs: PackRegistry, pack_id: str, year: int) -> Pack:
     return pack
 
 
-def _check_year(year) -> int:
+def check_year(year) -> int:
     if isinstance(year, bool) or not isinstance(year, int) or not 1990 <= year <= 2100:
         raise ValidationError.single("year", "range", "待遇年度应为四位年份，例如 2026。")
     return year
 
 
-def _check_arrears(value) -> int:
+def check_arrears(value) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
         raise ValidationError.single("arrears_years", "range", "补缴年数应为不小于0的整数。")
     return value
@@ -49,7 +49,7 @@ def quote_from_json(packs: PackRegistry, data, today: date) -> Quote:
         raise ValidationError.single(sorted(unknown)[0], "unknown_field", f"未知的字段 {sorted(unknown)[0]}。")
     if not isinstance(data.get("pack"), str):
         raise ValidationError.single("pack", "required", "缺少政策包编号 pack。")
-    year = _check_year(data.get("year"))
+    year = check_year(data.get("year"))
     pack = resident_pack(packs, data["pack"], year)
     info = parse_id_number(data.get("id_number") if isinstance(data.get("id_number"), str) else "", today)
     request = QuoteRequest(
@@ -61,7 +61,7 @@ def quote_from_json(packs: PackRegistry, data, today: date) -> Quote:
         newborn=_json_bool(data.get("newborn", False), "newborn"),
         employee_ended_on=None if data.get("employee_ended_on") is None
         else parse_date(data["employee_ended_on"], "employee_ended_on", "职工医保中断日期"),
-        arrears_years=_check_arrears(data.get("arrears_years", 0)),
+        arrears_years=check_arrears(data.get("arrears_years", 0)),
     )
     return quote_enrolment(pack, request)
 

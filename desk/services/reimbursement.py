@@ -308,7 +308,7 @@ def _mirror(original: dict, reviewer: Operator, reason: str, desk: Desk) -> dict
 
 def _original_number(desk: Desk, settlement_id: int) -> str | None:
     found = vouchers.vouchers_of(desk, "settlement", settlement_id)
-    return found[0]["number"] if found else None
+    return found[0].number if found else None
 
 
 def _reversal_payload(desk: Desk, original: dict, mirror: dict, reason: str) -> dict:
@@ -335,7 +335,7 @@ def settlements_of(desk: Desk, operator: Operator, *, person_id: int, year: int)
             service_date=row["service_date"], benefit=row["benefit"], benefit_name=BENEFIT_NAMES[row["benefit"]],
             status=row["status"], amounts={name: from_fen(row[f"{name}_fen"]) for name in AMOUNT_COLUMNS},
             reason=row["reason"], operator_name=row["operator_name"], created_at=row["created_at"],
-            voucher_number=papers[0]["number"] if papers else None, voucher_title=papers[0]["title"] if papers else "",
+            voucher_number=papers[0].number if papers else None, voucher_title=papers[0].title if papers else "",
         ))
     return entries
 

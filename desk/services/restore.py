@@ -22,7 +22,7 @@ from datetime import datetime
 from pathlib import Path
 
 from desk.services import faults
-from desk.services.backup import BackupError, _copy_online, backup_problem, fault_error, fsync_file, fsync_folder
+from desk.services.backup import BackupError, backup_problem, copy_online, fault_error, fsync_file, fsync_folder
 from desk.services.context import Desk, Operator
 from desk.store import audit as audit_store
 from desk.store import files, ids, sequences
@@ -167,7 +167,7 @@ def _keep_aside(db_path: Path, lock: sqlite3.Connection | None, moment: datetime
         if lock is None:  # Windows refuses to read the locked byte range of a file over 1 GB: copy through SQLite
             raise fault_error(raw_error, "恢复") from None
         try:
-            _copy_online(lock, aside, None)
+            copy_online(lock, aside, None)
             fsync_file(aside)
         except (sqlite3.Error, OSError) as error:
             raise fault_error(error, "恢复") from None
@@ -189,7 +189,7 @@ def _write_restored(db_path: Path, backup_file: Path, highest: dict, highest_ids
     try:
         source = files.open_read_only(backup_file)
         try:
-            _copy_online(source, temporary, None)
+            copy_online(source, temporary, None)
         finally:
             source.close()
         _continue_and_audit(temporary, db_path, highest, highest_ids, operator, clock, backup_file, aside)
@@ -269,3 +269,10 @@ def _replace(db_path: Path, temporary: Path, lock: sqlite3.Connection | None, as
 
 def _remove(path: Path) -> None:
     path.unlink(missing_ok=True)
+
+
+def restore(db_path: Path, backup_file: Path, *, now: datetime | None = None,
+            operator: Operator | None = None, clock=None) -> Path:
+    """Replace the database with a good backup; the current file is kept aside first. Returns that path."""
+    return restore_database(Path(db_path), Path(backup_file), operator=operator,
+                            clock=clock or (lambda: now or datetime.now())).aside

@@ -29,6 +29,17 @@ class IssuedVoucher:
 
 
 @dataclass(frozen=True)
+class Paper:
+    """A voucher issued for a record, as the tabs list it."""
+
+    number: str
+    doc_type: str
+    title: str  # the type's short name
+    created_at: str  # ISO timestamp
+    prints: int  # times printed so far (the original and every 补打)
+
+
+@dataclass(frozen=True)
 class Verification:
     genuine: bool
     number: str
@@ -148,12 +159,6 @@ def may_print(desk: Desk, operator: Operator, number: str) -> bool:
     return any(operator.can(permission) for permission in permissions)
 
 
-def stored(desk: Desk, number: str) -> dict:
-    """A voucher's stored record with its payload decoded (number, doc_type, code, payload, ...)."""
-    row = _voucher(desk, number)
-    return {**row, "payload": json.loads(row["payload_json"])}
-
-
 def record_print(desk: Desk, operator: Operator, number: str) -> int:
     """Count one print (the first is the original, every later one a reprint); returns its copy number."""
     with desk.transaction():
@@ -177,10 +182,11 @@ def times_printed(desk: Desk, number: str) -> int:
     return store.print_count(desk.db, row["id"]) if row else 0
 
 
-def vouchers_of(desk: Desk, record_type: str, record_id: int) -> list[dict]:
+def vouchers_of(desk: Desk, record_type: str, record_id: int) -> list[Paper]:
+    """The papers issued for one business record, in the order they were issued."""
     return [
-        {"number": row["number"], "doc_type": row["doc_type"], "title": document_types.name(row["doc_type"]),
-         "created_at": row["created_at"], "prints": store.print_count(desk.db, row["id"])}
+        Paper(row["number"], row["doc_type"], document_types.name(row["doc_type"]), row["created_at"],
+              store.print_count(desk.db, row["id"]))
         for row in store.vouchers_for(desk.db, record_type, record_id)
     ]
 

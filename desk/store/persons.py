@@ -16,12 +16,6 @@ _SELECT = "SELECT * FROM persons"
 NAME_UPPER_BOUND = "\U0010ffff"
 
 
-def _rows(db: sqlite_utils.Database, sql: str, params) -> list[dict]:
-    cursor = db.execute(sql, params)
-    columns = [c[0] for c in cursor.description]
-    return [dict(zip(columns, row, strict=False)) for row in cursor.fetchall()]
-
-
 def _first(db: sqlite_utils.Database, sql: str, params) -> dict | None:
     return next(iter(db.query(sql, params)), None)
 

@@ -7,7 +7,6 @@ import re
 import sqlite_utils
 
 from desk.store.ids import new_id
-from desk.store.persons import _rows
 
 
 def next_sequence(db: sqlite_utils.Database, prefix: str, day: str) -> int:
@@ -33,7 +32,7 @@ def insert_voucher(db: sqlite_utils.Database, row: dict) -> int:
 
 
 def voucher_by_number(db: sqlite_utils.Database, number: str) -> dict | None:
-    rows = _rows(db, "SELECT * FROM vouchers WHERE number = ?", [number])
+    rows = list(db.query("SELECT * FROM vouchers WHERE number = ?", [number]))
     return rows[0] if rows else None
 
 
@@ -49,12 +48,12 @@ def number_was_issued(db: sqlite_utils.Database, number: str) -> bool:
 
 def latest_restore(db: sqlite_utils.Database) -> dict | None:
     """The newest restore's audit entry (when, and the file kept aside), or None."""
-    rows = _rows(db, "SELECT at, detail_json FROM audit_log WHERE action = 'backup.restore' ORDER BY id DESC LIMIT 1", [])
+    rows = list(db.query("SELECT at, detail_json FROM audit_log WHERE action = 'backup.restore' ORDER BY id DESC LIMIT 1", []))
     return rows[0] if rows else None
 
 
 def vouchers_for(db: sqlite_utils.Database, record_type: str, record_id: int) -> list[dict]:
-    return _rows(db, "SELECT * FROM vouchers WHERE record_type = ? AND record_id = ? ORDER BY id", [record_type, record_id])
+    return list(db.query("SELECT * FROM vouchers WHERE record_type = ? AND record_id = ? ORDER BY id", [record_type, record_id]))
 
 
 def print_count(db: sqlite_utils.Database, voucher_id: int) -> int:
@@ -78,12 +77,12 @@ _VOUCHER_NUMBER = re.compile(r"[A-Z]{2}-\d{8}-\d{4,}")
 
 def business_record(db: sqlite_utils.Database, record_type: str, record_id) -> dict | None:
     table = RECORD_TABLES[record_type]
-    rows = _rows(db, f"SELECT * FROM {table} WHERE id = ?", [record_id])
+    rows = list(db.query(f"SELECT * FROM {table} WHERE id = ?", [record_id]))
     return rows[0] if rows else None
 
 
 def reversal_of(db: sqlite_utils.Database, settlement_id: int) -> dict | None:
-    rows = _rows(db, "SELECT * FROM settlements WHERE reverses_id = ?", [settlement_id])
+    rows = list(db.query("SELECT * FROM settlements WHERE reverses_id = ?", [settlement_id]))
     return rows[0] if rows else None
 
 

@@ -11,13 +11,13 @@ from desk.services import operators
 from desk.services.context import Desk, Operator
 from desk.ui.admin_common import AdminPage, fill_row, make_table, paint_row, select_key, selected_key
 from desk.ui.errors import run_action
-from desk.ui.login import PASSWORD_RULES, _confirm_problem, _FormDialog, _password_edit
-from desk.ui.widgets import action_button, hint_label
+from desk.ui.login import PASSWORD_RULES, FormDialog, confirm_problem
+from desk.ui.widgets import action_button, hint_label, password_edit
 
 COLUMNS = ("用户名", "姓名", "角色", "状态", "下次登录须改密码")
 
 
-class CreateOperatorDialog(_FormDialog):
+class CreateOperatorDialog(FormDialog):
     """A new account: user name, name, role and a temporary password (changed at the first login)."""
 
     def __init__(self, desk: Desk, admin: Operator, parent: QWidget | None = None):
@@ -30,8 +30,8 @@ class CreateOperatorDialog(_FormDialog):
         self.role = QComboBox()
         for role, name in ROLE_NAMES.items():
             self.role.addItem(self.tr(name), role)
-        self.password = _password_edit()
-        self.confirm = _password_edit()
+        self.password = password_edit()
+        self.confirm = password_edit()
         self.form.add_row(self.tr("用户名"), self.username, "username", required=True)
         self.form.add_row(self.tr("姓名"), self.display_name, "display_name", required=True)
         self.form.add_row(self.tr("角色"), self.role, "role", required=True)
@@ -43,7 +43,7 @@ class CreateOperatorDialog(_FormDialog):
 
     def submit(self) -> None:
         def create():
-            _confirm_problem(self.password.text(), self.confirm.text())
+            confirm_problem(self.password.text(), self.confirm.text())
             return operators.create_operator(
                 self.desk, self.admin, username=self.username.text().strip(), display_name=self.display_name.text(),
                 role=self.role.currentData(), temporary_password=self.password.text())
@@ -54,7 +54,7 @@ class CreateOperatorDialog(_FormDialog):
             self.accept()
 
 
-class ResetPasswordDialog(_FormDialog):
+class ResetPasswordDialog(FormDialog):
     """A temporary password for someone who forgot theirs; it also lifts a lockout."""
 
     def __init__(self, desk: Desk, admin: Operator, row: screen.OperatorRow, parent: QWidget | None = None):
@@ -62,8 +62,8 @@ class ResetPasswordDialog(_FormDialog):
             name=row.display_name, username=row.username)
         super().__init__(self.tr("重置密码"), heading, parent)
         self.desk, self.admin, self.row = desk, admin, row
-        self.password = _password_edit()
-        self.confirm = _password_edit()
+        self.password = password_edit()
+        self.confirm = password_edit()
         self.form.add_row(self.tr("临时密码"), self.password, "password", required=True)
         self.form.add_row(self.tr("再次输入"), self.confirm, "confirm", required=True)
         self.layout_.addWidget(hint_label(self.tr(PASSWORD_RULES)))
@@ -72,7 +72,7 @@ class ResetPasswordDialog(_FormDialog):
 
     def submit(self) -> None:
         def reset():
-            _confirm_problem(self.password.text(), self.confirm.text())
+            confirm_problem(self.password.text(), self.confirm.text())
             operators.reset_password(self.desk, self.admin, operator_id=self.row.id, temporary_password=self.password.text())
 
         ok, _ = self.attempt(reset)
@@ -87,7 +87,7 @@ class OperatorsPage(AdminPage):
             "管理员不能停用或重置自己的账户。"), parent)
         self.desk, self.admin = desk, admin
         self.rows: list[screen.OperatorRow] = []
-        self.dialog: _FormDialog | None = None
+        self.dialog: FormDialog | None = None
         self.table = make_table(COLUMNS, "operatorsTable")
         self.table.itemSelectionChanged.connect(self._selection_changed)
         self.create_button = action_button(self.tr("新建操作员…"), "Alt+N")

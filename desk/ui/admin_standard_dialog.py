@@ -22,7 +22,7 @@ from desk.core.errors import ValidationError
 from desk.screens import admin as screen
 from desk.services import standards
 from desk.services.context import Desk, Operator
-from desk.ui.login import _FormDialog
+from desk.ui.login import FormDialog
 from desk.ui.widgets import hint_label, value_label
 
 GROUP_COLUMNS = ("资助类别", "政策包表内金额", "本年度金额（元）")
@@ -47,7 +47,7 @@ class _AmountDelegate(QStyledItemDelegate):
         return super().eventFilter(editor, event)
 
 
-class StandardDialog(_FormDialog):
+class StandardDialog(FormDialog):
     """One entry for the selected pack: year, individual contribution, group amounts, document."""
 
     def __init__(self, desk: Desk, admin: Operator, pack_id: str, parent: QWidget | None = None):

@@ -59,9 +59,9 @@ def build_main_window(desk: Desk, operator: Operator) -> MainWindow:
 
 def _settings_changed(window: MainWindow, values) -> None:
     """An administrator saved the settings: the status bar and the idle time follow at once."""
-    from desk.screens import common as ui_support
+    from desk.screens import common
 
-    pack = ui_support.default_pack_status(window.desk)
+    pack = common.default_pack_status(window.desk)
     pack_text = window.tr("政策包：{id} 版本 {version}").format(id=pack.id, version=pack.version)
     window.status_labels["pack"].setText(pack_text + (window.tr("（含暂定值）") if pack.provisional else ""))
     window.status_labels["pack"].setToolTip(pack.title)

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 from desk.core.filing import REJECTION_REASONS, TERMINATION_REASONS
 from desk.core.idnumber import mask_id_number
 from desk.screens import chronic as chronic_screen
-from desk.screens import common as ui_support
+from desk.screens import common
 from desk.screens.chronic import FilingDetail
 from desk.services import chronic, persons
 from desk.services.context import Desk, Operator
@@ -248,7 +248,7 @@ class ChronicTab(PersonTab):
         self.refresh_filings()
 
     def _coverage_text(self, person_id: int) -> str:
-        ok, rows = run_action(lambda: ui_support.enrolment_history(self.desk, self.operator, person_id),
+        ok, rows = run_action(lambda: common.enrolment_history(self.desk, self.operator, person_id),
                               bar=self.bar, parent=self)
         active = [row for row in rows or () if row.status == "active"]
         if not ok or not active:

@@ -14,11 +14,7 @@ from desk.ui.widgets import FormGrid, hint_label, password_edit
 PASSWORD_RULES = "密码至少8位，须同时包含字母和数字。"
 
 
-def _password_edit() -> QLineEdit:
-    return password_edit()
-
-
-class _FormDialog(QDialog):
+class FormDialog(QDialog):
     """Title, a message bar, a form of fields with error labels, OK/cancel; Enter submits, Esc cancels."""
 
     def __init__(self, title: str, heading: str, parent: QWidget | None = None):
@@ -67,12 +63,12 @@ class _FormDialog(QDialog):
         raise NotImplementedError
 
 
-def _confirm_problem(first: str, second: str) -> None:
+def confirm_problem(first: str, second: str) -> None:
     if first != second:
         raise ValidationError([Problem("confirm", "mismatch", "两次输入的新密码不一致，请重新输入。")])
 
 
-class FirstStartDialog(_FormDialog):
+class FirstStartDialog(FormDialog):
     """The very first start: the administrator chooses their own password at once."""
 
     def __init__(self, desk: Desk, parent: QWidget | None = None):
@@ -82,8 +78,8 @@ class FirstStartDialog(_FormDialog):
         self.username = QLineEdit("admin")
         self.display_name = QLineEdit()
         self.display_name.setPlaceholderText(self.tr("管理员本人姓名"))
-        self.password = _password_edit()
-        self.confirm = _password_edit()
+        self.password = password_edit()
+        self.confirm = password_edit()
         self.form.add_row(self.tr("用户名"), self.username, "username", required=True)
         self.form.add_row(self.tr("姓名"), self.display_name, "display_name", required=True)
         self.form.add_row(self.tr("新密码"), self.password, "password", required=True)
@@ -94,7 +90,7 @@ class FirstStartDialog(_FormDialog):
 
     def submit(self) -> None:
         def create():
-            _confirm_problem(self.password.text(), self.confirm.text())
+            confirm_problem(self.password.text(), self.confirm.text())
             operators.create_first_administrator(
                 self.desk, username=self.username.text().strip(), display_name=self.display_name.text(),
                 password=self.password.text(),
@@ -107,7 +103,7 @@ class FirstStartDialog(_FormDialog):
             self.accept()
 
 
-class LoginDialog(_FormDialog):
+class LoginDialog(FormDialog):
     def __init__(self, desk: Desk, parent: QWidget | None = None, *, username: str = "", notice: str = ""):
         office = f"{desk.setting('office_name')}　{desk.setting('window')}"
         super().__init__(self.tr("登录 - 医保经办窗口 desk"), self.tr("医保经办窗口 desk") + "\n" + office, parent)
@@ -116,7 +112,7 @@ class LoginDialog(_FormDialog):
         self.password_used = ""
         self.username = QLineEdit(username)
         self.username.setPlaceholderText(self.tr("本人的操作员用户名"))
-        self.password = _password_edit()
+        self.password = password_edit()
         self.form.add_row(self.tr("用户名"), self.username, "username")
         self.form.add_row(self.tr("密码"), self.password, "password")
         self.finish_layout(self.tr("登录"), self.tr("退出"))
@@ -136,7 +132,7 @@ class LoginDialog(_FormDialog):
             self.password.setFocus()
 
 
-class ChangePasswordDialog(_FormDialog):
+class ChangePasswordDialog(FormDialog):
     """Change one's own password; `forced` after a reset (no way around it but logging out)."""
 
     def __init__(self, desk: Desk, operator: Operator, parent: QWidget | None = None, *,
@@ -146,9 +142,9 @@ class ChangePasswordDialog(_FormDialog):
         super().__init__(self.tr("修改密码"), heading, parent)
         self.desk = desk
         self.operator = operator
-        self.old = _password_edit()
-        self.new = _password_edit()
-        self.confirm = _password_edit()
+        self.old = password_edit()
+        self.new = password_edit()
+        self.confirm = password_edit()
         self._known_old = old_password
         if old_password is None:
             self.form.add_row(self.tr("原密码"), self.old, "old_password", required=True)
@@ -162,7 +158,7 @@ class ChangePasswordDialog(_FormDialog):
         old = self._known_old if self._known_old is not None else self.old.text()
 
         def change():
-            _confirm_problem(self.new.text(), self.confirm.text())
+            confirm_problem(self.new.text(), self.confirm.text())
             return operators.change_password(self.desk, self.operator, old_password=old, new_password=self.new.text())
 
         ok, operator = self.attempt(change)

@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QTabWidget, QToolBar, QWidget
 
-from desk.screens import common as ui_support
+from desk.screens import common
 from desk.services.context import Desk, Operator
 from desk.ui.admin_panel import AdminPanel
 from desk.ui.chronic_tab import ChronicTab
@@ -117,7 +117,7 @@ class MainWindow(QMainWindow):
         return action
 
     def _status_bar(self) -> None:
-        pack = ui_support.default_pack_status(self.desk)
+        pack = common.default_pack_status(self.desk)
         pack_text = self.tr("政策包：{id} 版本 {version}").format(id=pack.id, version=pack.version)
         if pack.provisional:
             pack_text += self.tr("（含暂定值）")

@@ -10,7 +10,7 @@ from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from desk.screens import common as ui_support
+from desk.screens import common
 from desk.services import vouchers
 from desk.services.context import Desk, Operator
 from desk.ui import file_choice, printing
@@ -77,7 +77,7 @@ class PdfPreviewDialog(QDialog):
                                                                bar=self.bar, parent=self)
         if ok:
             self.show_pdf(pdf)
-        copy_no = ui_support.next_copy_number(self.desk, self.number)
+        copy_no = common.next_copy_number(self.desk, self.number)
         self.copy_note.setText(self.tr("此次打印为原件") if copy_no == 0
                                else self.tr("此次打印为第{n}次补打").format(n=copy_no))
 

@@ -167,7 +167,7 @@ def open_database_at_start(db_path: Path, *, clock=None, ask=None) -> tuple[Desk
     notice = ""
     while True:
         full = startup.database_size(db_path) < FULL_CHECK_BEFORE_LOGIN_MAX_BYTES
-        check = faults.check_at_start(Path(db_path), full_check=full, clock=clock)
+        check = startup.check_at_start(Path(db_path), full_check=full, clock=clock)
         if check.sound:
             return check.desk, notice
         dialog = ask(Path(db_path), check.problems, check.fault)

@@ -172,7 +172,7 @@ def damaged_database(work: Path, out: Path) -> Path:
     with open(path, "r+b") as handle:
         handle.seek(path.stat().st_size // 2)
         handle.write(b"\xa5" * 8192)
-    from desk.services.faults import check_at_start
+    from desk.services.startup import check_at_start
 
     check = check_at_start(path, full_check=True)
     dialog = DamagedDatabaseDialog(path, check.problems)

@@ -42,7 +42,7 @@ def test_the_office_report_with_its_workbook(desk, database, tmp_path):
     text = compact(pdf_text(pdf.read_bytes()))
     assert summary["number"] in text and summary["chain_head"]["hash"] in text
     assert vouchers.verify(desk, summary["number"], summary["code"]).genuine
-    assert vouchers.vouchers_of(desk, "daily_report", 20260310)[0]["prints"] == 1  # the file written is the original
+    assert vouchers.vouchers_of(desk, "daily_report", 20260310)[0].prints == 1  # the file written is the original
     assert load_workbook(xlsx)["汇总"]["B2"].value == summary["number"]
     assert done.stderr == ""
 

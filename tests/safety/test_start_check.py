@@ -9,7 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from desk.services import faults, persons
+from desk.services import persons
 from desk.services import startup as support
 from desk.services.integrity import start_problems
 from desk.services.keys import read_head
@@ -46,7 +46,7 @@ def test_the_start_check_goes_on_from_the_verified_point(desk, clerk):
     found = start_problems(desk)
     assert any(f"第{newer}条" in problem for problem in found), found
     desk.db.conn.close()
-    check = faults.check_at_start(desk.path, full_check=False)
+    check = support.check_at_start(desk.path, full_check=False)
     assert not check.sound and any(f"第{newer}条" in problem for problem in check.problems)
 
 

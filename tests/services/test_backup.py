@@ -5,6 +5,7 @@ import pytest
 
 from desk.core.errors import PermissionDenied
 from desk.services import backup, persons
+from desk.services import restore as restoring
 from desk.services.context import Desk
 from tests.conftest import person_form
 
@@ -26,7 +27,7 @@ def test_a_restore_brings_back_the_last_backup_exactly(desk, staff, clerk, clock
     persons.register_person(desk, clerk, person_form("532901199001011230", name="后来的人"))  # after the backup
     path = desk.path
     desk.close()
-    aside = backup.restore(path, taken.path, operator=staff["admin"])
+    aside = restoring.restore(path, taken.path, operator=staff["admin"])
     restored = snapshot(path)
     assert restored["audit_log"][:-1] == expected["audit_log"] and restored["audit_log"][-1][5] == "backup.restore"
     assert {k: v for k, v in restored.items() if k != "audit_log"} == {k: v for k, v in expected.items() if k != "audit_log"}
@@ -59,7 +60,7 @@ def test_a_damaged_backup_is_refused_and_the_newest_good_one_offered(desk, staff
         handle.write(b"\xff" * 8192)
     assert not backup.file_is_sound(bad.path)
     with pytest.raises(backup.BackupError, match="已损坏"):
-        backup.restore(desk.path, bad.path)
+        restoring.restore(desk.path, bad.path)
     assert backup.newest_good_backup(desk.path).path == good.path
 
 
@@ -83,7 +84,7 @@ def test_backup_and_restore_in_a_folder_whose_name_is_no_plain_uri(tmp_path, clo
     assert backup.file_is_sound(taken.path)
     path = desk.path
     desk.close()
-    backup.restore(path, taken.path)
+    restoring.restore(path, taken.path)
     assert len(snapshot(path)["operators"]) == 1
     assert [entry.name for entry in tmp_path.iterdir()] == [folder.name]  # no stray database beside it
 

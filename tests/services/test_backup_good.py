@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 
 from desk.services import backup
+from desk.services import restore as restoring
 from desk.services.context import Desk
 
 
@@ -21,7 +22,7 @@ def test_an_empty_file_in_the_backups_folder_is_never_good(desk, staff, clock):
     (folder / "desk-backup-20260310-093100.db").write_bytes(b"")  # a backup killed as it started
     assert backup.newest_good_backup(desk.path) is None
     with pytest.raises(backup.BackupError):
-        backup.restore(desk.path, folder / "desk-backup-20260310-093100.db")
+        restoring.restore(desk.path, folder / "desk-backup-20260310-093100.db")
 
 
 def test_a_partial_or_foreign_file_is_never_good(desk, staff, tmp_path):
@@ -187,7 +188,7 @@ def test_a_backup_whose_chain_was_cut_after_it_was_taken_is_not_good(desk, staff
     problem = backup.backup_problem(taken.path)
     assert problem and "清单不符" in problem
     with pytest.raises(backup.BackupError, match="清单不符"):
-        backup.restore(desk.path, taken.path)
+        restoring.restore(desk.path, taken.path)
     assert backup.newest_good_backup(desk.path) is None
 
 
@@ -223,7 +224,7 @@ def test_a_cut_backup_with_its_manifest_rewritten_to_match_is_refused_by_the_res
     path = desk.path
     desk.close()
     with pytest.raises(backup.BackupError, match="不符"):
-        backup.restore(path, taken.path)
+        restoring.restore(path, taken.path)
     reopened = Desk.open(path)
     try:
         assert reopened.db.execute("SELECT COUNT(*) FROM persons").fetchone()[0] == 1
@@ -256,6 +257,6 @@ def test_a_cut_backup_renamed_without_its_manifest_is_refused_by_the_restore(des
     path = desk.path
     desk.close()
     with pytest.raises(backup.BackupError, match="任何一次备份都不符"):
-        backup.restore(path, forged)
-    backup.restore(path, taken.path)  # the genuine one restores, and once more again
-    backup.restore(path, taken.path)
+        restoring.restore(path, forged)
+    restoring.restore(path, taken.path)  # the genuine one restores, and once more again
+    restoring.restore(path, taken.path)

@@ -10,7 +10,7 @@ import pytest
 
 from desk.core.enrolment import StandardMissing
 from desk.core.errors import PermissionDenied, ValidationError
-from desk.screens import common as ui_support
+from desk.screens import common
 from desk.services import enrolment, operators, persons, standards
 from desk.services import vouchers as voucher_service
 from desk.services.context import Desk
@@ -183,4 +183,4 @@ def test_unknown_pack_is_refused(desk, admin, season):
 ])
 def test_the_default_benefit_year_follows_the_concentrated_period(desk, clock, today, year):
     clock.moment = datetime(today.year, today.month, today.day, 10, 0)
-    assert ui_support.default_benefit_year(desk) == year
+    assert common.default_benefit_year(desk) == year

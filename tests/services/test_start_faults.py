@@ -5,7 +5,7 @@ import sqlite3
 
 import pytest
 
-from desk.services import faults
+from desk.services import faults, startup
 from desk.services.context import Desk
 from desk.store import db as store_db
 
@@ -18,14 +18,14 @@ def closed_database(tmp_path, clock):
 
 
 def test_a_sound_database_opens(closed_database, clock):
-    check = faults.check_at_start(closed_database, full_check=True, clock=clock)
+    check = startup.check_at_start(closed_database, full_check=True, clock=clock)
     assert check.sound and check.desk is not None
     check.desk.close()
 
 
 def test_a_damaged_file_is_corrupt_and_offers_a_backup(closed_database, clock):
     closed_database.write_bytes(b"SQLite format 3\0" + b"\xa5" * 8192)
-    check = faults.check_at_start(closed_database, full_check=True, clock=clock)
+    check = startup.check_at_start(closed_database, full_check=True, clock=clock)
     assert check.fault.kind == faults.CORRUPT and check.fault.offers_backup and check.desk is None
 
 
@@ -35,7 +35,7 @@ def test_a_locked_database_is_busy_not_damaged(closed_database, clock, monkeypat
     holder.execute("PRAGMA locking_mode = EXCLUSIVE")
     holder.execute("BEGIN EXCLUSIVE")
     try:
-        check = faults.check_at_start(closed_database, full_check=True, clock=clock)
+        check = startup.check_at_start(closed_database, full_check=True, clock=clock)
     finally:
         holder.close()
     assert check.fault.kind == faults.LOCKED and not check.fault.offers_backup
@@ -56,7 +56,7 @@ def test_each_fault_on_opening_has_its_own_message(closed_database, clock, monke
         raise store_db.DatabaseError(f"数据库文件 {path} 无法打开") from sqlite3.OperationalError(message)
 
     monkeypatch.setattr("desk.services.context.connect", failing)
-    check = faults.check_at_start(closed_database, full_check=True, clock=clock)
+    check = startup.check_at_start(closed_database, full_check=True, clock=clock)
     assert check.fault.kind == kind and words in check.fault.title + check.fault.message
     assert check.fault.offers_backup == (kind == faults.CORRUPT)
 
