@@ -23,12 +23,6 @@ def text(value, field: str, label: str) -> str:
     return result
 
 
-def whole_number(value, field: str, label: str, minimum: int, maximum: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or not minimum <= value <= maximum:
-        raise ValidationError.single(field, "range", f"{label}应为{minimum}到{maximum}之间的整数。")
-    return value
-
-
 def flag(value, field: str, label: str) -> bool:
     if not isinstance(value, bool):
         raise ValidationError.single(field, "type", f"{label}只能是“是”或“否”。")

@@ -6,7 +6,7 @@ Rounding happens only where the spec says (ROUND_HALF_UP to 0.01, see `round_fen
 from __future__ import annotations
 
 import re
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 
 from desk.core.canonical import typed
 from desk.core.errors import DeskError
@@ -54,10 +54,3 @@ def format_amount(amount: Decimal) -> str:
 def round_fen(value: Decimal) -> Decimal:
     """ROUND_HALF_UP to 0.01: only where the spec says a result is rounded."""
     return value.quantize(CENT, rounding=ROUND_HALF_UP)
-
-
-def decimal_or_none(text: str) -> Decimal | None:
-    try:
-        return Decimal(text)
-    except (InvalidOperation, TypeError):
-        return None

@@ -224,7 +224,7 @@ def _claim_form(desk: Desk, typed: dict) -> tuple[dict, str]:
 def _person_context(desk: Desk, operator: Operator, person_id: int, year: int) -> _PersonContext:
     record = persons.get_person(desk, operator, person_id)
     heading = "{name}　{id}　个人编号 {number}".format(
-        name=record["name"], id=mask_id_number(record["id_number"]), number=record["personal_number"] or "—")
+        name=record.name, id=mask_id_number(record.id_number), number=record.personal_number or "—")
     active = [row for row in record.enrolments if row["status"] == "active"]
     this_year = [row for row in active if row["year"] == year]
     if this_year:

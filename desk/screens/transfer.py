@@ -163,13 +163,13 @@ def working_days(desk: Desk) -> int | None:
 
 def applicant_screen(desk: Desk, operator: Operator, person_id: int) -> ApplicantScreen:
     """The applicant filled from a registered person, and their newest transfer still open."""
-    data = persons.get_person(desk, operator, person_id).data
-    household = "".join(part for part in (data.get("township"), data.get("village")) if part)
+    record = persons.get_person(desk, operator, person_id)
+    household = "".join(part for part in (record.township, record.village) if part)
     applicant = Applicant(
-        id_type=data.get("id_type") or "居民身份证", id_number=data.get("id_number") or "",
-        name=data.get("name") or "", sex=data.get("sex") or "", phone=data.get("phone") or "",
-        household_place=household or data.get("address") or "", address=data.get("address") or "",
-        personal_number=data.get("personal_number") or "",
+        id_type=record.id_type or "居民身份证", id_number=record.id_number or "",
+        name=record.name or "", sex=record.sex or "", phone=record.phone or "",
+        household_place=household or record.address or "", address=record.address or "",
+        personal_number=record.personal_number or "",
     )
     running = [row for row in transfer.transfers_of(desk, operator, applicant.id_number)
                if row.state not in FINAL_STATES]
@@ -303,3 +303,15 @@ def summary_screen(desk: Desk, operator: Operator, *, first: date, last: date) -
                                pooled_fund=line.pooled_fund, personal_account=line.personal_account,
                                total=format_amount(total)))
     return SummaryScreen(result.first, result.last, tuple(rows), out_total=rows[0].total, in_total=rows[1].total)
+
+
+# the papers of the tab as the preview titles them
+PAPER_TITLES = {"transfer_receipt": "受理回执", "one_time_notice": "一次性告知书", "transfer_form": "转移接续申请登记表"}
+
+
+def papers_to_hand_over(result: transfer.TransferResult) -> list[tuple[str, str]]:
+    """(number, title) of the papers an action issued, in the order the clerk prints them: after an
+    application the 受理回执 (or, materials missing, the 一次性告知书) first, then the 申请登记表 to sign."""
+    order = ("transfer_receipt", "one_time_notice", "transfer_form")
+    issued = sorted(result.issued, key=lambda voucher: order.index(voucher.doc_type) if voucher.doc_type in order else len(order))
+    return [(voucher.number, PAPER_TITLES.get(voucher.doc_type, "")) for voucher in issued]

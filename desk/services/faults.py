@@ -46,9 +46,6 @@ class Fault:
         """Only a damaged file is ever answered with a restore."""
         return self.kind == CORRUPT
 
-    def sentence(self) -> str:
-        return f"{self.message}{self.next_step}"
-
 
 FAULTS = {
     CORRUPT: Fault(CORRUPT, "数据库已损坏", "数据库文件已损坏，未通过完整性检查，程序不能在它上面继续办理业务。",

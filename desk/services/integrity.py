@@ -20,6 +20,7 @@ from functools import cache
 
 import sqlite_utils
 
+from desk.core.records import RECORD_TYPES
 from desk.services.context import Desk
 from desk.services.keys import ForgedPoint, read_head, write_head
 from desk.store import audit as audit_store
@@ -33,8 +34,6 @@ from desk.store.persons import non_canonical_persons
 # full check verified; with no such point yet, only this many newest entries (a tail check).
 TAIL_WITHOUT_POINT = 50_000
 MAX_LISTED = 50  # problems listed per kind (the count says how many there are)
-RECORD_NAMES = {"person": "参保人", "enrolment": "参保登记", "filing": "慢特病申请", "settlement": "结算",
-                "transfer": "转移接续", "operator": "操作员", "annual_standard": "年度缴费标准"}
 
 
 @dataclass(frozen=True)
@@ -91,7 +90,7 @@ def record_problems(desk: Desk) -> tuple[list[str], int]:
     problems: list[str] = []
     checked = 0
     for record_type in seals_store.SEALED:
-        name = RECORD_NAMES[record_type]
+        name = RECORD_TYPES[record_type].name
         for row_id, row_seal in seals_store.sealed_rows(desk.db, record_type):
             checked += 1
             entry = audited.get((record_type, row_id))

@@ -71,12 +71,6 @@ class PersonRecord:
     groups: tuple[GroupClaim, ...]
     #: The stored enrolment rows, newest year first (rows of the enrolments table).
     enrolments: tuple[dict, ...] = field(default_factory=tuple)
-    #: The stored person row. Kept, with `__getitem__`, only for the tabs still reading it until every
-    #: branch of issue 12 is merged; the lead then removes both. Read the fields above instead.
-    data: dict = field(default_factory=dict, repr=False, compare=False)
-
-    def __getitem__(self, key: str):
-        return self.data[key]
 
 
 def _summary(row: dict) -> PersonSummary:
@@ -91,7 +85,7 @@ def _record(row: dict, enrolments: tuple[dict, ...]) -> PersonRecord:
         id=row["id"], id_type=row["id_type"], id_number=row["id_number"], name=row["name"], sex=row["sex"],
         birth_date=row["birth_date"], native_region=row["native_region"], ethnicity=row["ethnicity"], phone=row["phone"],
         household_type=row["household_type"], township=row["township"], village=row["village"], address=row["address"],
-        personal_number=row["personal_number"], version=row["version"], groups=groups, enrolments=enrolments, data=row,
+        personal_number=row["personal_number"], version=row["version"], groups=groups, enrolments=enrolments,
     )
 
 

@@ -18,18 +18,11 @@ from dataclasses import dataclass
 
 import sqlite_utils
 
+from desk.core.records import RECORD_TYPES
 from desk.store.audit import canonical_json
 
-# record_type of the audit log -> (table, columns left out of the seal)
-SEALED: dict[str, tuple[str, tuple[str, ...]]] = {
-    "person": ("persons", ()),
-    "enrolment": ("enrolments", ()),
-    "filing": ("filings", ()),
-    "settlement": ("settlements", ()),
-    "transfer": ("transfers", ()),
-    "operator": ("operators", ("failed_attempts", "locked_until")),
-    "annual_standard": ("annual_standards", ()),
-}
+# record_type of the audit log -> (table, columns left out of the seal), from the one registry
+SEALED: dict[str, tuple[str, tuple[str, ...]]] = {key: (kind.table, kind.unsealed) for key, kind in RECORD_TYPES.items()}
 SEAL_KEY = "_seal"
 
 

@@ -6,6 +6,7 @@ import re
 
 import sqlite_utils
 
+from desk.core.records import RECORD_TYPES
 from desk.store.ids import new_id
 
 
@@ -69,9 +70,8 @@ def record_print(db: sqlite_utils.Database, voucher_id: int, *, at: str, operato
     return copy_no
 
 
-# the business records a voucher can be issued for (record_type -> table)
-RECORD_TABLES = {"enrolment": "enrolments", "settlement": "settlements", "filing": "filings",
-                 "transfer": "transfers", "person": "persons"}
+# the business records a voucher can be issued for (record_type -> table), from the one registry
+RECORD_TABLES = {key: kind.table for key, kind in RECORD_TYPES.items() if kind.papers}
 _VOUCHER_NUMBER = re.compile(r"[A-Z]{2}-\d{8}-\d{4,}")
 
 

@@ -238,9 +238,9 @@ class ChronicTab(PersonTab):
             self.person_label.setText(self.tr("尚未打开参保人"))
             self.coverage_label.setText(self.tr("先查询参保人（F2）；年审提醒见 F4。"))
         else:
-            phone = self.tr("　电话 {phone}").format(phone=record["phone"]) if record["phone"] else ""
+            phone = self.tr("　电话 {phone}").format(phone=record.phone) if record.phone else ""
             self.person_label.setText(self.tr("{name}　{id}　个人编号 {number}").format(
-                name=record["name"], id=mask_id_number(record["id_number"]), number=record["personal_number"] or "")
+                name=record.name, id=mask_id_number(record.id_number), number=record.personal_number or "")
                 + phone)
             self.coverage_label.setText(self._coverage_text(record.id))
         self.application.setEnabled(record is not None)
@@ -284,7 +284,7 @@ class ChronicTab(PersonTab):
     def _describe(self, detail: FilingDetail) -> str:
         row = detail.row
         return self.tr("{name}（{id}）\n受理号 {filing}　{code} {disease}（{kind}）　{state}　{accepted} 受理").format(
-            name=self.person["name"], id=mask_id_number(self.person["id_number"]), filing=row.id, code=row.disease_code,
+            name=self.person.name, id=mask_id_number(self.person.id_number), filing=row.id, code=row.disease_code,
             disease=row.disease_name, kind=row.kind_name, state=row.state_name, accepted=row.accepted)
 
     def _selected_for(self, action: str) -> FilingDetail | None:

@@ -27,7 +27,7 @@ from desk.services import faults
 
 T = TypeVar("T")
 LOG_FILE_NAME = "desk-errors.log"
-_state = {"log_dir": Path(tempfile.gettempdir()) / "desk-logs", "last_reference": None}
+_state = {"log_dir": Path(tempfile.gettempdir()) / "desk-logs"}
 
 
 def tr(text: str) -> str:
@@ -36,14 +36,6 @@ def tr(text: str) -> str:
 
 def set_log_directory(path: Path) -> None:
     _state["log_dir"] = Path(path)
-
-
-def log_file() -> Path:
-    return _state["log_dir"] / LOG_FILE_NAME
-
-
-def last_reference() -> str | None:
-    return _state["last_reference"]
 
 
 def new_reference() -> str:
@@ -59,7 +51,6 @@ def log_unexpected(error: BaseException) -> str:
     """Write the details to the log file (or, when the data directory cannot take it, to the first
     fallback folder that can, naming the folder that failed); return the reference number."""
     reference = new_reference()
-    _state["last_reference"] = reference
     details = "".join(traceback.format_exception(type(error), error, error.__traceback__))
     entry = f"=== {reference} {datetime.now().isoformat(timespec='seconds')}\n{details}\n"
     failed: list[str] = []

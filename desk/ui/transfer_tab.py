@@ -242,14 +242,7 @@ class TransferTab(PersonTab):
             self.bar.show_warning(self.tr(
                 "材料不全，已登记为待补正（查询号 {number}），未开始计时。请打印一次性告知书，关闭后打印申请登记表。").format(
                 number=row.query_number))
-        papers = {voucher.doc_type: voucher.number for voucher in result.issued}
-        second = "transfer_receipt" if "transfer_receipt" in papers else "one_time_notice"
-        self.open_previews([(papers[second], self._paper_title(second)),
-                            (papers["transfer_form"], self._paper_title("transfer_form"))])
-
-    def _paper_title(self, doc_type: str) -> str:
-        return {"transfer_receipt": self.tr("受理回执"), "one_time_notice": self.tr("一次性告知书"),
-                "transfer_form": self.tr("转移接续申请登记表")}.get(doc_type, "")
+        self.open_previews(screen.papers_to_hand_over(result))
 
     def print_certificate(self) -> None:
         if self.person_id is None:
@@ -385,8 +378,7 @@ class TransferTab(PersonTab):
             self.bar.show_warning(self.tr("仍缺材料：{number} 继续待补正，已出具新的一次性告知书。").format(number=row.query_number))
         self.refresh_tracking()
         self.tracking.select(row.id)
-        voucher = result.issued[0]
-        self.open_previews([(voucher.number, self._paper_title(voucher.doc_type))])
+        self.open_previews(screen.papers_to_hand_over(result))
 
     # ------------------------------------------------------------------ summary
 

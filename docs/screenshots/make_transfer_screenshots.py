@@ -134,7 +134,7 @@ def open_tab(desk: Desk, operator) -> tuple:
 
 def fill(tab: TransferTab, staff: dict) -> None:
     """A registered person moving in from 昆明 within the province, with the 企业职工 pension, via an agent."""
-    number = staff["person"]["id_number"]
+    number = staff["person"].id_number
     tab.search.edit.setText(number)
     tab.run_search(number)
     form = tab.form

@@ -48,7 +48,7 @@ def assert_refused(code: int, out: str, err: str, field: str) -> None:
 
 def test_full_width_digits_are_the_same_person_one_record_one_enrolment(desk, clerk):
     first = persons.register_person(desk, clerk, person_form(full_width(ASCII_ID)))
-    assert first["id_number"] == ASCII_ID
+    assert first.id_number == ASCII_ID
     with pytest.raises(persons.PersonExists) as caught:
         persons.register_person(desk, clerk, person_form(ASCII_ID))
     assert caught.value.person_id == first.id
@@ -65,7 +65,7 @@ def test_full_width_digits_are_the_same_person_one_record_one_enrolment(desk, cl
 
 def test_full_width_phone_is_stored_in_ascii(desk, clerk):
     record = persons.register_person(desk, clerk, person_form(phone=full_width("13908721234")))
-    assert record["phone"] == "13908721234"
+    assert record.phone == "13908721234"
     assert [p.id for p in persons.search_persons(desk, clerk, full_width("13908721234"))] == [record.id]
 
 

@@ -205,7 +205,7 @@ def test_desk_check_on_the_command_line_names_the_change(desk, world):
 
 def test_a_stored_full_width_number_is_named(desk, world):
     """A database written before numbers were normalised may hold the same resident twice."""
-    full_width = "".join(chr(ord(c) + 0xFEE0) for c in world["person"]["id_number"])
+    full_width = "".join(chr(ord(c) + 0xFEE0) for c in world["person"].id_number)
     columns = [c[0] for c in desk.db.execute("SELECT * FROM persons LIMIT 0").description if c[0] != "id"]
     copied = ", ".join(f"'{full_width}'" if c == "id_number" else "NULL" if c == "personal_number" else c
                        for c in columns)

@@ -199,3 +199,17 @@ def test_every_read_needs_the_right_to_search(desk, staff, clerk):
                  lambda: screen.summary_screen(desk, admin, first=date(2026, 3, 1), last=date(2026, 3, 31))):
         with pytest.raises(PermissionDenied):
             call()
+
+
+def test_the_papers_of_an_application_are_handed_over_receipt_first_then_the_form():
+    from desk.services.transfer import TransferResult
+    from desk.services.vouchers import IssuedVoucher
+
+    form = IssuedVoucher("SQ-20260310-0001", "C1", "transfer_form")
+    receipt = IssuedVoucher("HZ-20260310-0001", "C2", "transfer_receipt")
+    notice = IssuedVoucher("GZ-20260310-0001", "C3", "one_time_notice")
+    assert screen.papers_to_hand_over(TransferResult(None, (form, receipt))) == [
+        ("HZ-20260310-0001", "受理回执"), ("SQ-20260310-0001", "转移接续申请登记表")]
+    assert screen.papers_to_hand_over(TransferResult(None, (form, notice))) == [
+        ("GZ-20260310-0001", "一次性告知书"), ("SQ-20260310-0001", "转移接续申请登记表")]
+    assert screen.papers_to_hand_over(TransferResult(None, (receipt,))) == [("HZ-20260310-0001", "受理回执")]

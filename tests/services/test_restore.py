@@ -148,7 +148,7 @@ def test_record_ids_continue_after_the_highest_ever_issued(desk, staff, clock):
     later = persons.register_person(desk, staff["clerk"], person_form(make_id_number("532901", date(1990, 1, 2), 12)))
     enrolment.enrol(desk, staff["clerk"], person_id=later.id, year=2026, paid_on=clock().date())
     lost = highest_ids(desk.db.conn)
-    lost_number = later["personal_number"]
+    lost_number = later.personal_number
     path = desk.path
     desk.close()
     restoring.restore_database(path, taken.path, operator=staff["admin"], clock=clock)
@@ -157,7 +157,7 @@ def test_record_ids_continue_after_the_highest_ever_issued(desk, staff, clock):
     try:
         clerk = reopened_operator(reopened, staff["clerk"])
         again = persons.register_person(reopened, clerk, person_form(make_id_number("532901", date(1991, 3, 4), 34)))
-        assert again.id > later.id and again["personal_number"] != lost_number
+        assert again.id > later.id and again.personal_number != lost_number
         result = enrolment.enrol(reopened, clerk, person_id=again.id, year=2026, paid_on=clock().date())
         now = highest_ids(reopened.db.conn)
         for table in ("persons", "person_versions", "enrolments", "vouchers"):

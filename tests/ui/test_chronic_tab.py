@@ -52,7 +52,7 @@ def open_by_id(keyboard, tab, id_number=ID_NUMBER) -> None:
     keyboard.press(Key.Key_F2)
     keyboard.type(id_number)
     keyboard.press(Key.Key_Return)
-    assert tab.person is not None and tab.person["id_number"] == id_number, tab.search.error.text()
+    assert tab.person is not None and tab.person.id_number == id_number, tab.search.error.text()
 
 
 def state_shown(tab, row=0) -> str:
@@ -192,7 +192,7 @@ def test_refusals_are_shown_beside_their_field_and_write_nothing(qtbot, desk, st
     monkeypatch.setattr(QMessageBox, "question", lambda *args: asked.append(args) or QMessageBox.StandardButton.Yes)
     tab.open_person(not_enrolled.id)
     assert asked and "尚未受理" in asked[0][2]  # the refused application is still on screen: discard it?
-    assert tab.person["name"] == "钱未保" and tab.application.disease() is None
+    assert tab.person.name == "钱未保" and tab.application.disease() is None
     keyboard.type("tnb")
     keyboard.press(Key.Key_Return)
     keyboard.press(Key.Key_Return, CTRL)
@@ -251,7 +251,7 @@ def test_reminders_list_due_within_30_days_and_lapsed_sortable_and_printable(
     panel.table.setFocus()
     panel.table.selectRow([row[3] for row in panel.shown()].index("吴过期"))
     keyboard.press(Key.Key_Return)
-    assert tab.person is not None and tab.person["name"] == "吴过期"
+    assert tab.person is not None and tab.person.name == "吴过期"
     assert tab.stack.currentIndex() == 0 and "已认定" in state_shown(tab)
 
 

@@ -362,7 +362,7 @@ def test_a_registered_person_prefills_the_applicant_and_the_certificate_prints(q
     assert keyboard.focused() is form.direction
     keyboard.press(Key.Key_Down)  # 转出: this office becomes the transfer-out place, the person's number the former one
     assert form.out_place.region.text() == "532900" and form.in_place.region.text() == ""
-    assert form.former_number.text() == record["personal_number"]
+    assert form.former_number.text() == record.personal_number
     keyboard.press(Key.Key_P, CTRL)
     preview = tab.preview
     qtbot.waitUntil(lambda: QApplication.activeWindow() is preview)
