@@ -15,7 +15,8 @@ from desk.core.diseases import KIND_NAMES, Disease
 from desk.core.errors import DeskError, ValidationError
 from desk.core.filing import MOVE_NAMES, MOVES, STATE_NAMES, target_state
 from desk.core.idnumber import mask_id_number
-from desk.services import chronic, vouchers
+from desk.screens.common import enrolment_history
+from desk.services import chronic, persons, vouchers
 from desk.services.chronic import Agent, Filing, FilingEvent
 from desk.services.context import Desk, Operator
 
@@ -250,3 +251,28 @@ def reminders_screen(desk: Desk, operator: Operator, within_days: int) -> Remind
     found = chronic.reminders(desk, operator, within_days=within_days)
     rows = tuple(_reminder_row(reminder) for reminder in (*found.due, *found.lapsed))
     return RemindersScreen(rows=rows, due=len(found.due), lapsed=len(found.lapsed))
+
+
+@dataclass(frozen=True)
+class PersonPanel:
+    """The top of the tab once a person is opened: who, and the enrolment a filing needs."""
+
+    person: persons.PersonRecord
+    heading: str  # name, masked ID, personal number and phone
+    coverage: str  # the active enrolment, or why no filing can be accepted yet
+
+
+NO_PERSON_HEADING = "尚未打开参保人"
+NO_PERSON_COVERAGE = "先查询参保人（F2）；年审提醒见 F4。"
+
+
+def person_panel(desk: Desk, operator: Operator, person_id: int) -> PersonPanel:
+    record = persons.get_person(desk, operator, person_id)
+    phone = f"　电话 {record.phone}" if record.phone else ""
+    heading = f"{record.name}　{mask_id_number(record.id_number)}　个人编号 {record.personal_number or ''}{phone}"
+    active = [row for row in enrolment_history(desk, operator, person_id) if row.status == "active"]
+    if not active:
+        coverage = "没有有效的参保登记：须先参保，待遇开始后才能申请门诊慢特病。"
+    else:
+        coverage = f"参保：{active[0].year}年度 {active[0].scheme_name}，待遇自 {active[0].benefit_start or '—'} 起"
+    return PersonPanel(record, heading, coverage)

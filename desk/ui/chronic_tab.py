@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
 from desk.core.filing import REJECTION_REASONS, TERMINATION_REASONS
 from desk.core.idnumber import mask_id_number
 from desk.screens import chronic as chronic_screen
-from desk.screens import common
 from desk.screens.chronic import FilingDetail
 from desk.services import chronic, persons
 from desk.services.context import Desk, Operator
@@ -216,13 +215,14 @@ class ChronicTab(PersonTab):
     def open_person(self, person_id: int) -> None:
         if self.person is not None and self.person.id != person_id and not self.confirm_discard():
             return
-        ok, record = run_action(lambda: persons.get_person(self.desk, self.operator, person_id), bar=self.bar, parent=self)
+        ok, panel = run_action(lambda: chronic_screen.person_panel(self.desk, self.operator, person_id), bar=self.bar,
+                               parent=self)
         if not ok:
             return
         self.show_page(WORK_PAGE)
         self.search.hide_results()
         self.bar.clear_message()
-        self._set_person(record)
+        self._set_person(panel)
         awaiting = self._awaiting_id
         if awaiting is not None:
             self.refresh_filings(select=awaiting)
@@ -230,32 +230,15 @@ class ChronicTab(PersonTab):
                 id=awaiting))
         self.application.picker.edit.setFocus(Qt.FocusReason.OtherFocusReason)
 
-    def _set_person(self, record: persons.PersonRecord | None) -> None:
-        self.person = record
+    def _set_person(self, panel: chronic_screen.PersonPanel | None) -> None:
+        self.person = panel.person if panel is not None else None
         self.errors.clear(*APPLICATION_FIELDS)
         self.application.reset()
-        if record is None:
-            self.person_label.setText(self.tr("尚未打开参保人"))
-            self.coverage_label.setText(self.tr("先查询参保人（F2）；年审提醒见 F4。"))
-        else:
-            phone = self.tr("　电话 {phone}").format(phone=record.phone) if record.phone else ""
-            self.person_label.setText(self.tr("{name}　{id}　个人编号 {number}").format(
-                name=record.name, id=mask_id_number(record.id_number), number=record.personal_number or "")
-                + phone)
-            self.coverage_label.setText(self._coverage_text(record.id))
-        self.application.setEnabled(record is not None)
-        self.accept_button.setEnabled(record is not None)
+        self.person_label.setText(panel.heading if panel else chronic_screen.NO_PERSON_HEADING)
+        self.coverage_label.setText(panel.coverage if panel else chronic_screen.NO_PERSON_COVERAGE)
+        self.application.setEnabled(panel is not None)
+        self.accept_button.setEnabled(panel is not None)
         self.refresh_filings()
-
-    def _coverage_text(self, person_id: int) -> str:
-        ok, rows = run_action(lambda: common.enrolment_history(self.desk, self.operator, person_id),
-                              bar=self.bar, parent=self)
-        active = [row for row in rows or () if row.status == "active"]
-        if not ok or not active:
-            return self.tr("没有有效的参保登记：须先参保，待遇开始后才能申请门诊慢特病。")
-        latest = active[0]
-        return self.tr("参保：{year}年度 {scheme}，待遇自 {start} 起").format(
-            year=latest.year, scheme=latest.scheme_name, start=latest.benefit_start or "—")
 
     # ------------------------------------------------------------------ filings
 

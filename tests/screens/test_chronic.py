@@ -162,3 +162,16 @@ def test_the_screen_module_does_not_import_qt():
     code = "import desk.screens.chronic, sys; assert not any(m.startswith('PySide6') for m in sys.modules)"
     environment = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}  # this copy of desk
     subprocess.run([sys.executable, "-c", code], check=True, env=environment, timeout=120)
+
+
+def test_the_person_panel_names_the_person_and_the_enrolment_a_filing_needs(desk, clerk, insured):
+    from desk.core.idnumber import mask_id_number
+
+    panel = screen.person_panel(desk, clerk, insured.id)
+    assert (panel.person.id, panel.person.name, len(panel.person.enrolments)) == (insured.id, "杨丽华", 1)
+    assert panel.heading == f"杨丽华　{mask_id_number(insured.id_number)}　个人编号 {insured.personal_number}　电话 13908721234"
+    assert panel.coverage == "参保：2026年度 城乡居民基本医疗保险，待遇自 2026-01-01 起"
+    unenrolled = persons.register_person(desk, clerk, person_form(make_id_number("532923", date(1990, 2, 2), 17), phone=""))
+    panel = screen.person_panel(desk, clerk, unenrolled.id)
+    assert panel.heading.endswith(f"个人编号 {unenrolled.personal_number or ''}") and "电话" not in panel.heading
+    assert panel.coverage == "没有有效的参保登记：须先参保，待遇开始后才能申请门诊慢特病。"
