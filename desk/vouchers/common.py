@@ -13,7 +13,7 @@ from decimal import Decimal, InvalidOperation
 from desk.core.idnumber import mask_id_number
 from desk.vouchers.model import Field, VoucherMeta
 
-SEAL_PLACEHOLDER = "（经办机构章）"
+SEAL_PLACEHOLDER = "经办机构（章）"  # a closing line; render draws the stamp area (40 mm) for it
 NOTHING = "无"
 CENT = Decimal("0.01")
 
@@ -32,6 +32,12 @@ def yuan(amount: str | None) -> str:
     if isinstance(exponent, int) and exponent >= -2:
         text = f"{value.quantize(CENT):f}"
     return f"{text} 元"
+
+
+def chinese_date(iso: str) -> str:
+    """"2026-12-01" → "2026年12月1日": a date no reader can take for another (no bare 12-01)."""
+    year, month, day = (int(part) for part in iso.split("-"))
+    return f"{year}年{month}月{day}日"
 
 
 def region_text(name: str, code: str) -> str:

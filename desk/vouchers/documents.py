@@ -79,6 +79,7 @@ def build_enrolment_receipt(payload: dict, meta: VoucherMeta) -> VoucherDoc:
         ),
         notes=receipt_notes(enrolment, meta),
         signature_lines=("参保人（签字）", "经办人（签字）"),
+        closing=(SEAL_PLACEHOLDER,),
     )
 
 

@@ -34,6 +34,7 @@ from reportlab.platypus import (
 )
 from reportlab.platypus import Table as PlatypusTable
 
+from desk.vouchers.common import SEAL_PLACEHOLDER
 from desk.vouchers.fonts import register_reportlab_font
 from desk.vouchers.model import Field, Section, Table, VoucherDoc
 
@@ -47,6 +48,9 @@ NOTE_COLOUR = colors.Color(0.25, 0.25, 0.25)
 THIN_RULE = 0.5
 NBSP = "\u00a0"
 MIN_SIGNING_LINE = 22 * mm
+STAMP_DIAMETER = 40 * mm  # an office's round stamp (公章) is 40 mm across; the area leaves a margin round it
+STAMP_ROOM = STAMP_DIAMETER + 4 * mm
+STAMP_GUIDE = colors.Color(0.7, 0.7, 0.7)
 
 
 @dataclass(frozen=True)
@@ -185,6 +189,34 @@ class QrFlowable(Flowable):
         canvas.restoreState()
 
 
+class StampArea(Flowable):
+    """Room for the office's round stamp: a square of `STAMP_ROOM` with a faint dashed 40 mm circle
+    and the words 经办机构（章） in its centre, so the clerk sees where the stamp goes."""
+
+    def __init__(self, label: str, font_name: str, font_size: float):
+        super().__init__()
+        self.label = label
+        self.font_name = font_name
+        self.font_size = font_size
+        self.width = self.height = STAMP_ROOM
+
+    def wrap(self, available_width, available_height):
+        return self.width, self.height
+
+    def draw(self) -> None:
+        canvas = self.canv
+        canvas.saveState()
+        canvas.setStrokeColor(STAMP_GUIDE)
+        canvas.setLineWidth(THIN_RULE)
+        canvas.setDash(2, 2)
+        centre = STAMP_ROOM / 2
+        canvas.circle(centre, centre, STAMP_DIAMETER / 2, stroke=1, fill=0)
+        canvas.setFillColor(colors.Color(0.35, 0.35, 0.35))
+        canvas.setFont(self.font_name, self.font_size)
+        canvas.drawCentredString(centre, centre - self.font_size * 0.35, self.label)
+        canvas.restoreState()
+
+
 def qr_drawing(text: str, size: float, font_name: str | None = None) -> QrFlowable:
     """The QR flowable (kept under its old name; `font_name` is no longer needed: nothing is written)."""
     return QrFlowable(text, size)
@@ -203,6 +235,7 @@ class VoucherRenderer:
         self.font = register_reportlab_font()
         self.styles = self._make_styles()
         self.label_width = self._label_column_width()
+        self.width = self.layout.content_width  # of the section blocks; narrower beside the stamp area
 
     # ---- styles and measures
 
@@ -264,12 +297,20 @@ class VoucherRenderer:
 
     def story(self) -> list[Flowable]:
         story: list[Flowable] = [self.title_block(), Spacer(1, self.layout.block_gap)]
-        for section in self.doc.sections:
+        stamped = SEAL_PLACEHOLDER in self.doc.closing
+        # without signature lines the last section and the notes stand beside the stamp area
+        beside = self.doc.sections[-1:] if stamped and not self.doc.signature_lines else ()
+        for section in self.doc.sections[:len(self.doc.sections) - len(beside)]:
             story.extend(self.section_flowables(section))
             story.append(Spacer(1, self.layout.block_gap))
-        story.extend(self.notes_block())
-        story.extend(self.signature_block())
-        story.extend(self.closing_block())
+        if stamped:
+            if not beside:
+                story.extend(self.notes_block())
+            story.extend(self.stamp_block(beside))
+        else:
+            story.extend(self.notes_block())
+            story.extend(self.signature_block())
+            story.extend(self.closing_block())
         return story
 
     # ---- title block
@@ -370,7 +411,7 @@ class VoucherRenderer:
         return Paragraph(text, self.styles["body"])
 
     def _fits_half_row(self, field: Field) -> bool:
-        value_width = (self.layout.content_width - 2 * self.label_width) / 2
+        value_width = (self.width - 2 * self.label_width) / 2
         tag = self._width(f" {PROVISIONAL_WORD}  ") if field.provisional else 0
         return self._width(field.value) + tag <= value_width - 2 * self.layout.cell_padding
 
@@ -407,7 +448,7 @@ class VoucherRenderer:
         head_rows, extra = self._heading_rows(heading, 4)
         rows, spanned = self.field_rows(fields)
         label = self.label_width
-        value = (self.layout.content_width - 2 * label) / 2
+        value = (self.width - 2 * label) / 2
         grid = PlatypusTable(head_rows + rows, colWidths=[label, value, label, value])
         first = len(head_rows)
         extra.append(("BACKGROUND", (0, first), (0, -1), LABEL_FILL))
@@ -434,13 +475,13 @@ class VoucherRenderer:
         natural = [self._width(column) + padding for column in table.columns]
         for row in table.rows:
             natural = [max(width, self._width(cell) + padding) for width, cell in zip(natural, row, strict=False)]
-        scale = self.layout.content_width / sum(natural)
+        scale = self.width / sum(natural)
         return [width * scale for width in natural]
 
     def paragraph_box(self, paragraphs: tuple[str, ...], heading: str | None = None) -> PlatypusTable:
         head_rows, extra = self._heading_rows(heading, 1)
         rows = head_rows + [[self.paragraph(text)] for text in paragraphs]
-        return self._ruled(PlatypusTable(rows, colWidths=[self.layout.content_width]), extra)
+        return self._ruled(PlatypusTable(rows, colWidths=[self.width]), extra)
 
     # ---- notes, signatures, closing
 
@@ -461,13 +502,14 @@ class VoucherRenderer:
             flowables.append(self.paragraph(f"{index}．{note}", "note"))
         return flowables
 
-    def signature_block(self) -> list[Flowable]:
+    def signature_block(self, width: float | None = None) -> list[Flowable]:
         """Each signature: label and a line to sign on, the date blanks under it; two to a row if they fit."""
         lines = self.doc.signature_lines
         if not lines:
             return []
-        per_row = 2 if self._signature_fits(self.layout.content_width / 2) else 1
-        cell_width = self.layout.content_width / per_row
+        width = width or self.layout.content_width
+        per_row = 2 if self._signature_fits(width / 2) else 1
+        cell_width = width / per_row
         rows = [[self.signature_cell(label, cell_width) for label in lines[index:index + per_row]]
                 for index in range(0, len(lines), per_row)]
         rows[-1] += [""] * (per_row - len(rows[-1]))
@@ -487,8 +529,13 @@ class VoucherRenderer:
         return f"<u>{NBSP * count}</u>"
 
     def _signature_fits(self, cell_width: float) -> bool:
+        body = self.layout.body_size
         longest = max(self._width(f"{label}：") for label in self.doc.signature_lines)
-        return longest + MIN_SIGNING_LINE + 2 * self.layout.body_size <= cell_width
+        return max(longest + MIN_SIGNING_LINE, self._date_width()) + 2 * body <= cell_width
+
+    def _date_width(self) -> float:
+        """The date blanks under a signing line (signature_cell): 日期：___年__月__日."""
+        return self._width("日期：年月日") + 7 * self.layout.body_size
 
     def signature_cell(self, label: str, cell_width: float) -> list[Paragraph]:
         body = self.layout.body_size
@@ -497,6 +544,8 @@ class VoucherRenderer:
         signing = Paragraph(f"{escape(label_text)}{self._blank(signing_width)}", self.styles["body"])
         blanks = f"日期：{self._blank(3 * body)}年{self._blank(2 * body)}月{self._blank(2 * body)}日"
         indent = max(self._width(label_text) - self._width("日期："), 0)
+        if indent + self._date_width() > cell_width - 2 * body:  # a narrow cell: the date starts at the left
+            indent = 0
         date_style = ParagraphStyle("date", parent=self.styles["body"], leftIndent=indent, spaceBefore=body * 0.4)
         return [signing, Paragraph(blanks, date_style)]
 
@@ -506,6 +555,41 @@ class VoucherRenderer:
         flowables: list[Flowable] = [Spacer(1, self.layout.block_gap * 3)]
         flowables += [self.paragraph(line, "closing") for line in self.doc.closing]
         return flowables
+
+    def stamp_block(self, sections: tuple[Section, ...] | list[Section] = ()) -> list[Flowable]:
+        """A paper the office stamps: the signature lines (or, on a paper without any, its last
+        section and the notes) and the closing lines (the seal placeholder left out) on the left,
+        the stamp area (`StampArea`, room for a 40 mm stamp) on the right, side by side so the stamp
+        costs little extra height, all kept on one page."""
+        gap = self.layout.body_size
+        left_width = self.layout.content_width - STAMP_ROOM - gap
+        left: list[Flowable] = []
+        self.width = left_width
+        for section in sections:  # inside a table cell: no page-break flowables
+            for flowable in self.section_flowables(section):
+                if isinstance(flowable, KeepTogether):
+                    left += flowable._content
+                elif not isinstance(flowable, CondPageBreak):
+                    left.append(flowable)
+            left.append(Spacer(1, self.layout.block_gap))
+        self.width = self.layout.content_width
+        left += self.signature_block(left_width) or self.notes_block()
+        lines = [line for line in self.doc.closing if line != SEAL_PLACEHOLDER]
+        if lines:
+            left.append(Spacer(1, self.layout.block_gap))
+            left += [self.paragraph(line, "closing") for line in lines]
+        stamp = StampArea(SEAL_PLACEHOLDER, self.font, self.layout.body_size)
+        table = PlatypusTable([[left or "", stamp]], colWidths=[left_width, STAMP_ROOM + gap])
+        table.setStyle(TableStyle([
+            ("FONTNAME", (0, 0), (-1, -1), self.font),  # empty cells too: no Helvetica
+            ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+            ("ALIGN", (1, 0), (1, 0), "RIGHT"),
+            ("LEFTPADDING", (0, 0), (-1, -1), 0),
+            ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+            ("TOPPADDING", (0, 0), (-1, -1), 0),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+        ]))
+        return [Spacer(1, self.layout.block_gap), table]
 
     # ---- header and footer, drawn on every page once the total is known
 

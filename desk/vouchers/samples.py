@@ -10,6 +10,7 @@ from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 
+from desk.vouchers.chronic_documents import FILING_RECEIPT
 from desk.vouchers.documents import (
     DAILY_REPORT,
     ENROLMENT_CERTIFICATE,
@@ -106,6 +107,25 @@ NOTICE_PAYLOAD = {
     "office_phone": "0872-1234567",
     "office_hours": "周一至周五 8:30—12:00，14:30—18:00（法定节假日除外）",
     "note": "请在材料补齐后携带本告知书到上述窗口办理，补齐后即时受理，不需重复提交已收材料。",
+}
+
+FILING_RECEIPT_PAYLOAD = {
+    "person": NOTICE_PERSON,
+    "agent": {"name": "杨建国", "id_number": "532923196001010419", "phone": "13908720000", "relationship": "父亲"},
+    "disease": HYPERTENSION,
+    "filing_id": 17,
+    "application_date": "2026-03-02",
+    "accepted_on": "2026-03-10",
+    "received": [
+        "身份证件或医保电子凭证",
+        "《门诊慢特病待遇认定申请表》（二级及以上定点医院主治及以上医师填写并盖章）",
+        "近6个月内出具的诊断证明",
+        "相关检查检验报告及病历资料",
+        "近一年内至少3次非同日血压测量记录",
+    ],
+    "where": SAMPLE_OFFICE_PLACE,
+    "office_phone": "0872-1234567",
+    "office_hours": "周一至周五 8:30—12:00，14:30—18:00（法定节假日除外）",
 }
 
 APPROVAL_PAYLOAD = {
@@ -297,6 +317,7 @@ SAMPLES: dict[str, tuple[dict, VoucherMeta]] = {
     ENROLMENT_RECEIPT: (RECEIPT_PAYLOAD, sample_meta("CB-20260310-0007", "7KQ2-M9XD")),
     ENROLMENT_CERTIFICATE: (CERTIFICATE_PAYLOAD, sample_meta("PZ-20260310-0003", "H4TN-2WQ8")),
     ONE_TIME_NOTICE: (NOTICE_PAYLOAD, sample_meta("GZ-20260310-0002", "Q8RM-3VXK")),
+    FILING_RECEIPT: (FILING_RECEIPT_PAYLOAD, sample_meta("SL-20260310-0001", "M6QJ-4TRB")),
     FILING_APPROVAL: (APPROVAL_PAYLOAD, sample_meta("RD-20260310-0005", "N2FW-7HJC")),
     FILING_REJECTION: (REJECTION_PAYLOAD, sample_meta("BRD-20260310-0001", "T5KD-9PLZ")),
     SETTLEMENT_STATEMENT: (STATEMENT_PAYLOAD, sample_meta(STATEMENT_NUMBER, "R6WB-4MZT")),
@@ -311,7 +332,7 @@ SAMPLES: dict[str, tuple[dict, VoucherMeta]] = {
 }
 
 # Document types that also print on A5 get an extra A5 sample; some get a reprint sample.
-A5_SAMPLES = (ENROLMENT_RECEIPT, SETTLEMENT_STATEMENT, TRANSFER_RECEIPT)
+A5_SAMPLES = (ENROLMENT_RECEIPT, SETTLEMENT_STATEMENT, TRANSFER_RECEIPT, FILING_RECEIPT)
 REPRINT_SAMPLES = (ENROLMENT_RECEIPT,)
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from desk.vouchers.common import (
     NOTHING,
+    SEAL_PLACEHOLDER,
     numbered,
     receipt_person_fields,
     region_text,
@@ -158,9 +159,10 @@ def build_transfer_receipt(payload: dict, meta: VoucherMeta) -> VoucherDoc:
             Section("转移事项", receipt_transfer_fields(payload)),
             Section("已收材料", paragraphs=numbered(list(payload.get("materials_received") or [])) or (NOTHING,)),
             Section("办理时限", deadline_fields(payload), paragraphs=deadline_paragraphs(payload)),
-            Section("进度查询", progress_fields(payload, meta, phone, hours)),
+            Section("进度查询", paragraphs=progress_paragraphs(payload, meta, phone, hours)),
         ),
         notes=(verification_note(meta), "请妥善保管本回执。"),
+        closing=(SEAL_PLACEHOLDER,),  # the 受理日期 is under 办理时限
     )
 
 
@@ -196,13 +198,11 @@ def deadline_paragraphs(payload: dict) -> tuple[str, ...]:
                   "安排公布后将重新计算，日期如有变化，经办机构将告知您。")
 
 
-def progress_fields(payload: dict, meta: VoucherMeta, phone: str, hours: str) -> tuple[Field, ...]:
+def progress_paragraphs(payload: dict, meta: VoucherMeta, phone: str, hours: str) -> tuple[str, ...]:
+    """Running text, not a grid: it stands beside the stamp area, where a grid's label column is too wide."""
     window = " ".join(part for part in (meta.office_name, meta.window) if part)
     call = "拨打上列咨询电话并报查询号，或" if phone else ""
     return (
-        Field("咨询电话", phone or NOTHING),
-        Field("办公时间", hours or NOTHING),
-        Field("查询方式", f"{call}在办公时间携带本回执（查询号 {payload['query_number']}）到{window}查询。"),
+        f"咨询电话：{phone or NOTHING}；办公时间：{hours or NOTHING}。",
+        f"{call}在办公时间携带本回执（查询号 {payload['query_number']}）到{window}查询。",
     )
-
-

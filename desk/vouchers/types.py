@@ -45,6 +45,8 @@ DOCUMENT_TYPES: dict[str, DocumentType] = {
         DocumentType("enrolment_certificate", "PZ", "基本医疗保险参保凭证", "基本医疗保险参保凭证",
                      "documents:build_enrolment_certificate"),
         DocumentType("one_time_notice", "GZ", "一次性告知书", "一次性告知书", "documents:build_one_time_notice"),
+        DocumentType("filing_receipt", "SL", "门诊慢特病申请受理回执", "慢特病受理回执",
+                     "chronic_documents:build_filing_receipt", papers=A4_OR_A5),
         DocumentType("filing_approval", "RD", "门诊慢特病待遇认定通知书", "门诊慢特病待遇认定通知书",
                      "documents:build_filing_approval"),
         DocumentType("filing_rejection", "BY", "门诊慢特病待遇不予认定通知书", "门诊慢特病待遇不予认定通知书",

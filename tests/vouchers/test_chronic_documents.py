@@ -123,7 +123,7 @@ def test_notice_says_what_where_and_when(meta, notice_payload):
     for value in ("一次性告知书", "杨丽华", compact(notice_payload["business"]), "一次性告知",
                   compact(notice_payload["where"]), "0872-2125000", compact(notice_payload["office_hours"]),
                   compact(notice_payload["note"]), "代办人（签字）", "经办人（签字）", "GZ-20260310-0002",
-                  "告知日期：2026-03-10", "（经办机构章）"):
+                  "告知日期：2026-03-10", "经办机构（章）"):
         assert value in flat, value
     # the opening sentence speaks to the applicant, by name and masked ID, before the list
     assert flat.index(f"杨丽华（居民身份证{MASKED_ID}）：您于2026-03-10") < flat.index("1．")
@@ -173,7 +173,7 @@ def test_approval_shows_the_disease_dates_and_cap(meta, approval_payload):
     for value in ("门诊慢特病待遇认定通知书", "杨丽华", "53290000000001", "M03900", "高血压病", "门诊慢性病",
                   "申请日期2026-03-02", "认定日期2026-03-10", "有效期自2026-03-10", "有效期至2027-03-09",
                   "1200.00元", compact(approval_payload["rate_note"]), compact(approval_payload["review_note"]),
-                  "dali-resident-2025", "2025.1", "（经办机构章）", "准予认定"):
+                  "dali-resident-2025", "2025.1", "经办机构（章）", "准予认定"):
         assert value in flat, value
     assert "长期有效" not in flat
     assert "第 1 页 / 共 1 页" in text
@@ -218,7 +218,7 @@ def test_rejection_shows_reason_and_appeal_route(meta, rejection_payload):
     text = pdf_text(render_voucher("filing_rejection", rejection_payload, meta))
     flat = compact(text)
     for value in ("门诊慢特病待遇不予认定通知书", "高血压病（M03900）", "门诊慢性病", "不予认定",
-                  "诊断依据不足，不符合该病种认定标准", "决定日期：2026-03-10", "（经办机构章）"):
+                  "诊断依据不足，不符合该病种认定标准", "决定日期：2026-03-10", "经办机构（章）"):
         assert value in flat, value
     assert ("如对本决定有异议，可自收到本通知书之日起，携带本通知书及相关材料向"
             "大理州医疗保障事业管理局大理市经办大厅3号窗口申请复核（咨询电话：0872-2125000），"

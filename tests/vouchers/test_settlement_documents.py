@@ -310,7 +310,7 @@ def test_reversal_shows_the_original_and_the_amounts_reversed(meta, reversal_pay
     flat = compact(text)
     for value in ("结算冲正凭证", "杨丽华", "原结算单编号JS-20260310-0001", "原结算记录号1", "原结算时间2026-03-1009:30",
                   "原结算经办人李娜", "就诊日期2026-03-01", "待遇类别住院", "冲正日期2026-03-10",
-                  "冲正原因发票重复报销，原结算作废", "参保人（签字）", "审核人（签字）", "（经办机构章）",
+                  "冲正原因发票重复报销，原结算作废", "参保人（签字）", "审核人（签字）", "经办机构（章）",
                   "dali-resident-2025", "2025.1"):
         assert value in flat, value
     amounts = between(flat, "冲正金额", "冲正信息")

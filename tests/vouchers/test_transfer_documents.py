@@ -241,7 +241,7 @@ def test_receipt_states_the_rule_with_the_payload_working_days(meta, payload, wo
 def test_receipt_says_how_to_ask_about_progress(meta, payload):
     flat = receipt_text(payload, meta)
     progress = between(flat, "进度查询", "注：")
-    for value in ("咨询电话0872-0000000", compact(f"办公时间{payload['office_hours']}"), "拨打上列咨询电话并报查询号",
+    for value in ("咨询电话：0872-0000000", compact(f"办公时间：{payload['office_hours']}"), "拨打上列咨询电话并报查询号",
                   "携带本回执（查询号ZY-20261215-0001）到大理州医疗保障事业管理局大理市经办大厅5号窗口查询"):
         assert value in progress, value
 
@@ -250,7 +250,7 @@ def test_receipt_takes_phone_and_hours_from_the_office_when_the_payload_has_none
     payload["office_phone"] = payload["office_hours"] = None
     office = replace(meta, office_phone="0872-7654321", office_hours="周一至周五 8:30—17:30")
     progress = between(receipt_text(payload, office), "进度查询", "注：")
-    assert "咨询电话0872-7654321" in progress and "办公时间周一至周五8:30—17:30" in progress
+    assert "咨询电话：0872-7654321" in progress and "办公时间：周一至周五8:30—17:30" in progress
 
 
 @pytest.mark.parametrize(("paper", "points"), [("A4", A4_POINTS), ("A5", A5_POINTS)])

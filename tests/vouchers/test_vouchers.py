@@ -191,7 +191,7 @@ def test_certificate_prints_the_full_id_and_periods(meta, certificate_payload):
     flat = compact(text)
     for value in ("基本医疗保险参保凭证", "张三", FULL_ID, "53290000123456", "城乡居民基本医疗保险",
                   "大理白族自治州（532900）", "2024-01-01", "2025-12-31", "暂停参保", "累计缴费月数：19个月",
-                  "出具机构：大理州医疗保障事业管理局", "（经办机构章）"):
+                  "出具机构：大理州医疗保障事业管理局", "经办机构（章）"):
         assert value in flat, value
     for column in ("年度", "起始日期", "终止日期", "缴费月数", "状态"):
         assert column in flat
@@ -339,7 +339,8 @@ def test_write_samples(tmp_path):
     names = sorted(path.name for path in written)
     assert names == ["daily_report.pdf", "enrolment_certificate.pdf", "enrolment_receipt-a5.pdf",
                      "enrolment_receipt-reprint.pdf", "enrolment_receipt.pdf",
-                     "filing_approval.pdf", "filing_rejection.pdf", "one_time_notice.pdf",
+                     "filing_approval.pdf", "filing_receipt-a5.pdf", "filing_receipt.pdf",
+                     "filing_rejection.pdf", "one_time_notice.pdf",
                      "reversal_notice.pdf", "settlement_statement-a5.pdf", "settlement_statement.pdf",
                      "transfer_form.pdf", "transfer_receipt-a5.pdf", "transfer_receipt.pdf"]
     assert set(DOCUMENT_TYPES) <= {name.removesuffix(".pdf") for name in names}  # every document type has a sample
