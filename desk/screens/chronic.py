@@ -23,6 +23,9 @@ from desk.services.context import Desk, Operator
 AGENT_RELATIONS = chronic.AGENT_RELATIONS
 DEFAULT_REMINDER_DAYS = chronic.DEFAULT_REMINDER_DAYS
 STATUS_NAMES = {"due": "即将到期", "lapsed": "已过期"}
+# The paper handed over when a filing is accepted or its materials are brought, by document type:
+# the preview's title (all materials in: the 受理回执; some missing: the 一次性告知书).
+ACCEPTANCE_PAPERS = {"filing_receipt": "受理回执", "one_time_notice": "一次性告知书"}
 
 
 @dataclass(frozen=True)

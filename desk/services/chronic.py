@@ -256,8 +256,8 @@ def accept_filing(
     materials: list[str] | tuple[str, ...],
     agent: dict | None = None,
 ) -> FilingResult:
-    """Record an application per disease. With every required material it is 已受理; otherwise 待补正,
-    and the one-time notice lists everything missing at once."""
+    """Record an application per disease. With every required material it is 已受理 and the 受理回执
+    is issued; otherwise 待补正, and the one-time notice lists everything missing at once."""
     operator.require("filing.accept")
     today = desk.today()
     person_id = inputs.record_id(person_id, "person", "参保人")
@@ -288,14 +288,19 @@ def accept_filing(
         filing_id = store.insert_filing(desk.db, row)
         store.insert_event(desk.db, filing_id=filing_id, action="accept", from_state=None, to_state=state,
                            operator_id=operator.id, at=desk.timestamp(), detail={"materials": received, "agent": agent_})
-        notice = _issue_notice(desk, operator, filing_id, person, disease_, received, agent_) if missing else None
+        if missing:
+            paper = _issue_notice(desk, operator, filing_id, person, disease_, received, agent_)
+        else:
+            paper = _issue_receipt(desk, operator, store.get_filing(desk.db, filing_id), person, disease_)
         desk.audit(operator, "filing.accept", "filing", filing_id,
-                   {"filing": row, "missing": [m.key for m in missing], "notice": notice.number if notice else None})
-    return FilingResult(_describe(store.get_filing(desk.db, filing_id), today), notice)
+                   {"filing": row, "missing": [m.key for m in missing], "notice": paper.number if missing else None,
+                    "receipt": None if missing else paper.number})
+    return FilingResult(_describe(store.get_filing(desk.db, filing_id), today), paper)
 
 
 def receive_materials(desk: Desk, operator: Operator, *, filing_id: int, materials: list[str] | tuple[str, ...]) -> FilingResult:
-    """Materials brought later. All there: back to 已受理. Still some missing: a new notice lists what is left."""
+    """Materials brought later. All there: back to 已受理, with the 受理回执. Still some missing: a new
+    notice lists what is left."""
     operator.require("filing.accept")
     today = desk.today()
     with desk.transaction():
@@ -308,14 +313,16 @@ def receive_materials(desk: Desk, operator: Operator, *, filing_id: int, materia
         store.update_filing(desk.db, filing_id, state=state, materials_json=json.dumps(received), updated_at=desk.timestamp())
         store.insert_event(desk.db, filing_id=filing_id, action="receive_materials", from_state=row["state"],
                            to_state=state, operator_id=operator.id, at=desk.timestamp(), detail={"materials": received})
-        notice = None
+        person = person_store.get_person(desk.db, row["person_id"])
         if missing:
-            person = person_store.get_person(desk.db, row["person_id"])
             agent_ = json.loads(row["agent_json"]) if row["agent_json"] else None
-            notice = _issue_notice(desk, operator, filing_id, person, disease_, received, agent_)
+            paper = _issue_notice(desk, operator, filing_id, person, disease_, received, agent_)
+        else:
+            paper = _issue_receipt(desk, operator, store.get_filing(desk.db, filing_id), person, disease_)
         desk.audit(operator, "filing.receive_materials", "filing", filing_id,
-                   {"materials": received, "state": state, "notice": notice.number if notice else None})
-    return FilingResult(_describe(store.get_filing(desk.db, filing_id), today), notice)
+                   {"materials": received, "state": state, "notice": paper.number if missing else None,
+                    "receipt": None if missing else paper.number})
+    return FilingResult(_describe(store.get_filing(desk.db, filing_id), today), paper)
 
 
 def _filing(desk: Desk, filing_id: int) -> dict:
@@ -429,6 +436,25 @@ def _issue_notice(desk, operator, filing_id, person, disease_: Disease, received
         "note": "请在材料补齐后携带本告知书到上述窗口办理，补齐后即时受理，已收材料不需重复提交。",
     }
     return vouchers.issue(desk, operator, doc_type="one_time_notice", record_type="filing", record_id=filing_id, payload=payload)
+
+
+def _issue_receipt(desk: Desk, operator: Operator, row: dict, person: dict, disease_: Disease) -> vouchers.IssuedVoucher:
+    """The 受理回执 once every required material is in: what was received, what happens next (no
+    review time limit in chronic.md, so none is printed), the 受理号 and where to ask."""
+    names = {m.key: m.name for m in disease_.materials}
+    payload = {
+        "person": _person_block(person),
+        "agent": json.loads(row["agent_json"]) if row["agent_json"] else None,
+        "disease": {"code": disease_.code, "name": disease_.name, "kind": disease_.kind, "kind_name": disease_.kind_name},
+        "filing_id": row["id"],
+        "application_date": row["application_date"],
+        "accepted_on": desk.today().isoformat(),
+        "received": [names[key] for key in json.loads(row["materials_json"]) if key in names],
+        "where": _where(desk),
+        "office_phone": desk.setting("office_phone"),
+        "office_hours": desk.setting("office_hours"),
+    }
+    return vouchers.issue(desk, operator, doc_type="filing_receipt", record_type="filing", record_id=row["id"], payload=payload)
 
 
 def _rate_note(pack: Pack, disease_: Disease) -> str:

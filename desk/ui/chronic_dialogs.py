@@ -58,7 +58,7 @@ class ReceiveMaterialsDialog(QDialog):
         layout.addWidget(title)
         layout.addWidget(_heading(description))
         layout.addWidget(hint_label(self.tr("勾选本次收到的材料（空格键勾选，Tab 到下一项），按 Enter 确认。"
-                                            "全部补齐后申请回到“已受理”；仍有缺少的，将重新出具一次性告知书。")))
+                                            "全部补齐后申请回到“已受理”并出具受理回执；仍有缺少的，将重新出具一次性告知书。")))
         layout.addWidget(self.bar)
         for key, name in missing:
             check = QCheckBox(name)

@@ -58,7 +58,7 @@ class ChronicTab(PersonTab):
         self.filings = FilingsPanel(self.can_review)
         self.application = ApplicationPanel(desk, self.bar, self.errors)
         self.accept_button = action_button(self.tr("受理申请"), "Ctrl+Enter",
-                                           self.tr("按右侧所选病种和材料受理申请；材料不全时出具一次性告知书（Ctrl+Enter）"))
+                                           self.tr("按右侧所选病种和材料受理申请，出具受理回执；材料不全时出具一次性告知书（Ctrl+Enter）"))
         self.reminders = ReminderPanel(desk, operator, self.bar)
         self._build()
         self._lay_out()
@@ -320,15 +320,16 @@ class ChronicTab(PersonTab):
         filing = result.filing
         self.application.reset()
         self.refresh_filings(select=filing.id)
-        if result.voucher is None:
-            self.bar.show_info(self.tr("已受理 {code} {name}（{kind}），受理号 {id}：材料齐全，等待审核员认定。").format(
-                code=disease.code, name=disease.name, kind=disease.kind_name, id=filing.id))
-            self.filings.filings.setFocus()
+        if filing.state == "accepted":
+            self.bar.show_info(self.tr("已受理 {code} {name}（{kind}），受理号 {id}：材料齐全，等待审核员认定。"
+                                       "已出具受理回执 {number}，请打印交申请人。").format(
+                code=disease.code, name=disease.name, kind=disease.kind_name, id=filing.id, number=result.voucher.number))
+            self.open_preview(result.voucher.number, chronic_screen.ACCEPTANCE_PAPERS[result.voucher.doc_type])
             return
         self.bar.show_warning(self.tr("已受理 {code} {name}，受理号 {id}：材料不全，状态为“待补正”。"
                                       "已出具一次性告知书 {number}，请打印交申请人。").format(
             code=disease.code, name=disease.name, id=filing.id, number=result.voucher.number))
-        self.open_preview(result.voucher.number, self.tr("一次性告知书"))
+        self.open_preview(result.voucher.number, chronic_screen.ACCEPTANCE_PAPERS[result.voucher.doc_type])
 
     def receive_materials(self) -> None:
         detail = self._selected_for("receive_materials")
@@ -342,13 +343,13 @@ class ChronicTab(PersonTab):
     def _received(self, result) -> None:
         filing = result.filing
         self.refresh_filings(select=filing.id)
-        if result.voucher is None:
-            self.bar.show_info(self.tr("受理号 {id} 的材料已补齐，状态回到“已受理”，等待审核员认定。").format(id=filing.id))
-            self.filings.filings.setFocus()
-            return
-        self.bar.show_warning(self.tr("受理号 {id} 仍缺少材料，已重新出具一次性告知书 {number}，列明尚缺的全部材料。").format(
-            id=filing.id, number=result.voucher.number))
-        self.open_preview(result.voucher.number, self.tr("一次性告知书"))
+        if filing.state == "accepted":
+            self.bar.show_info(self.tr("受理号 {id} 的材料已补齐，状态回到“已受理”，等待审核员认定。"
+                                       "已出具受理回执 {number}，请打印交申请人。").format(id=filing.id, number=result.voucher.number))
+        else:
+            self.bar.show_warning(self.tr("受理号 {id} 仍缺少材料，已重新出具一次性告知书 {number}，列明尚缺的全部材料。").format(
+                id=filing.id, number=result.voucher.number))
+        self.open_preview(result.voucher.number, chronic_screen.ACCEPTANCE_PAPERS[result.voucher.doc_type])
 
     def approve(self) -> None:
         detail = self._selected_for("approve") if self.can_review else None
@@ -404,7 +405,7 @@ class ChronicTab(PersonTab):
 
     def print_document(self) -> None:
         if self.detail is None or not self.detail.documents:
-            self.bar.show_error(self.tr("所选申请没有可打印的文书（一次性告知书、认定或不予认定通知书在办理时出具）。"))
+            self.bar.show_error(self.tr("所选申请没有可打印的文书（受理回执、一次性告知书、认定或不予认定通知书在办理时出具）。"))
             return
         self.filings.print_button.click()
 

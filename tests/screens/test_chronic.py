@@ -60,6 +60,26 @@ def test_an_application_awaiting_materials(desk, clerk, insured):
     assert detail.allowed == frozenset({"receive_materials", "reject"})  # 补正材料 and 不予认定; no 认定 yet
 
 
+def test_a_complete_application_lists_its_receipt(desk, clerk, insured):
+    accepted = accept(desk, clerk, insured)
+    assert accepted.voucher.doc_type == "filing_receipt"
+    assert screen.ACCEPTANCE_PAPERS[accepted.voucher.doc_type] == "受理回执"
+    detail = screen.filings_screen(desk, clerk, insured.id).selected
+    assert detail.documents == (screen.DocumentRow(number=accepted.voucher.number, title="慢特病受理回执",
+                                                   issued="2026-03-10 09:30", prints=0),)
+
+
+def test_materials_brought_later_add_the_receipt_after_the_notice(desk, clerk, insured, clock):
+    first = accept(desk, clerk, insured, materials=["id_document"])
+    notice = first.voucher
+    clock.moment = datetime(2026, 3, 12, 14, 0)
+    receipt = chronic.receive_materials(desk, clerk, filing_id=first.filing.id, materials=ALL_CHRONIC).voucher
+    detail = screen.filings_screen(desk, clerk, insured.id).selected
+    assert [(row.number, row.title, row.issued) for row in detail.documents] == [
+        (receipt.number, "慢特病受理回执", "2026-03-12 14:00"), (notice.number, "一次性告知书", "2026-03-10 09:30")]
+    assert screen.ACCEPTANCE_PAPERS[receipt.doc_type] == "受理回执"
+
+
 def test_approval_the_list_newest_first_and_the_selected_filing(desk, clerk, reviewer, insured, clock):
     first = accept(desk, clerk, insured).filing
     clock.moment = datetime(2026, 3, 10, 10, 5)
@@ -80,7 +100,8 @@ def test_approval_the_list_newest_first_and_the_selected_filing(desk, clerk, rev
         ("受理", "已受理", "李娜", "已收材料 4 项"),
         ("认定", "已受理 → 已认定", "杨慧", "有效期 2026-03-10 至 2027-03-09"),
     ]
-    assert [(d.title, d.issued) for d in chosen.documents] == [("门诊慢特病待遇认定通知书", "2026-03-10 10:05")]
+    assert [(d.title, d.issued) for d in chosen.documents] == [("门诊慢特病待遇认定通知书", "2026-03-10 10:05"),
+                                                               ("慢特病受理回执", "2026-03-10 09:30")]
     assert screen.filing_detail(desk, clerk, insured.id, first.id) == chosen
     assert screen.filings_screen(desk, clerk, insured.id, select=999).selected.row.id == second.id  # gone: the newest
 

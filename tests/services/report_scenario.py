@@ -126,6 +126,7 @@ def build_day(desk, staff, clock) -> tuple[Expected, dict]:
     accepted = chronic.accept_filing(desk, clerk, person_id=first.id, disease_code="M03900", kind="chronic",
                                      materials=ALL_CHRONIC)
     expected.count_filing(clerk, "accepted")
+    expected.issued(clerk, accepted.voucher)  # the 受理回执
     waiting = chronic.accept_filing(desk, clerk, person_id=third.id, disease_code="M03900", kind="chronic",
                                     materials=["id_document"])
     expected.count_filing(clerk, "awaiting")
@@ -133,6 +134,7 @@ def build_day(desk, staff, clock) -> tuple[Expected, dict]:
     to_reject = chronic.accept_filing(desk, clerk2, person_id=fourth.id, disease_code="M03900", kind="chronic",
                                       materials=ALL_CHRONIC)
     expected.count_filing(clerk2, "accepted")
+    expected.issued(clerk2, to_reject.voucher)
     approved = chronic.approve_filing(desk, reviewer, filing_id=accepted.filing.id)
     expected.count_filing(reviewer, "approved")
     expected.issued(reviewer, approved.voucher)

@@ -1,11 +1,13 @@
+import json
 from datetime import date, datetime
 
 import pytest
 
 from desk.core.errors import PermissionDenied, Refused, ValidationError
 from desk.core.idnumber import make_id_number
-from desk.services import chronic, enrolment, persons
+from desk.services import chronic, enrolment, persons, vouchers
 from tests.conftest import person_form
+from tests.vouchers.pdf_helpers import between, compact, pdf_text
 
 ALL_CHRONIC = ["id_document", "application_form", "diagnosis", "examinations"]
 
@@ -25,9 +27,37 @@ def accept(desk, operator, person, code="M03900", kind="chronic", materials=ALL_
     return chronic.accept_filing(desk, operator, person_id=person.id, disease_code=code, kind=kind, materials=materials, **kwargs)
 
 
-def test_complete_application_is_accepted_without_a_notice(desk, clerk, insured):
+def receipt_text(desk, number: str) -> str:
+    return compact(pdf_text(vouchers.render(desk, number)))
+
+
+def test_complete_application_is_accepted_with_a_receipt(desk, clerk, insured):
     result = accept(desk, clerk, insured)
-    assert result.filing.state == "accepted" and result.voucher is None
+    assert result.filing.state == "accepted"
+    assert result.voucher.doc_type == "filing_receipt" and result.voucher.number.startswith("SL-20260310-")
+    assert [paper.number for paper in vouchers.vouchers_of(desk, "filing", result.filing.id)] == [result.voucher.number]
+    flat = receipt_text(desk, result.voucher.number)
+    assert f"受理号：{result.filing.id}" in flat
+    received = between(flat, "已收材料（共4项）", "下一步")
+    for number, name in enumerate(("身份证件或医保电子凭证", "《门诊慢特病待遇认定申请表》", "近6个月内出具的诊断证明",
+                                    "相关检查检验报告及病历资料"), start=1):
+        assert f"{number}．{name}" in received, name
+    assert "由审核人员审核材料后作出认定决定" in flat and "现行政策未规定统一的审核时限" in flat
+    assert "高血压病（M03900）门诊慢性病待遇认定申请，申请材料齐全，予以受理。" in flat
+    assert "受理日期：2026年3月10日" in flat and "经办机构（章）" in flat
+    entry = desk.db.execute("SELECT detail_json FROM audit_log WHERE action = 'filing.accept'").fetchone()[0]
+    assert json.loads(entry)["receipt"] == result.voucher.number
+
+
+def test_the_receipt_is_issued_in_the_acceptance_transaction(desk, clerk, insured, monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError("printer queue gone")
+
+    before = [count(desk, t) for t in ("filings", "filing_events", "vouchers", "audit_log")]
+    monkeypatch.setattr(chronic, "_issue_receipt", broken)
+    with pytest.raises(RuntimeError):
+        accept(desk, clerk, insured)
+    assert [count(desk, t) for t in ("filings", "filing_events", "vouchers", "audit_log")] == before
 
 
 def test_missing_material_gives_awaiting_and_a_notice_listing_everything(desk, clerk, insured):
@@ -38,13 +68,20 @@ def test_missing_material_gives_awaiting_and_a_notice_listing_everything(desk, c
     for missing in ("申请表", "诊断证明", "检查检验报告"):
         assert missing in payload
     completed = chronic.receive_materials(desk, clerk, filing_id=result.filing.id, materials=ALL_CHRONIC[1:])
-    assert completed.filing.state == "accepted" and completed.voucher is None
+    assert completed.filing.state == "accepted" and completed.voucher.doc_type == "filing_receipt"
+    papers = [paper.doc_type for paper in vouchers.vouchers_of(desk, "filing", result.filing.id)]
+    assert papers == ["one_time_notice", "filing_receipt"]
+    flat = receipt_text(desk, completed.voucher.number)
+    assert "已收材料（共4项）" in flat and "申请材料齐全，予以受理" in flat
+    entry = desk.db.execute("SELECT detail_json FROM audit_log WHERE action = 'filing.receive_materials'").fetchone()[0]
+    assert json.loads(entry)["receipt"] == completed.voucher.number
 
 
 def test_partial_materials_keep_it_waiting_with_a_new_notice(desk, clerk, insured):
     first = accept(desk, clerk, insured, materials=["id_document"])
     again = chronic.receive_materials(desk, clerk, filing_id=first.filing.id, materials=["diagnosis"])
     assert again.filing.state == "awaiting_materials" and again.voucher.number != first.voucher.number
+    assert again.voucher.doc_type == "one_time_notice"  # no receipt while something is missing
     assert again.filing.materials == ("id_document", "diagnosis")
 
 

@@ -107,9 +107,16 @@ def test_accept_with_a_missing_material_receive_it_then_another_reviewer_approve
     keyboard.press(Key.Key_Space)
     keyboard.press(Key.Key_Return)
     qtbot.waitUntil(lambda: not dialog.isVisible())
-    assert state_shown(tab) == "已受理" and "材料已补齐" in tab.bar.text()
+    assert state_shown(tab) == "已受理" and "材料已补齐" in tab.bar.text() and "受理回执" in tab.bar.text()
     [filing] = chronic.filings_of(desk, staff.clerk, record.id)
     assert filing.state == "accepted"
+    qtbot.waitUntil(lambda: tab.preview is not None and tab.preview.isVisible())
+    assert tab.preview.number.startswith("SL-20260310-"), tab.bar.text()
+    receipt = print_preview(qtbot, keyboard, tab.preview)  # the materials completed: the 受理回执
+    assert "门诊慢特病申请受理回执" in receipt and f"受理号：{filing.id}" in receipt
+    assert "已收材料（共4项）" in receipt and "4．相关检查检验报告及病历资料" in receipt
+    assert "所缺材料已于2026年3月10日补齐" not in receipt  # brought the same day it was filed
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
 
     moving_clock.moment = datetime(2026, 3, 12, 10, 0)  # the reviewer decides two days later
     _reviewer_window, review_tab = open_chronic(qtbot, open_window, keyboard, staff.reviewer)
@@ -145,7 +152,7 @@ def test_the_approve_button_is_not_shown_to_a_clerk(qtbot, desk, staff, open_win
 
 def test_the_accepting_reviewer_cannot_approve_their_own_filing(qtbot, desk, staff, open_window, keyboard):
     record = insured(desk, staff.clerk)
-    _window, tab = open_chronic(qtbot, open_window, keyboard, staff.reviewer)
+    window, tab = open_chronic(qtbot, open_window, keyboard, staff.reviewer)
     open_by_id(keyboard, tab)
     keyboard.type("M03900")
     keyboard.press(Key.Key_Return)
@@ -153,7 +160,19 @@ def test_the_accepting_reviewer_cannot_approve_their_own_filing(qtbot, desk, sta
         keyboard.press(Key.Key_Space)
         keyboard.press(Key.Key_Tab)
     keyboard.press(Key.Key_Return, CTRL)
-    assert state_shown(tab) == "已受理" and tab.preview is None, tab.bar.text()  # complete: no notice
+    assert state_shown(tab) == "已受理" and "已出具受理回执" in tab.bar.text(), tab.bar.text()
+    # complete: no notice, the 受理回执 to print and hand over
+    qtbot.waitUntil(lambda: tab.preview is not None and tab.preview.isVisible())
+    assert tab.preview.number.startswith("SL-20260310-")
+    receipt = print_preview(qtbot, keyboard, tab.preview)
+    [filing] = chronic.filings_of(desk, staff.reviewer, record.id)
+    assert "门诊慢特病申请受理回执" in receipt and f"受理号：{filing.id}" in receipt and "一次性告知书" not in receipt
+    for number, name in enumerate(("身份证件或医保电子凭证", "《门诊慢特病待遇认定申请表》", "近6个月内出具的诊断证明",
+                                    "相关检查检验报告及病历资料"), start=1):
+        assert f"{number}．{name}" in receipt, name
+    assert "由审核人员审核材料后作出认定决定" in receipt and "现行政策未规定统一的审核时限" in receipt
+    assert tab.filings.documents.item(0, 1).text() == "慢特病受理回执"
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
 
     keyboard.press(Key.Key_R, CTRL)
     dialog = tab.dialog

@@ -61,8 +61,8 @@ def test_receipt_carries_the_filing_number_the_person_and_where_to_ask(payload, 
     assert "门诊慢特病申请受理回执" in flat and "SL-20260310-0001" in flat
     assert "受理号：17" in flat
     opening = between(flat, "受理号：17", "申请人")
-    assert ("杨丽华：您于2026年3月2日提出的高血压病（M03900）门诊慢性病待遇认定申请（由代办人杨建国代为申请），"
-            "所缺材料已于2026年3月10日补齐，申请材料齐全，予以受理。") == opening
+    assert opening == ("杨丽华：您于2026年3月2日提出的高血压病（M03900）门诊慢性病待遇认定申请（由代办人杨建国代为申请），"
+            "所缺材料已于2026年3月10日补齐，申请材料齐全，予以受理。")
     assert "532923********0446" in flat and FULL_ID not in flat  # masked (vouchers.md)
     assert "532923********0419" in flat and "532923196001010419" not in flat  # the agent's too
     progress = between(flat, "进度查询", "注：")
