@@ -22,6 +22,7 @@ from desk.vouchers.common import (  # noqa: F401 (CENT, NOTHING, region_text, ..
     NOTHING,
     SEAL_PLACEHOLDER,
     addressee,
+    chinese_date,
     disease_text,
     masked_person_fields,
     numbered,
@@ -60,7 +61,10 @@ FILING_REJECTION = "filing_rejection"
 NO_LOCAL_PERIODS = "无本地参保记录"
 OPEN_ENDED = "长期有效（至终止之日）"
 NO_DISEASE_CAP = "按政策规定（无单病种限额）"
-PERIOD_COLUMNS = ("年度", "起始日期", "终止日期", "缴费月数", "状态")
+PERIOD_COLUMNS = ("年度", "待遇享受期间", "缴费月数", "状态")
+MONTHS_EXPLAINED = ("待遇享受期间为该年度可享受医保待遇的起止日期；缴费月数为该年度个人缴费对应的月数，"
+                    "城乡居民医保按年度缴费，缴纳一个年度计12个月，待遇享受期间晚于1月1日开始的"
+                    "（年中参保或待遇等待期）也按12个月计。")
 
 
 # --------------------------------------------------------------------------- 参保登记回执
@@ -211,16 +215,23 @@ def periods_section(periods: list[dict]) -> Section:
     if not periods:
         return Section("本地参保缴费记录", paragraphs=(NO_LOCAL_PERIODS,))
     rows = tuple(
-        (f"{period['year']}", period.get("from") or "", period.get("to") or "",
-         f"{period['months_paid']}", period.get("status") or "")
+        (f"{period['year']}年度", period_text(period.get("from"), period.get("to")),
+         f"{period['months_paid']}个月", period.get("status") or "")
         for period in periods
     )
     total = sum(int(period["months_paid"]) for period in periods)
     return Section(
         "本地参保缴费记录",
         table=Table(PERIOD_COLUMNS, rows),
-        paragraphs=(f"累计缴费月数：{total}个月（共 {len(periods)} 个年度）",),
+        paragraphs=(f"累计缴费月数：{total}个月（共 {len(periods)} 个年度）", MONTHS_EXPLAINED),
     )
+
+
+def period_text(start: str | None, end: str | None) -> str:
+    """"2026年12月1日至2026年12月31日": full dates, never a bare "12-01→12-31"."""
+    if not start:
+        return NOTHING
+    return f"{chinese_date(start)}至{chinese_date(end)}" if end else f"{chinese_date(start)}起"
 
 
 # --------------------------------------------------------------------------- shared by the notices

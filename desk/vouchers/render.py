@@ -298,13 +298,15 @@ class VoucherRenderer:
     def story(self) -> list[Flowable]:
         story: list[Flowable] = [self.title_block(), Spacer(1, self.layout.block_gap)]
         stamped = SEAL_PLACEHOLDER in self.doc.closing
-        # without signature lines the last section and the notes stand beside the stamp area
-        beside = self.doc.sections[-1:] if stamped and not self.doc.signature_lines else ()
+        # without signature lines the last section (unless a table: it may run over pages) and the
+        # notes stand beside the stamp area
+        last = self.doc.sections[-1:]
+        beside = last if stamped and not self.doc.signature_lines and last and last[0].table is None else ()
         for section in self.doc.sections[:len(self.doc.sections) - len(beside)]:
             story.extend(self.section_flowables(section))
             story.append(Spacer(1, self.layout.block_gap))
         if stamped:
-            if not beside:
+            if self.doc.signature_lines:  # else the notes stand beside the stamp area (stamp_block)
                 story.extend(self.notes_block())
             story.extend(self.stamp_block(beside))
         else:

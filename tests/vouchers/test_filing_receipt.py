@@ -113,6 +113,7 @@ def official_papers():
 def test_every_official_paper_leaves_room_for_a_40mm_stamp(doc_type, paper):
     payload, meta = SAMPLES[doc_type]
     pdf = render_voucher(doc_type, payload, replace(meta, paper=paper))
+    assert compact(pdf_text(pdf)).count("在经办窗口核验本凭证真伪") == 1  # the notes once, beside the stamp or above it
     last = len(pdf_pages(pdf)) - 1
     runs = text_runs(pdf, last)
     stamps = [run for run in runs if run[0] == STAMP]

@@ -27,7 +27,7 @@ from desk.vouchers.fonts import FONT_NAME, font_file, register_reportlab_font
 from desk.vouchers.model import VoucherMeta
 from desk.vouchers.samples import SAMPLES, write_samples
 from desk.vouchers.types import DOCUMENT_TYPES, resolve
-from tests.vouchers.pdf_helpers import compact, fields_by_label, page_size, pdf_pages, pdf_text
+from tests.vouchers.pdf_helpers import between, compact, fields_by_label, page_size, pdf_pages, pdf_text
 
 FULL_ID = "532901199001011234"
 MASKED_ID = "532901********1234"
@@ -190,12 +190,29 @@ def test_certificate_prints_the_full_id_and_periods(meta, certificate_payload):
     text = pdf_text(render_voucher("enrolment_certificate", certificate_payload, meta))
     flat = compact(text)
     for value in ("基本医疗保险参保凭证", "张三", FULL_ID, "53290000123456", "城乡居民基本医疗保险",
-                  "大理白族自治州（532900）", "2024-01-01", "2025-12-31", "暂停参保", "累计缴费月数：19个月",
+                  "大理白族自治州（532900）", "暂停参保", "累计缴费月数：19个月",
                   "出具机构：大理州医疗保障事业管理局", "经办机构（章）"):
         assert value in flat, value
-    for column in ("年度", "起始日期", "终止日期", "缴费月数", "状态"):
+    for column in ("年度", "待遇享受期间", "缴费月数", "状态"):
         assert column in flat
     assert "无本地参保记录" not in flat
+
+
+def test_certificate_periods_cannot_be_misread(meta, certificate_payload):
+    """Full dates, the months with their unit, and what the months count (issue 13: "12-01→12-31, 缴费月数 12")."""
+    late = {"year": 2026, "from": "2026-12-01", "to": "2026-12-31", "months_paid": 12, "status": "正常参保"}
+    certificate_payload["periods"] = [period(2024), period(2025, 7, "暂停参保"), late]
+    flat = compact(pdf_text(render_voucher("enrolment_certificate", certificate_payload, meta)))
+    table = between(flat, "本地参保缴费记录", "累计缴费月数")
+    assert "年度待遇享受期间缴费月数状态" in table
+    assert "2024年度2024年1月1日至2024年12月31日12个月正常参保" in table
+    assert "2025年度2025年1月1日至2025年12月31日7个月暂停参保" in table
+    assert "2026年度2026年12月1日至2026年12月31日12个月正常参保" in table
+    for ambiguous in ("12-01", "12-31", "→"):
+        assert ambiguous not in table, ambiguous
+    assert "累计缴费月数：31个月（共3个年度）" in flat
+    assert ("缴费月数为该年度个人缴费对应的月数，城乡居民医保按年度缴费，缴纳一个年度计12个月，"
+            "待遇享受期间晚于1月1日开始的（年中参保或待遇等待期）也按12个月计。") in flat
 
 
 def test_certificate_without_periods_says_so(meta, certificate_payload):
@@ -211,7 +228,7 @@ def test_certificate_with_thirty_periods_spans_two_pages(meta, certificate_paylo
     assert len(pages) == 2
     assert "第 1 页 / 共 2 页" in pages[0]
     assert "第 2 页 / 共 2 页" in pages[1]
-    assert "起始日期" in pages[1]  # the column headings repeat on the continuation page
+    assert "待遇享受期间" in pages[1]  # the column headings repeat on the continuation page
     assert "累计缴费月数：360个月" in compact(pages[1])
 
 
