@@ -29,7 +29,7 @@ DEMO_SETTINGS = {
     "office_name": "大理州医疗保障事业管理局 大理市经办大厅",
     "window": "3号窗口",
     "office_phone": "0872-2125000",
-    "office_address": "大理市下关镇榆华路（示例地址）",
+    "office_address": "云南省大理白族自治州大理市下关镇榆华路18号 市民服务中心一楼",
 }
 
 # The season: the benefit year whose concentrated period runs from 1 September 2026, and the

@@ -300,7 +300,7 @@ SCHEMA: dict[str, dict[str, Converter]] = {
     "disease_defaults": {"validity_months": integer, "materials": text_list},
     "diseases": {"chronic": diseases, "special": diseases, "two_diseases": diseases},
     "materials": {"items": materials},
-    "filing": {"appeal_working_days": integer},
+    "filing": {"appeal_working_days": integer, "supplement_working_days": integer},
 }
 
 

@@ -283,9 +283,11 @@ def notice_application_fields(payload: dict) -> tuple[Field, ...]:
 def notice_opening(payload: dict) -> str:
     agent = payload.get("agent")
     by_agent = f"（由代办人{agent['name']}代为申请）" if agent else ""
+    bring_by = payload.get("bring_by")
+    by_when = f"请于{chinese_date(bring_by['date'])}前一次补齐后" if bring_by else "请一次补齐后"
     return (f"{addressee(payload['person'])}：您于{payload['application_date']}申请办理的"
             f"“{payload['business']}”{by_agent}，经核对，申请材料尚不齐全。"
-            "现将需要补齐的全部材料一次性告知如下，请一次补齐后到本告知书所列地点办理：")
+            f"现将需要补齐的全部材料一次性告知如下，{by_when}到本告知书所列地点办理：")
 
 
 def received_text(payload: dict) -> str:
@@ -293,8 +295,17 @@ def received_text(payload: dict) -> str:
     return f"{'；'.join(received)}（补齐时无需重复提交）" if received else NOTHING
 
 
+def bring_by_fields(payload: dict) -> tuple[Field, ...]:
+    """The 补齐期限 (a payload without `bring_by`, e.g. a transfer's notice, prints none)."""
+    bring_by = payload.get("bring_by")
+    if not bring_by:
+        return ()
+    text = f"{chinese_date(bring_by['date'])}前（自告知之日起{bring_by['working_days']}个工作日内，节假日顺延）"
+    return (Field("补齐期限", text, bool(bring_by.get("provisional"))),)
+
+
 def notice_where_fields(payload: dict, meta: VoucherMeta) -> tuple[Field, ...]:
-    return (
+    return bring_by_fields(payload) + (
         Field("已收材料", received_text(payload)),
         Field("办理地点", payload["where"]),
         Field("咨询电话", payload.get("office_phone") or meta.office_phone),

@@ -107,6 +107,7 @@ NOTICE_PAYLOAD = {
     "office_phone": "0872-1234567",
     "office_hours": "周一至周五 8:30—12:00，14:30—18:00（法定节假日除外）",
     "note": "请在材料补齐后携带本告知书到上述窗口办理，补齐后即时受理，不需重复提交已收材料。",
+    "bring_by": {"date": "2026-04-08", "working_days": 20, "provisional": False},
 }
 
 FILING_RECEIPT_PAYLOAD = {
@@ -245,7 +246,7 @@ TRANSFER_FORM_DATA = {
     "out": {"region_code": "530100", "region_name": "云南省昆明市", "office": "昆明市医疗保险管理局",
             "phone": "0871-63100000", "address": "昆明市五华区人民中路1号"},
     "in": {"region_code": "532900", "region_name": "云南省大理白族自治州", "office": "大理州医疗保障事业管理局",
-           "phone": "0872-2125000", "address": "大理市下关镇榆华路"},
+           "phone": "0872-2125000", "address": "云南省大理白族自治州大理市下关镇榆华路18号"},
     "former_personal_number": "53010012345678",
     "employee_medical": True,
     "pension": "enterprise_pension",

@@ -77,6 +77,28 @@ def test_missing_material_gives_awaiting_and_a_notice_listing_everything(desk, c
     assert json.loads(entry)["receipt"] == completed.voucher.number
 
 
+def test_the_notice_says_by_when_to_bring_the_materials(desk, clerk, insured):
+    """The pack's 20 working days from 2026-03-10 (a Tuesday): 18 by Friday 3 April, Monday 6 April is
+    清明 (the shipped 2026 schedule), so the 20th is Wednesday 8 April."""
+    notice = accept(desk, clerk, insured, materials=["id_document"]).voucher
+    payload = json.loads(desk.db.execute("SELECT payload_json FROM vouchers WHERE number = ?", [notice.number]).fetchone()[0])
+    assert payload["bring_by"] == {"date": "2026-04-08", "working_days": 20, "provisional": False}
+    flat = receipt_text(desk, notice.number)
+    assert "补齐期限2026年4月8日前（自告知之日起20个工作日内，节假日顺延）" in flat
+    assert "请于2026年4月8日前一次补齐后到本告知书所列地点办理" in flat
+    assert "暂定" not in flat
+
+
+def test_a_deadline_in_an_unpublished_year_is_provisional(desk, clerk, insured, clock):
+    """From Sunday 2026-12-20: 9 working days to 31 December, 1 January 2027 is New Year's Day (by law; the
+    2027 schedule is not shipped), then 5 + 5, and Monday 18 January is the 20th."""
+    clock.moment = datetime(2026, 12, 20, 9, 0)
+    notice = accept(desk, clerk, insured, materials=["id_document"]).voucher
+    payload = json.loads(desk.db.execute("SELECT payload_json FROM vouchers WHERE number = ?", [notice.number]).fetchone()[0])
+    assert payload["bring_by"] == {"date": "2027-01-18", "working_days": 20, "provisional": True}
+    assert "补齐期限2027年1月18日前（自告知之日起20个工作日内，节假日顺延）暂定" in receipt_text(desk, notice.number)
+
+
 def test_partial_materials_keep_it_waiting_with_a_new_notice(desk, clerk, insured):
     first = accept(desk, clerk, insured, materials=["id_document"])
     again = chronic.receive_materials(desk, clerk, filing_id=first.filing.id, materials=["diagnosis"])

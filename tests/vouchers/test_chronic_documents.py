@@ -117,6 +117,23 @@ def test_notice_lists_every_missing_item_numbered_in_its_own_section(meta, notic
     assert "补齐时无需重复提交" in flat
 
 
+def test_notice_gives_the_deadline_for_the_materials(meta, notice_payload):
+    notice_payload["bring_by"] = {"date": "2026-04-08", "working_days": 20, "provisional": False}
+    flat = compact(pdf_text(render_voucher("one_time_notice", notice_payload, meta)))
+    assert "请于2026年4月8日前一次补齐后到本告知书所列地点办理：" in flat
+    assert "补齐期限2026年4月8日前（自告知之日起20个工作日内，节假日顺延）" in between(flat, "办理须知", "已收材料")
+    assert "暂定" not in flat
+    notice_payload["bring_by"]["provisional"] = True
+    flat = compact(pdf_text(render_voucher("one_time_notice", notice_payload, meta)))
+    assert "节假日顺延）暂定" in flat and "标注“暂定”的数值依据暂定标准确定" in flat
+
+
+def test_notice_without_a_deadline_gives_no_date(meta, notice_payload):
+    """A transfer's notice (and one stored before the deadline was printed) carries no `bring_by`."""
+    flat = compact(pdf_text(render_voucher("one_time_notice", notice_payload, meta)))
+    assert "补齐期限" not in flat and "请一次补齐后到本告知书所列地点办理：" in flat
+
+
 def test_notice_says_what_where_and_when(meta, notice_payload):
     text = pdf_text(render_voucher("one_time_notice", notice_payload, meta))
     flat = compact(text)
