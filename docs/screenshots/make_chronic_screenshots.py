@@ -107,6 +107,27 @@ def clerk_screens(desk: Desk, clerk, person_id: int, out: Path) -> None:
     window.hide()
 
 
+def receipt_screens(desk: Desk, clerk, person_id: int, out: Path) -> None:
+    """At a 1366×768 counter: an application with every material, and the 受理回执 it opens to print."""
+    window = build_main_window(desk, clerk)
+    window.resize(1366, 768)
+    window.show()
+    tab = chronic_tab(window)
+    QTest.qWait(100)
+    tab.open_person(person_id)
+    tab.application.reset()
+    tab.application.picker.edit.setFocus()
+    QTest.keyClicks(tab.application.picker.edit, "M04600")  # rejected before: a new application is allowed
+    QTest.keyClick(tab.application.picker.edit, Qt.Key.Key_Return)
+    for check in tab.application.materials.checks.values():
+        check.setChecked(True)
+    tab.accept_filing()
+    QTest.qWait(600)
+    shot_with_dialog(window, tab.preview, out, "chronic-receipt")
+    tab.preview.close()
+    window.hide()
+
+
 def reviewer_screens(desk: Desk, reviewer, person_id: int, out: Path) -> None:
     window = build_main_window(desk, reviewer)
     window.resize(1600, 960)
@@ -142,6 +163,7 @@ def main(out: Path) -> None:
     reviewer = operators.authenticate(desk, username="review01", password="Review2026")
     person_id = busy_person(desk, clerk, reviewer)
     clerk_screens(desk, clerk, person_id, out)
+    receipt_screens(desk, clerk, person_id, out)
     reviewer_screens(desk, reviewer, person_id, out)
     print(f"screenshots in {out}")
 
