@@ -85,6 +85,9 @@ KEY_NAMES = {
     "kind": "类别", "application_date": "申请日期", "materials_json": "材料", "agent_json": "代办人",
     "accepted_by": "受理人", "accepted_at": "受理时间", "decided_by": "审核人", "decided_at": "审核时间",
     "effective_from": "有效期起", "terminated_on": "终止日期",
+    "medfee_sumamt": "医疗费用总额", "fulamt_ownpay_amt": "全自费金额", "preselfpay_amt": "乙类先行自付",
+    "inscp_scp_amt": "政策范围内费用", "act_pay_dedc": "本次起付线", "hifp_pay": "基本医疗保险统筹基金支付",
+    "hifmi_pay": "大病保险支付", "maf_pay": "医疗救助支付", "fund_pay_sumamt": "基金支付合计", "psn_part_amt": "个人负担",
 }
 VALUE_NAMES = {"unknown user": "用户名不存在", "wrong password": "密码错误", "locked": "账户已锁定",
                "disabled": "账户已停用", "screen lock": "锁屏界面", "clerk": "窗口经办员", "reviewer": "审核员",
@@ -99,9 +102,15 @@ class ExportCancelled(DeskError):
     """The administrator pressed 取消: no file is left and nothing is audited."""
 
 
+def _pairs(detail: dict) -> list[tuple[str, object]]:
+    """The keys to show, single values before nested ones (a receipt's number before the row it wrote)."""
+    shown = [(k, v) for k, v in detail.items() if not str(k).startswith("_")]  # _seal: for desk check
+    return sorted(shown, key=lambda pair: isinstance(pair[1], dict | list))
+
+
 def _value_text(value) -> str:
     if isinstance(value, dict):
-        return "（" + "，".join(f"{KEY_NAMES.get(k, k)}：{_value_text(v)}" for k, v in value.items()) + "）" if value else "无"
+        return "（" + "，".join(f"{KEY_NAMES.get(k, k)}：{_value_text(v)}" for k, v in _pairs(value)) + "）" if value else "无"
     if isinstance(value, list):
         return "、".join(_value_text(v) for v in value) if value else "无"
     if value is None or value == "":
@@ -122,8 +131,8 @@ def detail_text(detail_json: str) -> str:
         detail = json.loads(detail_json)
     except (TypeError, ValueError):
         return str(detail_json or "")[:DETAIL_CHARACTERS]
-    if isinstance(detail, dict):  # the row's seal (_seal) is for desk check, not for reading
-        text = "；".join(f"{KEY_NAMES.get(k, k)}：{_value_text(v)}" for k, v in detail.items() if not k.startswith("_"))
+    if isinstance(detail, dict):
+        text = "；".join(f"{KEY_NAMES.get(k, k)}：{_value_text(v)}" for k, v in _pairs(detail))
     else:
         text = "" if detail in (None, "", [], {}) else _value_text(detail)
     return text if len(text) <= DETAIL_CHARACTERS else text[:DETAIL_CHARACTERS - 1] + "…"

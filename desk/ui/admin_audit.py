@@ -141,7 +141,7 @@ class AuditPage(AdminPage):
         self.action.setFixedWidth(260)
         self.action.addItem(self.tr("全部操作"), "")
         for prefix, label in screen.ACTION_GROUPS:
-            self.action.addItem(f"{self.tr(label)}（{prefix}）", prefix)
+            self.action.addItem(self.tr(label), prefix)  # a prefix may still be typed (e.g. settlement.)
         self.record = QLineEdit()
         self.record.setPlaceholderText(self.tr("如人员编号、凭证编号"))
         self.record.setFixedWidth(220)

@@ -127,5 +127,7 @@ def test_details_read_as_text():
     assert audit.detail_text('{"why":"locked","failures":3,"_seal":"ab"}') == "原因：账户已锁定；连续失败次数：3"
     assert audit.detail_text("{}") == "" and audit.detail_text('{"rehashed":true}') == "密码哈希已升级：是"
     assert audit.detail_text('{"changed":{"phone":{"old":null,"new":"139"}}}') == "变更：（电话：（原值：无，新内容：139））"
+    assert audit.detail_text('{"enrolment":{"year":2026},"receipt":"SJ-1","amounts":{"hifp_pay":"1.00"}}') == (
+        "收据：SJ-1；参保登记：（年度：2026）；金额：（基本医疗保险统筹基金支付：1.00）")  # single values first
     assert audit.detail_text("not json") == "not json"
     assert len(audit.detail_text('{"reason":"' + "长" * 5000 + '"}')) == audit.DETAIL_CHARACTERS
