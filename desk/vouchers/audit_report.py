@@ -52,12 +52,18 @@ class _Story(list):
         return super().__len__()
 
 
+WRAPPED = (4, 5, 8)  # 操作, 操作代码, 变更内容 wrap in their column; the others are short, drawn as text
+
+
 def _tables(rows: Iterable[tuple], cell: ParagraphStyle) -> Iterator[Table]:
-    style = TableStyle([("GRID", (0, 0), (-1, -1), 0.3, GRID), ("VALIGN", (0, 0), (-1, -1), "TOP")])
+    style = TableStyle([("GRID", (0, 0), (-1, -1), 0.3, GRID), ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                        ("FONT", (0, 0), (-1, -1), cell.fontName, cell.fontSize, cell.leading),
+                        ("TOPPADDING", (0, 0), (-1, -1), 3), ("BOTTOMPADDING", (0, 0), (-1, -1), 3)])
     chunk = []
     for row in rows:
         values = (*row[:-1], _cut(str(row[-1])))
-        chunk.append([Paragraph(_escape(value), cell) for value in values])
+        chunk.append([Paragraph(_escape(value), cell) if column in WRAPPED else str(value or "")
+                      for column, value in enumerate(values)])
         if len(chunk) == CHUNK:
             yield Table(chunk, colWidths=WIDTHS, style=style)
             chunk = []

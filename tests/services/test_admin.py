@@ -131,3 +131,19 @@ def test_details_read_as_text():
         "收据：SJ-1；参保登记：（年度：2026）；金额：（基本医疗保险统筹基金支付：1.00）")  # single values first
     assert audit.detail_text("not json") == "not json"
     assert len(audit.detail_text('{"reason":"' + "长" * 5000 + '"}')) == audit.DETAIL_CHARACTERS
+
+
+def test_a_pdf_export_of_more_entries_than_a_pdf_holds_is_refused_naming_the_dates(desk, staff, tmp_path,
+                                                                                   monkeypatch):
+    from desk.core.errors import ValidationError
+
+    admin = staff["admin"]
+    _logins(desk, 3)
+    total = desk.db.execute("SELECT COUNT(*) FROM audit_log").fetchone()[0]
+    monkeypatch.setattr(audit, "PDF_ENTRIES", total - 1)
+    with pytest.raises(ValidationError) as refused:
+        audit.export_pdf(desk, admin, audit.AuditFilter(), tmp_path / "all.pdf")
+    [problem] = refused.value.problems
+    assert problem.field == "first" and f"PDF 最多导出 {total - 1} 条，这些条件选中了 {total} 条" in problem.message
+    assert not (tmp_path / "all.pdf").exists() and not audit.entries(desk, admin, audit.AuditFilter(action_prefix="audit."))
+    assert audit.export_pdf(desk, admin, audit.AuditFilter(action_prefix="login"), tmp_path / "logins.pdf") == 3
