@@ -428,3 +428,18 @@ def test_an_audit_export_shows_its_progress_and_stops_on_cancel(qtbot, desk, sta
     qtbot.waitUntil(lambda: page.job.done, timeout=10_000)
     assert f"已导出 {total} 条审计记录" in page.bar.text() and audit_count(desk, "audit.export") == exports + 1
     assert load_workbook(tmp_path / "out" / "日志.xlsx").active.max_row == total + 1
+
+
+def test_a_pdf_export_too_long_for_one_file_is_refused_beside_the_start_date(qtbot, desk, staff, admin_window,
+                                                                              monkeypatch, tmp_path):
+    from desk.services import audit
+
+    _window, _panel, page = admin_window("audit")
+    total = page.current.total
+    monkeypatch.setattr(audit, "PDF_ENTRIES", total - 1)
+    monkeypatch.setattr(file_choice, "save_path", lambda *args: tmp_path / "all.pdf")
+    page.export("pdf")
+    qtbot.waitUntil(lambda: page.job.done, timeout=10_000)
+    assert page.errors.message("first").startswith(f"PDF 最多导出 {total - 1} 条，这些条件选中了 {total} 条")
+    assert page.bar.text().startswith("没有导出：") and not (tmp_path / "all.pdf").exists()
+    assert audit_count(desk, "audit.export") == 0
