@@ -7,7 +7,6 @@ services (operators, settings, standards, audit, backup, calendar)."""
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -485,7 +484,7 @@ class AuditRow:
     action: str
     action_name: str
     record: str
-    detail: str
+    detail: str  # readable text (名称：值；...), never JSON
 
 
 @dataclass(frozen=True)
@@ -496,13 +495,20 @@ class AuditPage:
     pages: int
 
 
-def audit_page(desk: Desk, admin: Operator, filters: audit.AuditFilter, *, page: int, page_size: int = audit.PAGE) -> AuditPage:
-    """One page of the filtered log, newest first; `page` counts from 0 and is kept in range."""
+def audit_page(desk: Desk, admin: Operator, filters: audit.AuditFilter, *, page: int, page_size: int = audit.PAGE,
+               below: int | None = None) -> AuditPage:
+    """One page of the filtered log, newest first; `page` counts from 0 and is kept in range. With
+    `below` (the last entry number of the page before, or the first of the page after plus one
+    page) the page is found by entry number, as fast at the millionth entry as at the first;
+    without it, by counting `page` pages in."""
     total = admin_queries.audit_count(desk, admin, filters)
     pages = max(1, -(-total // page_size))
-    page = min(max(page, 0), pages - 1)
-    entries = audit.entries(desk, admin, filters, limit=page_size, offset=page * page_size)
-    return AuditPage([_audit_row(entry) for entry in entries], total, page, pages)
+    wanted = min(max(page, 0), pages - 1)
+    if below is not None and wanted == page:
+        entries = audit.entries(desk, admin, filters, limit=page_size, below=below)
+    else:
+        entries = audit.entries(desk, admin, filters, limit=page_size, offset=wanted * page_size)
+    return AuditPage([_audit_row(entry) for entry in entries], total, wanted, pages)
 
 
 def audit_operator_names(desk: Desk, admin: Operator) -> list[str]:
@@ -511,13 +517,9 @@ def audit_operator_names(desk: Desk, admin: Operator) -> list[str]:
 
 
 def _audit_row(entry: audit.AuditEntry) -> AuditRow:
-    record = " ".join(str(part) for part in (entry.record_type, entry.record_id) if part not in (None, ""))
-    try:
-        detail = json.dumps(json.loads(entry.detail_json), ensure_ascii=False)
-    except (TypeError, ValueError):
-        detail = str(entry.detail_json)
+    record = " ".join(part for part in (audit.record_type_name(entry.record_type), entry.record_id or "") if part)
     return AuditRow(entry.id, str(entry.at).replace("T", " "), entry.operator_name or "（系统）",
-                    entry.window or "", entry.action, action_name(entry.action), record, detail)
+                    entry.window or "", entry.action, action_name(entry.action), record, audit.detail_text(entry.detail_json))
 
 
 # ---------------------------------------------------------------- holiday schedules

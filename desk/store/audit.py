@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import sqlite_utils
@@ -109,10 +110,13 @@ def log_where(*, since: str | None = None, before: str | None = None, operator_n
 
 
 def log_entries(db: sqlite_utils.Database, *, newest_first: bool, limit: int | None = None, offset: int = 0,
-                **filters) -> list[dict]:
+                below: int | None = None, **filters) -> list[dict]:
     """The filtered log (`log_where`) as rows of LOG_COLUMNS: newest first one page (`limit`,
-    `offset`), or oldest first all of it."""
+    `offset`, or keyset: the entries numbered below `below`), or oldest first all of it."""
     where, params = log_where(**filters)
+    if below is not None:
+        where += (" AND" if where else " WHERE") + " id < ?"
+        params.append(below)
     sql = f"SELECT {', '.join(LOG_COLUMNS)} FROM audit_log{where} ORDER BY id"
     if newest_first:
         sql += " DESC"
@@ -120,6 +124,26 @@ def log_entries(db: sqlite_utils.Database, *, newest_first: bool, limit: int | N
         sql += " LIMIT ? OFFSET ?"
         params += [limit, offset]
     return list(db.query(sql, params))
+
+
+def last_entry_id(db: sqlite_utils.Database) -> int:
+    """The number of the newest entry (0: an empty log): an export takes the log up to it."""
+    return db.execute("SELECT COALESCE(MAX(id), 0) FROM audit_log").fetchone()[0]
+
+
+def log_chunks(db: sqlite_utils.Database, *, up_to: int, chunk: int = 2000, **filters) -> Iterator[list[dict]]:
+    """The filtered log (`log_where`) up to entry `up_to`, oldest first, `chunk` rows at a time
+    (keyset on id: one short query per chunk, so memory stays the same however long the log)."""
+    where, params = log_where(**filters)
+    where += (" AND" if where else " WHERE") + " id > ? AND id <= ?"
+    sql = f"SELECT {', '.join(LOG_COLUMNS)} FROM audit_log{where} ORDER BY id LIMIT ?"
+    after = 0
+    while True:
+        rows = list(db.query(sql, [*params, after, up_to, chunk]))
+        if not rows:
+            return
+        yield rows
+        after = rows[-1]["id"]
 
 
 @dataclass(frozen=True)

@@ -5,10 +5,16 @@ to the UI thread through a queued signal. With `progress` text, a window-modal p
 dialog (busy bar, no cancel: these jobs cannot be stopped half-way) stays up until the work
 is done. Refusals (`DeskError`) reach `on_error`; anything unexpected gets the apology with a
 reference number (errors.show_unexpected) unless `on_error` takes every error.
+
+`run_with_progress(work, ...)` is for work that can stop between two steps (an export): `work`
+gets a `progress(done, total)` callable to call after each step; the dialog shows a bar of
+done/total and a 取消 button, and `progress` answers False once 取消 was pressed (the work
+then stops and says so with its own error).
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 
 from PySide6.QtCore import QCoreApplication, QObject, Qt, QThread, Signal
@@ -109,6 +115,40 @@ def progress_dialog(parent: QWidget | None, text: str) -> QProgressDialog:
     dialog.setAutoClose(False)
     dialog.setAutoReset(False)
     return dialog
+
+
+class _Counter(QObject):
+    counted = Signal(int, int)
+
+
+def run_with_progress(work: Callable[[Callable[[int, int], bool]], object], *, parent: QWidget | None, text: str,
+                      counted: str, on_done: Callable[[object], None] | None = None,
+                      on_error: Callable[[BaseException], None] | None = None) -> BackgroundJob:
+    """Start `work(progress)` in a thread behind a progress bar with 取消; `counted`: the text as
+    steps are done, with {done} and {total}. Every error reaches `on_error`."""
+    dialog = progress_dialog(parent, text)
+    dialog.setCancelButtonText(QCoreApplication.translate("background", "取消"))
+    stop = threading.Event()
+    dialog.canceled.connect(stop.set)
+    counter = _Counter()
+
+    def show(done: int, total: int) -> None:
+        if stop.is_set() or not dialog.isVisible():
+            return
+        dialog.setMaximum(max(total, 1))
+        dialog.setValue(min(done, max(total, 1)))
+        dialog.setLabelText(counted.format(done=f"{done:,}", total=f"{total:,}"))
+
+    counter.counted.connect(show, Qt.ConnectionType.QueuedConnection)
+
+    def progress(done: int, total: int) -> bool:
+        counter.counted.emit(done, total)
+        return not stop.is_set()
+
+    job = BackgroundJob(lambda: work(progress), on_done, on_error, dialog, True)
+    job.counter, job.stop = counter, stop  # kept alive with the job; tests press 取消 through dialog or stop
+    dialog.show()
+    return job.start()
 
 
 def run_in_background(work: Callable[[], object], *, on_done: Callable[[object], None] | None = None,

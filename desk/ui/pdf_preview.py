@@ -28,6 +28,7 @@ class PdfPreviewDialog(QDialog):
         self.desk, self.operator, self.number = desk, operator, number
         self.pdf = b""
         self.last_print_path: Path | None = None
+        self.print_job = None  # the copy being sent to the printer (in a thread)
         self.setWindowTitle(self.tr("凭证预览 - {number}").format(number=number))
         self.resize(900, 980)
         self._buffer: QBuffer | None = None
@@ -90,7 +91,7 @@ class PdfPreviewDialog(QDialog):
         self.document.load(self._buffer)
 
     def print_voucher(self) -> None:
-        if not self.print_button.isVisible():
+        if not self.print_button.isVisible() or not self.print_button.isEnabled():
             return
         printer = None
         if not printing.printing_to_folder():
@@ -112,10 +113,29 @@ class PdfPreviewDialog(QDialog):
             self.last_print_path = printing.save_to_folder(self.desk, self.number, copy_no, pdf)
             self.bar.show_info(self.tr("已打印{kind}（未连接打印机，已保存为 {path}）").format(
                 kind=kind, path=self.last_print_path))
-        else:
-            run_action(lambda: printing.print_pdf(printer, pdf), bar=self.bar, parent=self)
+            self.copy_note.setText(self.tr("已打印{kind}").format(kind=kind))
+        else:  # in a thread: the window answers while the pages spool
+            self.print_button.setEnabled(False)
+            self.bar.show_info(self.tr("正在发送到打印机：{kind}……").format(kind=kind))
+            self.print_job = printing.print_in_background(printer, pdf, parent=self,
+                                                          on_done=lambda _pages: self._sent(kind),
+                                                          on_error=self._not_sent)
+
+    def _sent(self, kind: str) -> None:
+        try:
+            self.print_button.setEnabled(True)
             self.bar.show_info(self.tr("已发送到打印机：{kind}").format(kind=kind))
-        self.copy_note.setText(self.tr("已打印{kind}").format(kind=kind))
+            self.copy_note.setText(self.tr("已打印{kind}").format(kind=kind))
+        except RuntimeError:  # the preview was closed meanwhile
+            pass
+
+    def _not_sent(self, error: BaseException) -> None:
+        try:
+            self.print_button.setEnabled(True)
+            reason = error.strerror or str(error) if isinstance(error, OSError) else str(error)
+            self.bar.show_error(self.tr("没有送到打印机（{reason}）。请检查打印机后点“打印”补打。").format(reason=reason))
+        except RuntimeError:
+            pass
 
     def save_as(self) -> None:
         path = file_choice.save_path(self, self.tr("另存为PDF"), file_choice.documents_folder() / f"{self.number}.pdf",

@@ -255,11 +255,16 @@ def test_an_audit_page_names_the_actions_and_keeps_the_page_in_range(desk, staff
     [row] = page.rows
     assert (row.operator_name, row.action, row.action_name, row.at) == ("李娜", "person.register", "登记参保人",
                                                                         "2026-03-10 09:30:00")
-    assert row.record.startswith("person ")
+    assert row.record.startswith("参保人 ") and "姓名：" in row.detail and "人员类别：无" in row.detail
+    assert not any(mark in row.detail for mark in ('{', '"', "None", "_seal"))  # readable text, not JSON
     everything = support.audit_page(desk, admin, audit.AuditFilter(), page=1, page_size=2)
     assert everything.page == 1 and everything.pages == -(-everything.total // 2) and len(everything.rows) == 2
     assert everything.rows[0].id < support.audit_page(desk, admin, audit.AuditFilter(), page=0, page_size=2).rows[-1].id
-    assert support.audit_operator_names(desk, admin) == sorted({"李娜", "赵管理"})
+    assert support.audit_operator_names(desk, admin) == sorted({"李娜", "赵管理", "杨慧"})  # every account
+    first = support.audit_page(desk, admin, audit.AuditFilter(), page=0, page_size=2)
+    keyset = support.audit_page(desk, admin, audit.AuditFilter(), page=1, page_size=2, below=first.rows[-1].id)
+    assert keyset == everything  # the page after, found by entry number
+    assert support.audit_page(desk, admin, audit.AuditFilter(), page=99, page_size=2, below=1).page == everything.pages - 1
     with pytest.raises(PermissionDenied):
         support.audit_page(desk, clerk, audit.AuditFilter(), page=0)
 

@@ -11,7 +11,7 @@ import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
 from PySide6.QtCore import QDate, Qt
-from PySide6.QtWidgets import QApplication, QDialog, QLabel, QProgressDialog
+from PySide6.QtWidgets import QApplication, QDialog, QLabel, QProgressDialog, QPushButton
 
 from desk.resources import resource_path
 from desk.services import backup, operators
@@ -34,6 +34,11 @@ def wait_active(qtbot, widget) -> None:
 
 def table_texts(table) -> list[list[str]]:
     return [[table.item(row, column).text() for column in range(table.columnCount())] for row in range(table.rowCount())]
+
+
+def view_texts(view) -> list[list[str]]:
+    model = view.model()
+    return [[model.index(row, column).data() for column in range(model.columnCount())] for row in range(model.rowCount())]
 
 
 def label_texts(widget) -> list[str]:
@@ -233,22 +238,24 @@ def test_the_audit_log_filters_pages_and_exports_to_excel_and_pdf(qtbot, desk, s
         operators.authenticate(desk, username="clerk", password="wrong2026")
     operators.authenticate(desk, username="clerk", password=PASSWORD)
     _window, _panel, page = admin_window("audit")
-    assert page.table.rowCount() == 5 and page.pager.text() == "第 1/1 页，共 5 条"
-    assert table_texts(page.table)[0][4:6] == ["登录", "login"]  # newest first, named in Chinese
+    assert page.table.model().rowCount() == 5 and page.pager.text() == "第 1/1 页，共 5 条"
+    assert view_texts(page.table)[0][4] == "登录"  # newest first, named in Chinese, the code only as a tooltip
+    assert page.table.model().index(0, 4).data(Qt.ItemDataRole.ToolTipRole) == "登录（login）"
+    assert [row[6] for row in view_texts(page.table)[:2]] == ["", "连续失败次数：1；原因：密码错误"]
 
     page.action.setCurrentIndex(page.action.findData("operator."))
     page.record.setFocus()
     keyboard.press(Key.Key_Return)
-    assert {row[5] for row in table_texts(page.table)} == {"operator.create_first_admin", "operator.create"}
+    assert {row[4] for row in view_texts(page.table)} == {"创建首个管理员", "新建操作员"}
     page.clear_filters()
     page.first.setDate(QDate(2026, 3, 11))
     page.operator.setCurrentText("张经办")
     page.search()
-    assert [row[5] for row in table_texts(page.table)] == ["login", "login.failed"]
+    assert [row[4] for row in view_texts(page.table)] == ["登录", "登录失败"]
     page.clear_filters()
     page.record.setText(str(staff.reviewer.id))
     page.search()
-    assert [row[6] for row in table_texts(page.table)] == [f"operator {staff.reviewer.id}"]
+    assert [row[5] for row in view_texts(page.table)] == [f"操作员 {staff.reviewer.id}"]
     page.clear_filters()
     page.first.setDate(QDate(2026, 3, 11))
     page.last.setDate(QDate(2026, 3, 1))
@@ -256,14 +263,20 @@ def test_the_audit_log_filters_pages_and_exports_to_excel_and_pdf(qtbot, desk, s
     assert page.errors.message("last") == "截止日期不能早于起始日期。"
     page.last.setDate(QDate(2026, 3, 31))
 
-    page.page_size = 2  # paging, a page at a time
+    page.page_size = 2  # paging, a page at a time, by entry number
     page.first.setDate(page.first.minimumDate())
     page.search()
     assert page.pager.text() == "第 1/3 页，共 5 条" and not page.previous_button.isEnabled()
     page.table.setFocus()
     keyboard.press(Key.Key_PageDown)
+    assert [row[0] for row in view_texts(page.table)] == ["3", "2"] and page.starts == [None, 4]
     keyboard.press(Key.Key_PageDown)
-    assert page.pager.text() == "第 3/3 页，共 5 条" and [row[0] for row in table_texts(page.table)] == ["1"]
+    assert page.pager.text() == "第 3/3 页，共 5 条" and [row[0] for row in view_texts(page.table)] == ["1"]
+    keyboard.press(Key.Key_PageDown)  # no page after the last
+    keyboard.press(Key.Key_PageUp)
+    assert page.pager.text() == "第 2/3 页，共 5 条" and [row[0] for row in view_texts(page.table)] == ["3", "2"]
+    keyboard.press(Key.Key_PageUp)
+    assert [row[0] for row in view_texts(page.table)] == ["5", "4"] and not page.previous_button.isEnabled()
 
     page.clear_filters()
     page.action.setCurrentIndex(page.action.findData("login"))
@@ -273,15 +286,16 @@ def test_the_audit_log_filters_pages_and_exports_to_excel_and_pdf(qtbot, desk, s
     keyboard.press(Key.Key_E, CTRL)
     qtbot.waitUntil(lambda: page.job.done, timeout=10_000)
     sheet = load_workbook(tmp_path / "日志.xlsx").active
-    assert [cell.value for cell in sheet[1]][:5] == ["序号", "时间", "操作员", "窗口", "操作"]
-    assert [row[4].value for row in sheet.iter_rows(min_row=2)] == ["login.failed", "login"]
+    assert [cell.value for cell in sheet[1]][:6] == ["序号", "时间", "操作员", "窗口", "操作", "操作代码"]
+    assert [(row[4].value, row[5].value) for row in sheet.iter_rows(min_row=2)] == [("登录失败", "login.failed"),
+                                                                                   ("登录", "login")]
     assert "已导出 2 条审计记录" in page.bar.text()
 
     monkeypatch.setattr(file_choice, "save_path", lambda *args: tmp_path / "audit.pdf")
     keyboard.press(Key.Key_P, CTRL)
     qtbot.waitUntil(lambda: page.job.done, timeout=10_000)
     text = "".join(pdf_page.extract_text() for pdf_page in PdfReader(tmp_path / "audit.pdf").pages)
-    assert "审计日志" in text and "login.failed" in text and "张经办" in text
+    assert "审计日志" in text and "登录失败" in text and "张经办" in text and "密码错误" in text
     assert audit_count(desk, "audit.export") == 2
 
     monkeypatch.setattr(file_choice, "save_path", lambda *args: None)  # cancelled: nothing happens
@@ -368,3 +382,64 @@ def test_the_administrator_exports_the_keys_copy_from_the_backup_page(qtbot, des
 
     opened = key_escrow.opened_copy(target.read_bytes(), get_setting(desk.db, "installation_id"), "大理医保窗口密钥2026")
     assert opened["voucher_key"] == desk.keys.voucher_key
+
+
+def test_an_audit_export_shows_its_progress_and_stops_on_cancel(qtbot, desk, staff, admin_window, monkeypatch,
+                                                                   tmp_path):
+    import threading
+
+    from desk.services import audit
+    from desk.ui import admin_audit
+
+    for _ in range(8):
+        operators.authenticate(desk, username="clerk", password=PASSWORD)
+    monkeypatch.setattr(audit, "CHUNK", 2)
+    gate, reached = threading.Event(), []
+
+    def slow_export(other, admin, filters, path, *, progress):
+        def held(done, total):
+            answer = progress(done, total)
+            reached.append(done)
+            if done >= 4:
+                gate.wait(10)  # the administrator presses 取消 here
+                return progress(done, total)
+            return answer
+        return audit.export_xlsx(other, admin, filters, path, progress=held)
+
+    monkeypatch.setitem(admin_audit.EXPORTS, "xlsx", ("Excel 文件 (*.xlsx)", slow_export))
+    _window, _panel, page = admin_window("audit")
+    monkeypatch.setattr(file_choice, "save_path", lambda *args: tmp_path / "out" / "日志.xlsx")
+    (tmp_path / "out").mkdir()
+    exports = audit_count(desk, "audit.export")
+    page.export("xlsx")
+    dialog = page.findChild(QProgressDialog, "backgroundProgress")
+    qtbot.waitUntil(lambda: 4 in reached and "条" in dialog.labelText(), timeout=10_000)
+    total = page.current.total
+    assert dialog.maximum() == total and dialog.value() == 4 and dialog.labelText() == f"正在导出审计日志：4/{total} 条"
+    page.model.rowCount()  # the window answers meanwhile
+    qtbot.mouseClick(dialog.findChild(QPushButton), Qt.MouseButton.LeftButton)
+    gate.set()
+    qtbot.waitUntil(lambda: page.job.done, timeout=10_000)
+    assert page.bar.text() == "已取消导出，没有生成文件。"
+    assert list((tmp_path / "out").iterdir()) == [] and audit_count(desk, "audit.export") == exports
+
+    gate.set()  # once more, to the end: the file and its audit entry
+    page.export("xlsx")
+    qtbot.waitUntil(lambda: page.job.done, timeout=10_000)
+    assert f"已导出 {total} 条审计记录" in page.bar.text() and audit_count(desk, "audit.export") == exports + 1
+    assert load_workbook(tmp_path / "out" / "日志.xlsx").active.max_row == total + 1
+
+
+def test_a_pdf_export_too_long_for_one_file_is_refused_beside_the_start_date(qtbot, desk, staff, admin_window,
+                                                                              monkeypatch, tmp_path):
+    from desk.services import audit
+
+    _window, _panel, page = admin_window("audit")
+    total = page.current.total
+    monkeypatch.setattr(audit, "PDF_ENTRIES", total - 1)
+    monkeypatch.setattr(file_choice, "save_path", lambda *args: tmp_path / "all.pdf")
+    page.export("pdf")
+    qtbot.waitUntil(lambda: page.job.done, timeout=10_000)
+    assert page.errors.message("first").startswith(f"PDF 最多导出 {total - 1} 条，这些条件选中了 {total} 条")
+    assert page.bar.text().startswith("没有导出：") and not (tmp_path / "all.pdf").exists()
+    assert audit_count(desk, "audit.export") == 0
