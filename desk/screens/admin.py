@@ -88,6 +88,7 @@ SECTION_NAMES = {
     "chronic_outpatient": "门诊慢性病", "special_outpatient": "门诊特殊病", "two_diseases": "两病",
     "inpatient": "住院", "critical_illness": "大病保险", "transfer": "转移接续", "diseases": "病种目录",
     "disease_defaults": "病种默认值", "filing": "慢特病认定", "materials": "申请材料", "family_mutual_aid": "家庭共济",
+    "medical_assistance": "医疗救助",
 }
 STATUS_NAMES = {"confirmed": "已确认", "provisional": "暂定"}
 
@@ -110,10 +111,12 @@ class PackValueRow:
     section: str
     section_name: str
     key: str
-    value: str
+    value: str  # in words (desk.screens.pack_text): 400.00 元, 85%, 村卫生室：50%, — for none
     source: str
     status: str
     status_name: str
+    key_name: str = ""  # the key's Chinese name
+    place: str = ""  # where it is in the pack file, for the tooltip: [inpatient] levels
 
     @property
     def provisional(self) -> bool:
@@ -142,10 +145,21 @@ def pack_overviews(desk: Desk) -> list[PackOverview]:
 
 
 def pack_values(desk: Desk, pack_id: str) -> list[PackValueRow]:
-    """Every value of one pack, with its source and status (暂定 for provisional ones)."""
-    return [PackValueRow(section, SECTION_NAMES.get(section, section), key, value, source, status,
-                         STATUS_NAMES.get(status, status))
-            for section, key, value, source, status in desk.packs.get(pack_id).provenance_rows()]
+    """Every value of one pack in words, with its source and status (暂定 for provisional ones)."""
+    from desk.screens import pack_text
+
+    pack = desk.packs.get(pack_id)
+    rows = []
+    for section in pack.sections.values():
+        for key, value in section.values.items():
+            provenance = section.provenance_of(key)
+            rows.append(PackValueRow(
+                section.name, SECTION_NAMES.get(section.name, section.name), key,
+                pack_text.value_text(pack, section.name, key, value), pack_text.source_text(provenance.source),
+                provenance.status,
+                STATUS_NAMES.get(provenance.status, provenance.status), pack_text.key_name(section.name, key),
+                pack_text.file_place(section.name, key)))
+    return rows
 
 
 def pack_problems(desk: Desk) -> list[PackProblemRow]:
@@ -332,11 +346,17 @@ def standard_years(desk: Desk, pack_id: str) -> list[StandardYear]:
         for value, file_value in zip((now.individual, *now.subsidies), (original.individual, *original.subsidies), strict=False):
             entered = value.code in entered_codes
             values.append(StandardValue(
-                value.code, value.name, _value_text(value), value.source, value.status,
+                value.code, value.name, _value_text(value), source_text(value.source), value.status,
                 STANDARD_STATUS_NAMES.get(value.status, value.status), entered,
                 _bundled_text(file_value) if entered else ""))
         shown.append(StandardYear(year, tuple(values), entry is not None, _year_note(pack, year, today)))
     return shown
+
+
+def source_text(source: str) -> str:
+    from desk.screens.pack_text import source_text as in_words
+
+    return in_words(source)
 
 
 def _when(moment) -> str:
