@@ -36,6 +36,24 @@ IMPORTED_AT = time.perf_counter()
 QT_TRANSLATION = "qtbase_zh_CN.qm"
 
 
+# the few texts of Qt's own dialogs that its zh_CN file lacks (Qt 6.12's file dialog)
+QT_GAPS = {
+    ("QFileDialog", "&Look in:"): "查找范围(&L)：",
+    ("QFileDialog", "Files of &type:"): "文件类型(&T)：",
+}
+
+
+class QtGaps(QTranslator):
+    """Installed after Qt's own translation, so asked first; None (no translation) sends every
+    other text on to it."""
+
+    def translate(self, context, source_text, disambiguation=None, n=-1):
+        return QT_GAPS.get((context, source_text))
+
+    def isEmpty(self) -> bool:
+        return False
+
+
 def qt_translation_file() -> Path | None:
     """Where PySide6 keeps Qt's zh_CN translation (Qt's own translations folder, else beside the
     PySide6 package as a trimmed Windows build has it); None if it is missing."""
@@ -58,6 +76,7 @@ def install_chinese(app: QApplication) -> bool:
     if found is None or not translator.load(str(found)):
         return False
     app.installTranslator(translator)
+    app.installTranslator(QtGaps(app))
     app.setProperty("desk_chinese_installed", True)
     return True
 
