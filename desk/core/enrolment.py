@@ -17,6 +17,11 @@ from desk.core.money import ZERO, format_amount
 from desk.core.packs import Pack, PackNotConfigured
 from desk.core.standards import FULL, contribution_provenance, group_amount, group_provenance
 
+# the names of an enrolment's codes, wherever they are shown (tabs, papers, the audit log)
+SCHEME_NAMES = {"resident": "城乡居民基本医疗保险", "employee": "职工基本医疗保险"}
+STATUS_NAMES = {"active": "有效", "cancelled": "已作废"}
+ORIGIN_NAMES = {"local": "本地办理", "imported": "外部导入"}
+
 
 class QuoteError(DeskError):
     """无法计算参保缴费。"""

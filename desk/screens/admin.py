@@ -14,7 +14,7 @@ from desk.core.actions import ACTION_GROUPS, action_name  # noqa: F401 (ACTION_G
 from desk.services import admin_queries, audit, backup, operators, settings, standards
 from desk.services.admin_queries import LoadedSchedule
 from desk.services.context import Desk, Operator
-from desk.services.settings import OfficeSettings
+from desk.services.settings import SETTING_NAMES, OfficeSettings
 from desk.services.startup import database_size
 
 # ---------------------------------------------------------------- operators
@@ -54,18 +54,7 @@ def operator_rows(desk: Desk, admin: Operator) -> list[OperatorRow]:
 
 # ---------------------------------------------------------------- settings
 
-SETTING_LABELS = {
-    "office_name": "经办机构名称",
-    "window": "窗口名称",
-    "office_phone": "咨询电话",
-    "office_hours": "办公时间",
-    "office_address": "办公地址",
-    "default_pack": "默认政策包",
-    "paper": "凭证纸张",
-    "idle_lock_minutes": "自动锁屏（分钟）",
-    "max_failed_logins": "密码错误锁定次数",
-    "lockout_minutes": "账户锁定时长（分钟）",
-}
+SETTING_LABELS = SETTING_NAMES
 
 
 @dataclass(frozen=True)
@@ -87,6 +76,7 @@ SECTION_NAMES = {
     "chronic_outpatient": "门诊慢性病", "special_outpatient": "门诊特殊病", "two_diseases": "两病",
     "inpatient": "住院", "critical_illness": "大病保险", "transfer": "转移接续", "diseases": "病种目录",
     "disease_defaults": "病种默认值", "filing": "慢特病认定", "materials": "申请材料", "family_mutual_aid": "家庭共济",
+    "medical_assistance": "医疗救助",
 }
 STATUS_NAMES = {"confirmed": "已确认", "provisional": "暂定"}
 
@@ -109,10 +99,12 @@ class PackValueRow:
     section: str
     section_name: str
     key: str
-    value: str
+    value: str  # in words (desk.screens.pack_text): 400.00 元, 85%, 村卫生室：50%, — for none
     source: str
     status: str
     status_name: str
+    key_name: str = ""  # the key's Chinese name
+    place: str = ""  # where it is in the pack file, for the tooltip: [inpatient] levels
 
     @property
     def provisional(self) -> bool:
@@ -127,7 +119,7 @@ class PackProblemRow:
 
 
 def pack_overviews(desk: Desk) -> list[PackOverview]:
-    from desk.services.enrolment import SCHEME_NAMES
+    from desk.core.enrolment import SCHEME_NAMES
 
     overviews = []
     for pack in sorted(desk.packs.packs.values(), key=lambda item: item.id):
@@ -141,10 +133,21 @@ def pack_overviews(desk: Desk) -> list[PackOverview]:
 
 
 def pack_values(desk: Desk, pack_id: str) -> list[PackValueRow]:
-    """Every value of one pack, with its source and status (暂定 for provisional ones)."""
-    return [PackValueRow(section, SECTION_NAMES.get(section, section), key, value, source, status,
-                         STATUS_NAMES.get(status, status))
-            for section, key, value, source, status in desk.packs.get(pack_id).provenance_rows()]
+    """Every value of one pack in words, with its source and status (暂定 for provisional ones)."""
+    from desk.screens import pack_text
+
+    pack = desk.packs.get(pack_id)
+    rows = []
+    for section in pack.sections.values():
+        for key, value in section.values.items():
+            provenance = section.provenance_of(key)
+            rows.append(PackValueRow(
+                section.name, SECTION_NAMES.get(section.name, section.name), key,
+                pack_text.value_text(pack, section.name, key, value), pack_text.source_text(provenance.source),
+                provenance.status,
+                STATUS_NAMES.get(provenance.status, provenance.status), pack_text.key_name(section.name, key),
+                pack_text.file_place(section.name, key)))
+    return rows
 
 
 def pack_problems(desk: Desk) -> list[PackProblemRow]:
@@ -331,11 +334,17 @@ def standard_years(desk: Desk, pack_id: str) -> list[StandardYear]:
         for value, file_value in zip((now.individual, *now.subsidies), (original.individual, *original.subsidies), strict=False):
             entered = value.code in entered_codes
             values.append(StandardValue(
-                value.code, value.name, _value_text(value), value.source, value.status,
+                value.code, value.name, _value_text(value), source_text(value.source), value.status,
                 STANDARD_STATUS_NAMES.get(value.status, value.status), entered,
                 _bundled_text(file_value) if entered else ""))
         shown.append(StandardYear(year, tuple(values), entry is not None, _year_note(pack, year, today)))
     return shown
+
+
+def source_text(source: str) -> str:
+    from desk.screens.pack_text import source_text as in_words
+
+    return in_words(source)
 
 
 def _when(moment) -> str:
@@ -508,7 +517,8 @@ def audit_page(desk: Desk, admin: Operator, filters: audit.AuditFilter, *, page:
         entries = audit.entries(desk, admin, filters, limit=page_size, below=below)
     else:
         entries = audit.entries(desk, admin, filters, limit=page_size, offset=wanted * page_size)
-    return AuditPage([_audit_row(entry) for entry in entries], total, wanted, pages)
+    names = audit.pack_value_names(desk)
+    return AuditPage([_audit_row(entry, names) for entry in entries], total, wanted, pages)
 
 
 def audit_operator_names(desk: Desk, admin: Operator) -> list[str]:
@@ -516,10 +526,11 @@ def audit_operator_names(desk: Desk, admin: Operator) -> list[str]:
     return admin_queries.audit_operator_names(desk, admin)
 
 
-def _audit_row(entry: audit.AuditEntry) -> AuditRow:
+def _audit_row(entry: audit.AuditEntry, names: dict) -> AuditRow:
     record = " ".join(part for part in (audit.record_type_name(entry.record_type), entry.record_id or "") if part)
     return AuditRow(entry.id, str(entry.at).replace("T", " "), entry.operator_name or "（系统）",
-                    entry.window or "", entry.action, action_name(entry.action), record, audit.detail_text(entry.detail_json))
+                    entry.window or "", entry.action, action_name(entry.action), record,
+                    audit.detail_text(entry.detail_json, names))
 
 
 # ---------------------------------------------------------------- holiday schedules

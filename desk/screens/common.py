@@ -6,13 +6,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from desk.core.enrolment import benefit_year_collected
+from desk.core.enrolment import STATUS_NAMES, benefit_year_collected
 from desk.core.idnumber import mask_id_number
 from desk.core.money import format_amount
 from desk.services import enrolment, persons, vouchers
 from desk.services.context import Desk, Operator
-
-STATUS_NAMES = {"active": "有效", "cancelled": "已作废"}
 
 
 @dataclass(frozen=True)

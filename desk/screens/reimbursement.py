@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from desk.core.enrolment import SCHEME_NAMES
 from desk.core.errors import DeskError
 from desk.core.idnumber import mask_id_number
 from desk.core.money import format_amount
@@ -20,7 +21,6 @@ from desk.core.packs_schema import LEVELS
 from desk.core.reimbursement import BENEFIT_NAMES, BENEFITS, DISEASE_KIND_OF, LEVEL_NAMES, STATUS_TEXT, CapLeft, Result
 from desk.services import chronic, persons, reimbursement
 from desk.services.context import Desk, Operator
-from desk.services.enrolment import SCHEME_NAMES
 from desk.services.reimbursement import Recorded, SettlementEntry
 
 # The fields the tab shows large, in the order of the statement (national setlinfo names).

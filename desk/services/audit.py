@@ -10,12 +10,23 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from desk.core import filing as filing_rules
+from desk.core import transfer as transfer_rules
 from desk.core.actions import action_name
+from desk.core.diseases import KIND_NAMES
+from desk.core.enrolment import ORIGIN_NAMES, SCHEME_NAMES
+from desk.core.enrolment import STATUS_NAMES as ENROLMENT_STATUS_NAMES
 from desk.core.errors import DeskError, ValidationError
 from desk.core.records import RECORD_TYPES
+from desk.core.reimbursement import BENEFIT_NAMES, LEVEL_NAMES, STATUS_TEXT
+from desk.core.roles import ROLE_NAMES
+from desk.core.standards import FULL
 from desk.services.context import Desk, Operator
+from desk.services.enrolment import PROVISIONAL_LABELS as PROVISIONAL_SECTION_NAMES
+from desk.services.settings import SETTING_NAMES
 from desk.store import audit as audit_store
 from desk.store import audit_queries
+from desk.vouchers.types import DOCUMENT_TYPES
 
 PAGE = 200
 HEADERS = ("序号", "时间", "操作员", "窗口", "操作", "操作代码", "记录类型", "记录编号", "变更内容")
@@ -92,7 +103,34 @@ KEY_NAMES = {
 }
 VALUE_NAMES = {"unknown user": "用户名不存在", "wrong password": "密码错误", "locked": "账户已锁定",
                "disabled": "账户已停用", "screen lock": "锁屏界面", "clerk": "窗口经办员", "reviewer": "审核员",
-               "admin": "管理员"}
+               "admin": "管理员", FULL: "全额"}
+# a coded value is named by the key it stands under (a row's scheme, status, state, ...), from the
+# registries the tabs and papers use; a code no table knows is shown as it is
+VALUES_BY_KEY: dict[str, dict[str, str]] = {
+    "scheme": SCHEME_NAMES, "origin": ORIGIN_NAMES,
+    "status": {**ENROLMENT_STATUS_NAMES, **STATUS_TEXT, "ok": "正常结算", "confirmed": "已确认", "provisional": "暂定"},
+    "state": {**filing_rules.STATE_NAMES, **transfer_rules.STATE_NAMES}, "from": {**filing_rules.STATE_NAMES, **transfer_rules.STATE_NAMES},
+    "to": {**filing_rules.STATE_NAMES, **transfer_rules.STATE_NAMES}, "kind": KIND_NAMES, "benefit": BENEFIT_NAMES,
+    "level": LEVEL_NAMES, "entry": {"settlement": "结算", "reversal": "冲正"}, "direction": transfer_rules.DIRECTIONS,
+    "scope": transfer_rules.SCOPES, "role": ROLE_NAMES, "doc_type": {key: kind.name for key, kind in DOCUMENT_TYPES.items()},
+    "provisional_json": PROVISIONAL_SECTION_NAMES, "provisional": PROVISIONAL_SECTION_NAMES,
+    "materials": {item.key: item.name for item in transfer_rules.required_materials("national", "resident_pension")},
+}
+KEY_NAMES.update(SETTING_NAMES)
+KEY_NAMES.update({"personal_account": "个人账户", "pooled_fund": "统筹基金", "materials_received": "已收材料"})
+
+
+def pack_value_names(desk: Desk) -> dict[str, dict[str, str]]:
+    """The names the office's packs give their codes: a filing's materials, the subsidy groups (an
+    entered standard's amounts stand under the group codes)."""
+    materials: dict[str, str] = {}
+    groups: dict[str, str] = {}
+    for pack in desk.packs.packs.values():
+        if pack.has("materials"):
+            materials.update({item["key"]: item["name"] for item in pack.section("materials")["items"]})
+        if pack.has("subsidies"):
+            groups.update({group["code"]: group["name"] for group in pack.section("subsidies")["groups"]})
+    return {"materials": materials, "groups": groups}
 RECORD_NAMES = {kind.key: kind.name for kind in RECORD_TYPES.values()} | {
     "voucher": "凭证", "backup": "备份", "settings": "设置", "keys": "密钥", "audit_log": "审计日志",
     "holiday_schedule": "节假日安排"}
@@ -109,33 +147,45 @@ def _pairs(detail: dict) -> list[tuple[str, object]]:
     return sorted(shown, key=lambda pair: isinstance(pair[1], dict | list))
 
 
-def _value_text(value) -> str:
+def _key_name(key: str, within: str, names: dict) -> str:
+    if within == "subsidies":  # an entered standard's amount per subsidy group
+        return names.get("groups", {}).get(key, KEY_NAMES.get(key, key))
+    return KEY_NAMES.get(key, key)
+
+
+def _value_text(value, key: str = "", names: dict | None = None) -> str:
+    names = names or {}
     if isinstance(value, dict):
-        return "（" + "，".join(f"{KEY_NAMES.get(k, k)}：{_value_text(v)}" for k, v in _pairs(value)) + "）" if value else "无"
+        return "（" + "，".join(f"{_key_name(k, key, names)}：{_value_text(v, k, names)}" for k, v in _pairs(value)) + "）" \
+            if value else "无"
     if isinstance(value, list):
-        return "、".join(_value_text(v) for v in value) if value else "无"
+        return "、".join(_value_text(v, key, names) for v in value) if value else "无"
     if value is None or value == "":
         return "无"
     if value is True or value is False:
         return "是" if value else "否"
     if isinstance(value, str) and value[:1] in "[{":  # a JSON column of a row (groups_json, materials_json)
         try:
-            return _value_text(json.loads(value))
+            return _value_text(json.loads(value), key, names)
         except ValueError:
             return value
-    return VALUE_NAMES.get(value, str(value)) if isinstance(value, str) else str(value)
+    if isinstance(value, str):
+        if key in ("materials", "materials_json", "missing", "materials_received"):
+            return names.get("materials", {}).get(value) or VALUES_BY_KEY["materials"].get(value, value)
+        return VALUES_BY_KEY.get(key, {}).get(value) or VALUE_NAMES.get(value, value)
+    return str(value)
 
 
-def detail_text(detail_json: str) -> str:
+def detail_text(detail_json: str, names: dict | None = None) -> str:
     """An entry's detail as a clerk reads it: 连续失败次数：3；原因：账户已锁定 (not JSON; "" when empty)."""
     try:
         detail = json.loads(detail_json)
     except (TypeError, ValueError):
         return str(detail_json or "")[:DETAIL_CHARACTERS]
     if isinstance(detail, dict):
-        text = "；".join(f"{KEY_NAMES.get(k, k)}：{_value_text(v)}" for k, v in _pairs(detail))
+        text = "；".join(f"{KEY_NAMES.get(k, k)}：{_value_text(v, k, names)}" for k, v in _pairs(detail))
     else:
-        text = "" if detail in (None, "", [], {}) else _value_text(detail)
+        text = "" if detail in (None, "", [], {}) else _value_text(detail, "", names)
     return text if len(text) <= DETAIL_CHARACTERS else text[:DETAIL_CHARACTERS - 1] + "…"
 
 
@@ -171,13 +221,14 @@ def _rows(desk: Desk, up_to: int, criteria: dict, total: int, progress: Progress
     """The selected entries as export rows, oldest first, read a chunk at a time; `progress` is
     told after every chunk and stops the export by answering False."""
     done = 0
+    names = pack_value_names(desk)
     if progress is not None and progress(0, total) is False:
         raise ExportCancelled("已取消导出，没有生成文件。")
     for chunk in audit_store.log_chunks(desk.db, up_to=up_to, chunk=CHUNK, **criteria):
         for row in chunk:
             yield (row["id"], str(row["at"]).replace("T", " "), row["operator_name"] or "（系统）", row["window"] or "",
                    action_name(row["action"]), row["action"], record_type_name(row["record_type"]),
-                   row["record_id"] or "", detail_text(row["detail_json"]))
+                   row["record_id"] or "", detail_text(row["detail_json"], names))
         done += len(chunk)
         if progress is not None and progress(done, total) is False:
             raise ExportCancelled("已取消导出，没有生成文件。")

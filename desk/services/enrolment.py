@@ -8,7 +8,7 @@ from datetime import date
 from decimal import Decimal
 
 from desk.core import inputs
-from desk.core.enrolment import Quote, QuoteRequest, quote_enrolment
+from desk.core.enrolment import SCHEME_NAMES, Quote, QuoteRequest, quote_enrolment
 from desk.core.errors import NotFound, Refused, ValidationError
 from desk.core.money import from_fen, to_fen
 from desk.core.packs import Pack
@@ -24,7 +24,6 @@ from desk.services.quoting import (
 from desk.store import enrolments as store
 from desk.store import persons as person_store
 
-SCHEME_NAMES = {"resident": "城乡居民基本医疗保险", "employee": "职工基本医疗保险"}
 PROVISIONAL_LABELS = {
     "contribution": "个人缴费标准",
     "subsidies": "资助参保标准",

@@ -35,6 +35,19 @@ class OfficeSettings:
         return getattr(self, key)
 
 
+# each office setting as the settings page and the audit log name it
+SETTING_NAMES = {
+    "office_name": "经办机构名称",
+    "window": "窗口名称",
+    "office_phone": "咨询电话",
+    "office_hours": "办公时间",
+    "office_address": "办公地址",
+    "default_pack": "默认政策包",
+    "paper": "凭证纸张",
+    "idle_lock_minutes": "自动锁屏（分钟）",
+    "max_failed_logins": "密码错误锁定次数",
+    "lockout_minutes": "账户锁定时长（分钟）",
+}
 SETTING_KEYS = tuple(field.name for field in fields(OfficeSettings))
 
 

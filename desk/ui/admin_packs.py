@@ -182,9 +182,11 @@ class PacksPage(AdminPage):
         shown = [row for row in self.values if row.provisional or not self.only_provisional.isChecked()]
         self.values_table.setRowCount(len(shown))
         for index, row in enumerate(shown):
-            fill_row(self.values_table, index, (self.tr(row.section_name), row.key, row.value, row.source,
+            fill_row(self.values_table, index, (self.tr(row.section_name), self.tr(row.key_name), row.value, row.source,
                                                 self.tr(row.status_name)), index)
-            self.values_table.item(index, 0).setToolTip(row.section)
+            for column in (0, 1):
+                self.values_table.item(index, column).setToolTip(row.place)
+            self.values_table.item(index, VALUE_COLUMNS.index("值")).setToolTip(row.value)
             if row.provisional:
                 paint_row(self.values_table, index, PROVISIONAL_COLOURS)
         self._shown = shown
@@ -199,9 +201,10 @@ class PacksPage(AdminPage):
             self.detail.clear()
             return
         row = self._shown[index]
-        self.detail.setText(self.tr("{section}（{code}）· {key}：{value}\n来源：{source}　状态：{status}").format(
-            section=self.tr(row.section_name), code=row.section, key=row.key, value=row.value, source=row.source,
+        self.detail.setText(self.tr("{section} · {key}：{value}\n来源：{source}　状态：{status}").format(
+            section=self.tr(row.section_name), key=self.tr(row.key_name), value=row.value, source=row.source,
             status=self.tr(row.status_name)))
+        self.detail.setToolTip(row.place)
 
     def _toggle_provisional(self) -> None:
         self.sections.setCurrentIndex(2)

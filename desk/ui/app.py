@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QLibraryInfo, QLocale, QTimer, QTranslator
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from desk.services import backup
@@ -24,17 +24,69 @@ from desk.ui.background import run_in_background
 from desk.ui.login import login_flow
 from desk.ui.startup import DamagedDatabaseDialog, check_in_background, needs_background_check, open_database_at_start
 from desk.ui.style import apply_look
+from desk.ui.widgets import install_screen_fit
 
 if TYPE_CHECKING:
     from desk.ui.main_window import MainWindow
 
 IMPORTED_AT = time.perf_counter()
 
+# Qt's own Chinese (the standard buttons 确定/取消, the file and print dialogs, a text field's
+# right-click menu); packaging/windows/trim_qt.py keeps this file in the Windows build.
+QT_TRANSLATION = "qtbase_zh_CN.qm"
+
+
+# the few texts of Qt's own dialogs that its zh_CN file lacks (Qt 6.12's file dialog)
+QT_GAPS = {
+    ("QFileDialog", "&Look in:"): "查找范围(&L)：",
+    ("QFileDialog", "Files of &type:"): "文件类型(&T)：",
+}
+
+
+class QtGaps(QTranslator):
+    """Installed after Qt's own translation, so asked first; None (no translation) sends every
+    other text on to it."""
+
+    def translate(self, context, source_text, disambiguation=None, n=-1):
+        return QT_GAPS.get((context, source_text))
+
+    def isEmpty(self) -> bool:
+        return False
+
+
+def qt_translation_file() -> Path | None:
+    """Where PySide6 keeps Qt's zh_CN translation (Qt's own translations folder, else beside the
+    PySide6 package as a trimmed Windows build has it); None if it is missing."""
+    import PySide6
+
+    package = Path(PySide6.__file__).parent
+    folders = (Path(QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)),
+               package / "translations", package / "Qt" / "translations")
+    return next((folder / QT_TRANSLATION for folder in folders if (folder / QT_TRANSLATION).is_file()), None)
+
+
+def install_chinese(app: QApplication) -> bool:
+    """Chinese for what Qt draws itself, once per application; dates and numbers in zh_CN (the
+    calendar pop-ups' month and day names). False if the translation file is missing."""
+    if app.property("desk_chinese_installed"):
+        return True
+    QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
+    found = qt_translation_file()
+    translator = QTranslator(app)
+    if found is None or not translator.load(str(found)):
+        return False
+    app.installTranslator(translator)
+    app.installTranslator(QtGaps(app))
+    app.setProperty("desk_chinese_installed", True)
+    return True
+
 
 def create_application(argv: list[str] | None = None) -> QApplication:
     app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv[:1])
     app.setApplicationName("desk")
     app.setApplicationDisplayName("医保经办窗口 desk")
+    install_chinese(app)
+    install_screen_fit(app)
     apply_look(app)
     return app
 
@@ -88,7 +140,7 @@ class Session:
         self.window.logout_requested.connect(self.logout)
         self.window.restore_from_backup = self.restore_from_page  # 备份与恢复 (desk.ui.admin_backup)
         self.window.closed_by_user.connect(self.app.quit)
-        self.window.show()
+        self.window.show_on_screen()
         if self.notice:
             self.window.statusBar().showMessage(self.notice, 60_000)
             self.notice = ""

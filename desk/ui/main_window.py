@@ -83,6 +83,16 @@ class MainWindow(QMainWindow):
         self.account_check.timeout.connect(self.check_account)
         self.account_check.start()
 
+    def show_on_screen(self) -> None:
+        """Open maximized on the available area of the screen (the taskbar stays visible): the
+        tabs, the status bar and every button are on the screen at 1280×720 too. The size it
+        returns to when restored fits the same area."""
+        area = self.screen().availableGeometry() if self.screen() is not None else None
+        if area is not None and not area.isEmpty():
+            width, height = fitting_size(1500, 940)
+            self.setGeometry(area.x() + (area.width() - width) // 2, area.y() + (area.height() - height) // 2, width, height)
+        self.showMaximized()
+
     def showEvent(self, event) -> None:
         super().showEvent(event)
         if self._first_show:

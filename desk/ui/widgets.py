@@ -3,8 +3,8 @@ buttons that show their shortcut, read-only value labels, the dialog asking for 
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, Qt
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QRect, Qt
+from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -217,6 +217,59 @@ class FormGrid(QWidget):
             self.grid.addWidget(holder, row + 1, 0, 1, -1)
             self._error_lines[row] = line
         return self._error_lines[row]
+
+
+def available_area(window: QWidget) -> QRect:
+    """The available geometry (without the taskbar) of the screen a window is on, or will open on:
+    its parent's screen for a dialog, else the primary screen."""
+    parent = window.parentWidget()
+    screen = (parent.window().screen() if parent is not None else None) or window.screen()
+    screen = screen or QGuiApplication.primaryScreen()
+    return screen.availableGeometry() if screen is not None else QRect()
+
+
+def fit_window(window: QWidget) -> None:
+    """Clamp a top-level window into its screen's available area: no larger than the area (its
+    title bar and borders counted) and, when it has a position of its own, moved inside it. A
+    dialog without one is then placed by Qt, which keeps it inside the same area."""
+    area = available_area(window)
+    if area.isEmpty():
+        return
+    handle = window.windowHandle()
+    margins = handle.frameMargins() if handle is not None else None
+    extra_w = margins.left() + margins.right() if margins is not None else 0
+    extra_h = margins.top() + margins.bottom() if margins is not None else 0
+    width = min(window.width(), area.width() - extra_w)
+    height = min(window.height(), area.height() - extra_h)
+    if (width, height) != (window.width(), window.height()):
+        window.resize(max(width, window.minimumWidth()), max(height, window.minimumHeight()))
+    if window.testAttribute(Qt.WidgetAttribute.WA_Moved):
+        frame = window.frameGeometry()
+        x = max(area.left(), min(frame.x(), area.right() + 1 - frame.width()))
+        y = max(area.top(), min(frame.y(), area.bottom() + 1 - frame.height()))
+        if (x, y) != (frame.x(), frame.y()):
+            window.move(x, y)
+
+
+class ScreenFit(QObject):
+    """Every dialog of the application (message boxes and Qt's file dialog included) is clamped to
+    the available screen area as it is shown: from 1280×720 up its buttons stay on the screen. A
+    frameless one (the screen lock, which covers the main window exactly) places itself. About a
+    microsecond per event of the application."""
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (event.type() == QEvent.Type.Show and isinstance(watched, QDialog) and watched.isWindow()
+                and not watched.windowFlags() & Qt.WindowType.FramelessWindowHint):
+            fit_window(watched)
+        return False
+
+
+def install_screen_fit(app: QCoreApplication) -> None:
+    """Once per application (create_application calls it)."""
+    if app.property("desk_screen_fit") is None:
+        fit = ScreenFit(app)
+        app.installEventFilter(fit)
+        app.setProperty("desk_screen_fit", fit)
 
 
 class ReasonPrompt(QDialog):

@@ -191,6 +191,66 @@ def test_the_packs_screen_lists_every_pack_and_selects_the_default(desk):
     assert dali.region.endswith("（532900）") and 0 < dali.provisional_values < dali.values
 
 
+def test_every_pack_key_and_section_has_a_chinese_name():
+    from desk.core.packs_schema import SCHEMA
+    from desk.screens.pack_text import KEY_NAMES
+
+    missing = [f"{section}.{key}" for section, keys in SCHEMA.items() for key in keys
+               if key not in KEY_NAMES.get(section, {})]
+    assert missing == []
+    assert set(SCHEMA) <= set(support.SECTION_NAMES)
+
+
+def test_pack_values_are_in_words_never_codes_json_or_none(desk):
+    import re
+
+    for pack_id in desk.packs.packs:
+        for row in support.pack_values(desk, pack_id):
+            shown = f"{row.section_name} {row.key_name} {row.value}"
+            latin = [word for word in re.findall(r"[A-Za-z_]+[0-9]*", shown) if not re.fullmatch(r"M[0-9]{5}", word)]
+            assert latin == [], (pack_id, row.section, row.key, shown)
+            assert not any(mark in row.value for mark in ("{", "[", "=", "None", "True", "False")), row.value
+            assert row.place == f"政策包文件中的位置：[{row.section}] {row.key}"
+            assert not re.search(r"\b(seed|spec)\b", row.source), row.source  # 政策文件 000_….txt, 业务规范 chronic.md
+
+
+def test_pack_values_say_amounts_rates_levels_and_groups_as_a_clerk_reads_them(desk):
+    rows = {(row.section, row.key): row for row in support.pack_values(desk, PACK)}
+
+    def value(section, key):
+        return rows[(section, key)].value
+
+    assert rows[("contribution", "individual")].key_name == "个人缴费标准（按待遇年度）"
+    assert value("contribution", "individual") == "2025年度 400.00 元；2026年度 400.00 元"
+    assert value("collection", "period_start") == "上一年9月1日"
+    assert value("collection", "period_end") == "当年2月最后一天"  # Y-02-last: (0, 2, None) in the pack
+    assert value("inpatient", "levels") == ("一级医院（起付线：200.00 元，报销比例：85%）；二级医院（起付线：400.00 元，"
+                                            "报销比例：75%）；三级医院（起付线：700.00 元，报销比例：60%）")
+    assert value("inpatient", "out_of_region_rate_cut") == "10 个百分点"
+    assert value("general_outpatient", "rates").startswith("村卫生室：50%；乡镇卫生院：50%；")
+    assert value("general_outpatient", "rates").endswith("二级医院：25%")
+    assert value("critical_illness", "segments").endswith("100000.00 元至 200000.00 元：80%；200000.00 元以上：85%")
+    assert value("critical_illness", "special_groups") == (
+        "人群：特困供养人员、城乡低保对象；起付线：5000.00 元；报销比例提高：5 个百分点；不设封顶：是")
+    assert value("waiting_period", "exempt_groups") == (
+        "特困供养人员、城乡低保对象、已脱贫人口、低收入家庭中60周岁以上老年人、低收入家庭中未成年人")
+    assert value("waiting_period", "newborn_days") == "90 天"
+    assert value("transfer", "working_days") == "22 个工作日"
+    assert "低收入家庭中未成年人（缴费之日未满18周岁） 120.00 元" in value("subsidies", "groups")
+    assert value("subsidies", "groups").startswith("特困供养人员 全额资助；孤儿 全额资助；")
+    assert value("diseases", "two_diseases") == "M03900 高血压病、M01600 糖尿病"
+    assert value("critical_illness", "base") == "住院、门诊特殊病"
+
+
+def test_a_value_that_is_not_there_reads_as_a_dash(desk):
+    from desk.screens import pack_text
+
+    pack = desk.packs.get(PACK)
+    assert pack_text.value_text(pack, "inpatient", "annual_cap", None) == "—"
+    assert pack_text.value_text(pack, "collection", "period_end", (0, 2, None)) == "当年2月最后一天"
+    assert pack_text.value_text(pack, "family_mutual_aid", "same_region_only", False) == "否"
+
+
 def test_the_standards_panel_names_the_missing_year_and_starts_there(desk, admin, december):
     shown = support.standards_screen(desk, PACK)
     assert [year.year for year in shown.years] == [2025, 2026, 2027]

@@ -147,3 +147,15 @@ def test_a_pdf_export_of_more_entries_than_a_pdf_holds_is_refused_naming_the_dat
     assert problem.field == "first" and f"PDF 最多导出 {total - 1} 条，这些条件选中了 {total} 条" in problem.message
     assert not (tmp_path / "all.pdf").exists() and not audit.entries(desk, admin, audit.AuditFilter(action_prefix="audit."))
     assert audit.export_pdf(desk, admin, audit.AuditFilter(action_prefix="login"), tmp_path / "logins.pdf") == 3
+
+
+def test_an_entrys_coded_values_are_named_by_their_key(desk):
+    from desk.services import audit
+
+    text = audit.detail_text('{"scheme": "resident", "status": "active", "origin": "imported", "state": "awaiting_materials"}')
+    assert text == "险种：城乡居民基本医疗保险；状态：有效；来源：外部导入；状态：待补正"
+    names = audit.pack_value_names(desk)
+    assert names["materials"]["id_document"] == "身份证件或医保电子凭证" and names["groups"]["dibao"] == "城乡低保对象"
+    assert audit.detail_text('{"materials": ["id_document"], "subsidies": {"dibao": "150.00", "tekun": "full"}}', names) == \
+        "材料：身份证件或医保电子凭证；补助：（城乡低保对象：150.00，特困供养人员：全额）"
+    assert audit.detail_text('{"kind": "chronic", "scheme": "no_such_scheme"}') == "类别：门诊慢性病；险种：no_such_scheme"

@@ -195,11 +195,12 @@ def test_every_pack_value_shows_its_source_and_provisional_ones_say_暂定(qtbot
     assert page.packs.rowCount() == len(desk.packs.packs)
     assert page.packs.item(page.packs.currentRow(), 0).text() == "dali-resident-2025"
     rows = table_texts(page.values_table)
-    individual = next(row for row in rows if row[1] == "individual")
+    individual = next(row for row in rows if row[1] == "个人缴费标准（按待遇年度）")
     assert individual[0] == "个人缴费标准" and individual[4] == "暂定"
-    assert "国家居民医保个人缴费最低标准" in individual[3] and "2025=400.00" in individual[2]
+    assert "国家居民医保个人缴费最低标准" in individual[3] and "2025年度 400.00 元" in individual[2]
     assert any(row[4] == "已确认" for row in rows)
-    provisional_row = [row[1] for row in rows].index("individual")
+    provisional_row = rows.index(individual)
+    assert page.values_table.item(provisional_row, 1).toolTip() == "政策包文件中的位置：[contribution] individual"
     assert page.values_table.item(provisional_row, 4).background().color().name() == "#fff4d6"
     page.values_table.selectRow(provisional_row)
     assert "来源：国家居民医保个人缴费最低标准" in page.detail.text()
