@@ -142,10 +142,19 @@ class ReminderPanel(QWidget):
             self.bar.show_info(self.tr("已打印提醒清单（未连接打印机，已保存为 {path}）").format(path=self.last_print_path))
             return
         printer = printing.choose_printer(self)
-        if printer is not None:
-            ok, _ = run_action(lambda: printing.print_pdf(printer, pdf), bar=self.bar, parent=self)
-            if ok:
-                self.bar.show_info(self.tr("提醒清单已发送到打印机。"))
+        if printer is None:
+            return
+        self.print_button.setEnabled(False)  # until the list is spooled (in a thread: the window stays responsive)
+
+        def done(_pages) -> None:
+            self.print_button.setEnabled(True)
+            self.bar.show_info(self.tr("提醒清单已发送到打印机。"))
+
+        def failed(error: BaseException) -> None:
+            self.print_button.setEnabled(True)
+            self.bar.show_error(self.tr("提醒清单没有打印出来（{error}），请检查打印机后再按“打印清单”。").format(error=error))
+
+        self._print_job = printing.print_in_background(printer, pdf, parent=self, on_done=done, on_error=failed)
 
     def _html(self) -> str:
         """The list as shown (its sort order), with an empty column to note each call; no bold (the bundled

@@ -84,3 +84,21 @@ def test_a_printer_that_fails_is_named_and_the_button_comes_back(qtbot, desk, st
     qtbot.waitUntil(lambda: dialog.print_job.done, timeout=20_000)
     assert dialog.print_button.isEnabled()
     assert dialog.bar.text() == "没有送到打印机（打印机不可用）。请检查打印机后点“打印”补打。"
+
+
+def test_the_reminder_list_prints_in_a_thread_and_its_button_comes_back(qtbot, desk, staff, tmp_path, monkeypatch):
+    from desk.ui.chronic_reminders import ReminderPanel
+    from desk.ui.errors import MessageBar
+
+    target = tmp_path / "reminders.pdf"
+    monkeypatch.setattr(printing, "printing_to_folder", lambda: False)
+    monkeypatch.setattr(printing, "choose_printer", lambda parent: printer_to(target))
+    bar = MessageBar()
+    panel = ReminderPanel(desk, staff.clerk, bar)
+    qtbot.addWidget(panel)
+    qtbot.addWidget(bar)
+    panel.show()
+    panel.print_list()
+    assert not panel.print_button.isEnabled()  # spooling in a thread: the list cannot be sent twice meanwhile
+    qtbot.waitUntil(lambda: panel.print_button.isEnabled(), timeout=20_000)
+    assert "提醒清单已发送到打印机" in bar.text() and target.is_file() and len(PdfReader(target).pages) >= 1
