@@ -396,6 +396,23 @@ def m007_id_floors(db: sqlite_utils.Database) -> None:
     _never_deleted(db, "id_floors")
 
 
+@migrations()
+def m008_claim_identity(db: sqlite_utils.Database) -> None:
+    """Which bill a settlement paid (issue 13): the institution's name, the invoice (发票/收据) number in
+    its canonical form and, for inpatient care, the admission date (the discharge date is service_date).
+    Nullable: rows written before stay valid (and keep their seals: desk.core.records `added_later`).
+    The index serves the lookup of an invoice already settled for the person."""
+    db.executescript(
+        """
+        ALTER TABLE settlements ADD COLUMN institution_name TEXT;
+        ALTER TABLE settlements ADD COLUMN invoice_number TEXT;
+        ALTER TABLE settlements ADD COLUMN admission_date TEXT;
+        CREATE INDEX settlements_invoice ON settlements(person_id, invoice_number) WHERE invoice_number IS NOT NULL;
+        CREATE INDEX settlements_bill ON settlements(person_id, service_date);
+        """
+    )
+
+
 def writable_problem(db: sqlite_utils.Database, path) -> str | None:
     """Why desk must not open this file to work in it (read before anything is written, even WAL
     mode), or None: a new, empty file or a desk database of this version or older. desk never turns
