@@ -172,3 +172,18 @@ def test_importing_the_screen_imports_no_qt():
     code = "import desk.screens.reimbursement, sys; assert not any(m.startswith('PySide6') for m in sys.modules)"
     completed = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert completed.returncode == 0, completed.stderr
+
+
+def test_the_bill_typed_goes_to_the_service_and_a_bad_invoice_is_refused_live(desk, clerk, insured):
+    typed = dict(TYPED, institution="大理州人民医院", invoice_number="fp-0001", admission_date="2026-02-20")
+    screen = screens.claim_screen(desk, clerk, person_id=insured.id, typed=typed)
+    assert {key: screen.claim_form[key] for key in ("institution", "invoice_number", "admission_date")} == {
+        "institution": "大理州人民医院", "invoice_number": "fp-0001", "admission_date": "2026-02-20"}  # the service reads them
+    assert screen.refusal is None and screen.result.amounts["hifp_pay"] == "19950.00"
+    late = screens.claim_screen(desk, clerk, person_id=insured.id, typed=dict(typed, admission_date="2026-03-02"))
+    assert late.refusal.field == "admission_date" and "晚于出院日期 2026-03-01" in late.refusal.message
+    bad = screens.claim_screen(desk, clerk, person_id=insured.id, typed=dict(typed, invoice_number="FP 0001"))
+    assert bad.refusal.field == "invoice_number" and bad.result is None
+    recorded = reimbursement.record_settlement(desk, clerk, person_id=insured.id, claim_form=screen.claim_form)
+    assert desk.db.execute("SELECT invoice_number FROM settlements WHERE id = ?",
+                           [recorded.settlement_id]).fetchone()[0] == "FP-0001"
