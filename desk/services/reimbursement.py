@@ -47,6 +47,39 @@ PROVISIONAL_LABELS = {"disease_annual_cap": "单病种年度限额", "segments":
 
 
 @dataclass(frozen=True)
+class EarlierBill:
+    """A settlement already recorded for the person that the claim may repeat."""
+
+    settlement_id: int
+    statement_number: str | None  # 结算单编号 (None: recorded without a statement, before vouchers existed)
+    recorded_on: str  # the day it was recorded, YYYY-MM-DD
+    institution: str | None
+    invoice_number: str | None
+    service_date: str
+    admission_date: str | None
+    total: Decimal
+
+    def describe(self) -> str:
+        number = f"结算单 {self.statement_number}" if self.statement_number else f"结算记录 {self.settlement_id}"
+        invoice = f"发票号 {self.invoice_number}" if self.invoice_number else "未填发票号"
+        dates = (f"{self.admission_date} 至 {self.service_date}" if self.admission_date else self.service_date)
+        return f"{self.recorded_on} {number}（{self.institution or '未填医疗机构'}，{dates}，总费用 {format_amount(self.total)} 元，{invoice}）"
+
+
+class SimilarBill(Refused):
+    """A bill of the same institution, dates and total is already settled for the person: recorded only
+    after the clerk confirms it is another bill (`record_settlement(..., confirm_similar=True)`)."""
+
+    code = "similar_bill"
+
+    def __init__(self, earlier: tuple[EarlierBill, ...]):
+        self.earlier = earlier
+        lines = "；".join(bill.describe() for bill in earlier)
+        super().__init__(f"这位参保人已有同一医疗机构、同一日期、同一总费用的结算：{lines}。"
+                         "请核对是否为同一张票据重复报销；确认是另一张票据后才能记录。", field="invoice_number")
+
+
+@dataclass(frozen=True)
 class Eligibility:
     """What entitles the person to this claim: the pack in force, the enrolment covering the date and
     (a chronic, special or two-diseases claim) the approved filing of the disease."""
@@ -64,6 +97,7 @@ class Preview:
     result: Result
     eligibility: Eligibility
     caps: list[CapLeft]
+    similar: tuple[EarlierBill, ...] = ()  # settled bills this one looks like: recording it needs confirming
 
 
 @dataclass(frozen=True)
@@ -104,39 +138,6 @@ class SettlementEntry:
     created_at: str
     voucher_number: str | None
     voucher_title: str
-
-
-@dataclass(frozen=True)
-class EarlierBill:
-    """A settlement already recorded for the person that the claim may repeat."""
-
-    settlement_id: int
-    statement_number: str | None  # 结算单编号 (None: recorded without a statement, before vouchers existed)
-    recorded_on: str  # the day it was recorded, YYYY-MM-DD
-    institution: str | None
-    invoice_number: str | None
-    service_date: str
-    admission_date: str | None
-    total: Decimal
-
-    def describe(self) -> str:
-        number = f"结算单 {self.statement_number}" if self.statement_number else f"结算记录 {self.settlement_id}"
-        invoice = f"发票号 {self.invoice_number}" if self.invoice_number else "未填发票号"
-        dates = (f"{self.admission_date} 至 {self.service_date}" if self.admission_date else self.service_date)
-        return f"{self.recorded_on} {number}（{self.institution or '未填医疗机构'}，{dates}，总费用 {format_amount(self.total)} 元，{invoice}）"
-
-
-class SimilarBill(Refused):
-    """A bill of the same institution, dates and total is already settled for the person: recorded only
-    after the clerk confirms it is another bill (`record_settlement(..., confirm_similar=True)`)."""
-
-    code = "similar_bill"
-
-    def __init__(self, earlier: tuple[EarlierBill, ...]):
-        self.earlier = earlier
-        lines = "；".join(bill.describe() for bill in earlier)
-        super().__init__(f"这位参保人已有同一医疗机构、同一日期、同一总费用的结算：{lines}。"
-                         "请核对是否为同一张票据重复报销；确认是另一张票据后才能记录。", field="invoice_number")
 
 
 def _enrolment_on(desk: Desk, person_id: int, day: date) -> dict:
@@ -206,7 +207,8 @@ def _chronic_codes(desk: Desk, person_id: int, day: date) -> list[str]:
 
 
 def preview(desk: Desk, operator: Operator, *, person_id: int, claim_form: dict, retired: bool = False) -> Preview:
-    """What recording this claim now would pay; nothing is written. Used as the clerk types."""
+    """What recording this claim now would pay; nothing is written. Used as the clerk types, so an invoice
+    already settled for the person is refused here already, and a bill like a settled one is named."""
     operator.require("settlement.record")
     person = _person(desk, inputs.record_id(person_id, "person", "参保人"))
     retired = inputs.flag(retired, "retired", "退休")
@@ -221,7 +223,8 @@ def preview(desk: Desk, operator: Operator, *, person_id: int, claim_form: dict,
     result = calculate(eligibility.pack, catalogue, eligibility.person, claim, before)
     caps = caps_left(eligibility.pack, catalogue, eligibility.person, before.plus(result.delta),
                      _chronic_codes(desk, person_id, claim.date))
-    return Preview(result, eligibility, caps)
+    _refuse_settled_invoice(desk, person_id, claim)
+    return Preview(result, eligibility, caps, similar_bills(desk, person_id, claim))
 
 
 def year_usage(desk: Desk, operator: Operator, *, person_id: int, year: int, retired: bool = False) -> list[CapLeft]:
@@ -281,19 +284,13 @@ def similar_bills(desk: Desk, person_id: int, claim: Claim) -> tuple[EarlierBill
     )
 
 
-def _check_duplicates(desk: Desk, person_id: int, claim: Claim, confirm_similar: bool) -> tuple[EarlierBill, ...]:
-    """Refused: an invoice already settled for the person. SimilarBill: a bill like an earlier one, unless
-    confirmed. Returns the similar bills the clerk confirmed (for the audit entry)."""
+def _refuse_settled_invoice(desk: Desk, person_id: int, claim: Claim) -> None:
     settled = same_invoice(desk, person_id, claim)
     if settled is not None:
         number = f"结算单编号 {settled.statement_number}" if settled.statement_number else f"结算记录 {settled.settlement_id}"
         raise Refused(f"发票号 {claim.invoice_number} 已于 {settled.recorded_on} 结算（{number}，"
                       f"总费用 {format_amount(settled.total)} 元），同一张票据不能重复报销。"
                       "如那笔结算有误，须先由审核员冲正，再重新记录。", field="invoice_number")
-    similar = similar_bills(desk, person_id, claim)
-    if similar and not confirm_similar:
-        raise SimilarBill(similar)
-    return similar
 
 
 def record_settlement(desk: Desk, operator: Operator, *, person_id: int, claim_form: dict, retired: bool = False,
@@ -309,7 +306,9 @@ def record_settlement(desk: Desk, operator: Operator, *, person_id: int, claim_f
         result, eligibility = seen.result, seen.eligibility
         if result.claim.date > desk.today():
             raise ValidationError.single("date", "future", "就诊日期不能晚于今天，请核对。")
-        confirmed = _check_duplicates(desk, person_id, result.claim, confirm_similar)
+        confirmed = seen.similar  # the same invoice was refused by the preview, inside this transaction
+        if confirmed and not confirm_similar:
+            raise SimilarBill(confirmed)
         row = {
             "entry": "settlement", "person_id": person_id, "enrolment_id": eligibility.enrolment_id,
             "filing_id": eligibility.filing_id, "year": result.claim.date.year,

@@ -207,6 +207,8 @@ class ReimbursementTab(PersonTab):
             self.result.show_placeholder(screen.placeholder)
         else:
             self.result.show_result(screen.result, recorded=screen.result.recorded_note)
+            if screen.result.similar_note:
+                self.result.bar.show_warning(screen.result.similar_note)
         if screen.refusal is not None:
             run_action(lambda: _raise(screen.refusal), bar=self.result.bar, fields=self.errors, parent=self)
         self.settlements.show_rows(list(screen.settlements), screen.lists_year)

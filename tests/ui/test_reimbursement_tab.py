@@ -277,6 +277,8 @@ def test_a_bill_like_a_settled_one_is_asked_about_and_yes_records(qtbot, desk, s
     window, tab = open_reimbursement(staff.clerk)
     open_person_by_keyboard(keyboard, tab)
     type_bill(keyboard, tab, invoice="FP20260302")  # another invoice number, the same hospital, dates and total
+    qtbot.waitUntil(lambda: "疑似重复报销" in tab.result.bar.text())  # said while typing, before Enter
+    assert first.voucher.number in tab.result.bar.text() and tab.result.amount("hifp_pay") == "19950.00"
     keyboard.press(Key.Key_Return)
     box = tab.similar_box
     assert box is not None
