@@ -221,6 +221,21 @@ SETTLEMENT_PLANS = (
 )
 
 
+# the institution on each demo bill, by level (in the region; a level-3 stay outside it is in Kunming)
+DEMO_INSTITUTIONS = {"village": "大理市太和村卫生室", "township": "大理市下关镇卫生院", "community": "大理市满江社区卫生服务中心",
+                     "level2": "大理市第二人民医院", "level3": "大理州人民医院"}
+
+
+def _bill(person_id: int, days_ago: int, benefit: str, level: str, in_region: bool, day: date) -> dict:
+    """Which bill it is; drawn from its own generator so the demo's other data stay as they were."""
+    draw = random.Random(person_id * 7919 + days_ago)
+    bill = {"institution": DEMO_INSTITUTIONS[level] if in_region or level != "level3" else "昆明医科大学第一附属医院",
+            "invoice_number": f"{5329 if in_region else 5301}{draw.randrange(10 ** 9, 10 ** 10)}"}
+    if benefit == "inpatient":
+        bill["admission_date"] = (day - timedelta(days=draw.randrange(3, 13))).isoformat()
+    return bill
+
+
 def _settlements(desk: Desk, staff: dict, person_ids: list[int], rng: random.Random, clock: DemoClock) -> int:
     made = 0
     today = date.today()
@@ -230,6 +245,7 @@ def _settlements(desk: Desk, staff: dict, person_ids: list[int], rng: random.Ran
             clock.moment = _at(day + timedelta(days=rng.randrange(0, 5)), rng)
             form = {"date": day.isoformat(), "benefit": benefit, "level": level, "total": total, "fulamt_ownpay": own,
                     "in_region": rng.random() < 0.85}
+            form |= _bill(person_id, days_ago, benefit, level, form["in_region"], day)
             try:
                 reimbursement.record_settlement(desk, staff["clerk02"], person_id=person_id, claim_form=form)
                 made += 1

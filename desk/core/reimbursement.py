@@ -46,6 +46,10 @@ class Claim:
     procurement: bool = False
     fulamt_ownpay: Decimal = ZERO
     preselfpay: Decimal = ZERO
+    # which bill this is (the duplicate checks, the statement); never used by the calculation
+    institution: str | None = None  # 医疗机构名称
+    invoice_number: str | None = None  # 发票号/收据号, canonical (ASCII, upper case)
+    admission_date: date | None = None  # 入院日期 (inpatient; `date` is then the discharge date)
 
     @property
     def policy_range(self) -> Decimal:

@@ -74,6 +74,7 @@ class ResultView:
     year: int
     pack_line: str
     recorded_note: str = ""  # the settlement was just recorded: what it paid and its statement's number
+    similar_note: str = ""  # settled bills this one looks like: recording it asks first
 
 
 @dataclass(frozen=True)
@@ -196,7 +197,7 @@ def claim_screen(desk: Desk, operator: Operator, *, person_id: int | None, typed
         except DeskError as error:
             refusal, placeholder = error, REFUSED_TEXT
         else:
-            view, after = _result_view(seen.result, seen.eligibility.pack), seen.caps
+            view, after = _result_view(seen.result, seen.eligibility.pack, similar_note=_similar_note(seen.similar)), seen.caps
     if view is not None:
         year = view.year
     person = _person_context(desk, operator, person_id, year)
@@ -244,7 +245,14 @@ def _person_context(desk: Desk, operator: Operator, person_id: int, year: int) -
 # ------------------------------------------------------------ results as text
 
 
-def _result_view(result: Result, pack: Pack, recorded_note: str = "") -> ResultView:
+def _similar_note(similar) -> str:
+    if not similar:
+        return ""
+    return ("疑似重复报销：已有同一医疗机构、同一日期、同一总费用的结算：" + "；".join(bill.describe() for bill in similar)
+            + "。记录时须确认是另一张票据。")
+
+
+def _result_view(result: Result, pack: Pack, recorded_note: str = "", similar_note: str = "") -> ResultView:
     amounts = {key: format_amount(value) for key, value in result.amounts().items()}
     marked = {key for name in result.provisional for key in PROVISIONAL_AMOUNTS.get(name, ())}
     if marked:
@@ -260,6 +268,7 @@ def _result_view(result: Result, pack: Pack, recorded_note: str = "") -> ResultV
         year=result.claim.date.year,
         pack_line=f"政策包 {pack.id}（版本 {pack.version}）",
         recorded_note=recorded_note,
+        similar_note=similar_note,
     )
 
 

@@ -9,7 +9,7 @@ from datetime import date
 from decimal import Decimal
 
 from desk.core import inputs
-from desk.core.claims import parse_claim
+from desk.core.claims import institution_key, parse_claim
 from desk.core.errors import NotFound, Refused, ValidationError
 from desk.core.money import format_amount, from_fen, to_fen
 from desk.core.packs import Pack
@@ -47,6 +47,39 @@ PROVISIONAL_LABELS = {"disease_annual_cap": "单病种年度限额", "segments":
 
 
 @dataclass(frozen=True)
+class EarlierBill:
+    """A settlement already recorded for the person that the claim may repeat."""
+
+    settlement_id: int
+    statement_number: str | None  # 结算单编号 (None: recorded without a statement, before vouchers existed)
+    recorded_on: str  # the day it was recorded, YYYY-MM-DD
+    institution: str | None
+    invoice_number: str | None
+    service_date: str
+    admission_date: str | None
+    total: Decimal
+
+    def describe(self) -> str:
+        number = f"结算单 {self.statement_number}" if self.statement_number else f"结算记录 {self.settlement_id}"
+        invoice = f"发票号 {self.invoice_number}" if self.invoice_number else "未填发票号"
+        dates = (f"{self.admission_date} 至 {self.service_date}" if self.admission_date else self.service_date)
+        return f"{self.recorded_on} {number}（{self.institution or '未填医疗机构'}，{dates}，总费用 {format_amount(self.total)} 元，{invoice}）"
+
+
+class SimilarBill(Refused):
+    """A bill of the same institution, dates and total is already settled for the person: recorded only
+    after the clerk confirms it is another bill (`record_settlement(..., confirm_similar=True)`)."""
+
+    code = "similar_bill"
+
+    def __init__(self, earlier: tuple[EarlierBill, ...]):
+        self.earlier = earlier
+        lines = "；".join(bill.describe() for bill in earlier)
+        super().__init__(f"这位参保人已有同一医疗机构、同一日期、同一总费用的结算：{lines}。"
+                         "请核对是否为同一张票据重复报销；确认是另一张票据后才能记录。", field="invoice_number")
+
+
+@dataclass(frozen=True)
 class Eligibility:
     """What entitles the person to this claim: the pack in force, the enrolment covering the date and
     (a chronic, special or two-diseases claim) the approved filing of the disease."""
@@ -64,6 +97,7 @@ class Preview:
     result: Result
     eligibility: Eligibility
     caps: list[CapLeft]
+    similar: tuple[EarlierBill, ...] = ()  # settled bills this one looks like: recording it needs confirming
 
 
 @dataclass(frozen=True)
@@ -173,7 +207,8 @@ def _chronic_codes(desk: Desk, person_id: int, day: date) -> list[str]:
 
 
 def preview(desk: Desk, operator: Operator, *, person_id: int, claim_form: dict, retired: bool = False) -> Preview:
-    """What recording this claim now would pay; nothing is written. Used as the clerk types."""
+    """What recording this claim now would pay; nothing is written. Used as the clerk types, so an invoice
+    already settled for the person is refused here already, and a bill like a settled one is named."""
     operator.require("settlement.record")
     person = _person(desk, inputs.record_id(person_id, "person", "参保人"))
     retired = inputs.flag(retired, "retired", "退休")
@@ -188,7 +223,8 @@ def preview(desk: Desk, operator: Operator, *, person_id: int, claim_form: dict,
     result = calculate(eligibility.pack, catalogue, eligibility.person, claim, before)
     caps = caps_left(eligibility.pack, catalogue, eligibility.person, before.plus(result.delta),
                      _chronic_codes(desk, person_id, claim.date))
-    return Preview(result, eligibility, caps)
+    _refuse_settled_invoice(desk, person_id, claim)
+    return Preview(result, eligibility, caps, similar_bills(desk, person_id, claim))
 
 
 def year_usage(desk: Desk, operator: Operator, *, person_id: int, year: int, retired: bool = False) -> list[CapLeft]:
@@ -213,18 +249,66 @@ def _inputs(claim: Claim, retired: bool) -> dict:
     return {"date": claim.date.isoformat(), "benefit": claim.benefit, "level": claim.level, "in_region": claim.in_region,
             "disease": claim.disease, "procurement": claim.procurement, "total": format_amount(claim.total),
             "fulamt_ownpay": format_amount(claim.fulamt_ownpay), "preselfpay": format_amount(claim.preselfpay),
-            "retired": retired}
+            "retired": retired, "institution": claim.institution, "invoice_number": claim.invoice_number,
+            "admission_date": claim.admission_date.isoformat() if claim.admission_date else None}
 
 
-def record_settlement(desk: Desk, operator: Operator, *, person_id: int, claim_form: dict, retired: bool = False) -> Recorded:
+def _earlier(desk: Desk, row: dict) -> EarlierBill:
+    return EarlierBill(
+        settlement_id=row["id"], statement_number=_original_number(desk, row["id"]), recorded_on=row["created_at"][:10],
+        institution=row["institution_name"], invoice_number=row["invoice_number"], service_date=row["service_date"],
+        admission_date=row["admission_date"], total=from_fen(row["medfee_sumamt_fen"]))
+
+
+def same_invoice(desk: Desk, person_id: int, claim: Claim) -> EarlierBill | None:
+    """The person's settlement, not reversed, that already paid this claim's invoice (a reversal frees it)."""
+    if claim.invoice_number is None:
+        return None
+    row = store.settled_invoice(desk.db, person_id, claim.invoice_number)
+    return _earlier(desk, row) if row else None
+
+
+def similar_bills(desk: Desk, person_id: int, claim: Claim) -> tuple[EarlierBill, ...]:
+    """The person's settlements, not reversed, of a bill with the same institution (compared with full-width
+    forms and spaces folded), the same dates (an admission date missing on either side does not tell
+    them apart) and the same total, whatever their invoice numbers. Without an institution: none."""
+    if claim.institution is None:
+        return ()
+    key = institution_key(claim.institution)
+    admission = claim.admission_date.isoformat() if claim.admission_date else None
+    return tuple(
+        _earlier(desk, row)
+        for row in store.settled_bills_on(desk.db, person_id, claim.date.isoformat(), to_fen(claim.total))
+        if row["institution_name"] and institution_key(row["institution_name"]) == key
+        and (admission is None or row["admission_date"] is None or row["admission_date"] == admission)
+    )
+
+
+def _refuse_settled_invoice(desk: Desk, person_id: int, claim: Claim) -> None:
+    settled = same_invoice(desk, person_id, claim)
+    if settled is not None:
+        number = f"结算单编号 {settled.statement_number}" if settled.statement_number else f"结算记录 {settled.settlement_id}"
+        raise Refused(f"发票号 {claim.invoice_number} 已于 {settled.recorded_on} 结算（{number}，"
+                      f"总费用 {format_amount(settled.total)} 元），同一张票据不能重复报销。"
+                      "如那笔结算有误，须先由审核员冲正，再重新记录。", field="invoice_number")
+
+
+def record_settlement(desk: Desk, operator: Operator, *, person_id: int, claim_form: dict, retired: bool = False,
+                      confirm_similar: bool = False) -> Recorded:
     """Record the settlement and issue its statement in one transaction. The accumulators are read
-    inside the write transaction, so two windows can never count the same cap twice."""
+    inside the write transaction, so two windows can never count the same cap twice. The same invoice
+    of the person is refused (naming the earlier statement); a bill like an earlier one (institution,
+    dates, total) raises SimilarBill unless `confirm_similar` is true."""
     operator.require("settlement.record")
+    confirm_similar = inputs.flag(confirm_similar, "confirm_similar", "确认不是重复票据")
     with desk.transaction():
         seen = preview(desk, operator, person_id=person_id, claim_form=claim_form, retired=retired)
         result, eligibility = seen.result, seen.eligibility
         if result.claim.date > desk.today():
             raise ValidationError.single("date", "future", "就诊日期不能晚于今天，请核对。")
+        confirmed = seen.similar  # the same invoice was refused by the preview, inside this transaction
+        if confirmed and not confirm_similar:
+            raise SimilarBill(confirmed)
         row = {
             "entry": "settlement", "person_id": person_id, "enrolment_id": eligibility.enrolment_id,
             "filing_id": eligibility.filing_id, "year": result.claim.date.year,
@@ -235,13 +319,17 @@ def record_settlement(desk: Desk, operator: Operator, *, person_id: int, claim_f
             "steps_json": json.dumps(list(result.steps), ensure_ascii=False),
             "delta_json": json.dumps(result.delta.as_json()), "provisional_json": json.dumps(list(result.provisional)),
             "operator_id": operator.id, "window": desk.setting("window"), "created_at": desk.timestamp(),
+            "institution_name": result.claim.institution, "invoice_number": result.claim.invoice_number,
+            "admission_date": result.claim.admission_date.isoformat() if result.claim.admission_date else None,
         }
         settlement_id = store.insert_settlement(desk.db, row)
         payload = statement_payload(desk, _person(desk, person_id), eligibility, result, seen.caps, settlement_id)
         voucher = vouchers.issue(desk, operator, doc_type="settlement_statement", record_type="settlement",
                                  record_id=settlement_id, payload=payload)
-        desk.audit(operator, "settlement.record", "settlement", settlement_id,
-                   {"amounts": result.as_json() | {"steps": len(result.steps)}, "statement": voucher.number})
+        detail = {"amounts": result.as_json() | {"steps": len(result.steps)}, "statement": voucher.number}
+        if confirmed:
+            detail["confirmed_similar"] = [bill.settlement_id for bill in confirmed]
+        desk.audit(operator, "settlement.record", "settlement", settlement_id, detail)
     return Recorded(settlement_id, result, eligibility.pack, voucher)
 
 
@@ -259,7 +347,9 @@ def statement_payload(desk: Desk, person: dict, eligibility: Eligibility, result
         "claim": {"date": claim.date.isoformat(), "benefit": claim.benefit, "benefit_name": BENEFIT_NAMES[claim.benefit],
                   "level": claim.level, "level_name": LEVEL_NAMES[claim.level], "in_region": claim.in_region,
                   "disease_code": claim.disease, "disease_name": disease.name if disease else None,
-                  "procurement": claim.procurement},
+                  "procurement": claim.procurement, "institution": claim.institution,
+                  "invoice_number": claim.invoice_number,
+                  "admission_date": claim.admission_date.isoformat() if claim.admission_date else None},
         "amounts": {key: format_amount(value) for key, value in result.amounts().items()},
         "labels": RESULT_LABELS,
         "status": result.status, "status_text": STATUS_TEXT.get(result.status, "正常结算"),

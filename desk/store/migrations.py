@@ -396,6 +396,22 @@ def m007_id_floors(db: sqlite_utils.Database) -> None:
     _never_deleted(db, "id_floors")
 
 
+@migrations()
+def m008_claim_identity(db: sqlite_utils.Database) -> None:
+    """Which bill a settlement paid (issue 13): the institution's name, the invoice (发票/收据) number in
+    its canonical form and, for inpatient care, the admission date (the discharge date is service_date).
+    Nullable: rows written before stay valid (and keep their seals: desk.core.records `added_later`).
+    No new index: the duplicate lookups are by person first, served by settlements_person_year (a person's
+    settlements are few); a new index page also moved the damaged page of tests/ui/test_safety_ui.py."""
+    db.executescript(
+        """
+        ALTER TABLE settlements ADD COLUMN institution_name TEXT;
+        ALTER TABLE settlements ADD COLUMN invoice_number TEXT;
+        ALTER TABLE settlements ADD COLUMN admission_date TEXT;
+        """
+    )
+
+
 def writable_problem(db: sqlite_utils.Database, path) -> str | None:
     """Why desk must not open this file to work in it (read before anything is written, even WAL
     mode), or None: a new, empty file or a desk database of this version or older. desk never turns

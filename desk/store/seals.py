@@ -23,11 +23,14 @@ from desk.store.audit import canonical_json
 
 # record_type of the audit log -> (table, columns left out of the seal), from the one registry
 SEALED: dict[str, tuple[str, tuple[str, ...]]] = {key: (kind.table, kind.unsealed) for key, kind in RECORD_TYPES.items()}
+# record_type -> the columns added after its table was first sealed (left out of the seal while NULL)
+ADDED_LATER: dict[str, tuple[str, ...]] = {key: kind.added_later for key, kind in RECORD_TYPES.items()}
 SEAL_KEY = "_seal"
 
 
-def seal_of_row(row: dict, left_out: tuple[str, ...] = ()) -> str:
-    material = canonical_json({key: value for key, value in row.items() if key not in left_out})
+def seal_of_row(row: dict, left_out: tuple[str, ...] = (), added_later: tuple[str, ...] = ()) -> str:
+    material = canonical_json({key: value for key, value in row.items()
+                               if key not in left_out and not (key in added_later and value is None)})
     return hashlib.sha256(material.encode("utf-8")).hexdigest()
 
 
@@ -41,7 +44,7 @@ def seal(db: sqlite_utils.Database, record_type: str | None, record_id) -> str |
     except (TypeError, ValueError):
         return None
     rows = list(db.query(f"SELECT * FROM {table} WHERE id = ?", [key]))
-    return seal_of_row(rows[0], left_out) if rows else None
+    return seal_of_row(rows[0], left_out, ADDED_LATER[record_type]) if rows else None
 
 
 @dataclass(frozen=True)
@@ -75,7 +78,7 @@ def sealed_rows(db: sqlite_utils.Database, record_type: str) -> Iterator[tuple[i
     """(id, seal) of every row of a sealed table, in id order."""
     table, left_out = SEALED[record_type]
     for row in db.query(f"SELECT * FROM {table} ORDER BY id"):
-        yield row["id"], seal_of_row(row, left_out)
+        yield row["id"], seal_of_row(row, left_out, ADDED_LATER[record_type])
 
 
 def triggers(db: sqlite_utils.Database) -> dict[str, str]:

@@ -16,6 +16,7 @@ COLUMNS = (
     "entry", "reverses_id", "person_id", "enrolment_id", "filing_id", "year", "service_date", "benefit", "level",
     "disease_code", "status", "pack_id", "pack_version", *(f"{name}_fen" for name in AMOUNT_COLUMNS),
     "inputs_json", "steps_json", "delta_json", "provisional_json", "reason", "operator_id", "window", "created_at",
+    "institution_name", "invoice_number", "admission_date",
 )
 _SELECT = (
     "SELECT s.*, o.display_name AS operator_name, r.id AS reversed_by_id FROM settlements s"
@@ -44,3 +45,19 @@ def deltas_of_year(db: sqlite_utils.Database, person_id: int, year: int) -> list
 
 def settlements_of_year(db: sqlite_utils.Database, person_id: int, year: int) -> list[dict]:
     return list(db.query(f"{_SELECT} WHERE s.person_id = ? AND s.year = ? ORDER BY s.id", [person_id, year]))
+
+
+def settled_invoice(db: sqlite_utils.Database, person_id: int, invoice_number: str) -> dict | None:
+    """The person's settlement, not reversed, that paid this invoice (the earliest), or None."""
+    rows = list(db.query(
+        f"{_SELECT} WHERE s.person_id = ? AND s.invoice_number = ? AND s.entry = 'settlement' AND r.id IS NULL"
+        " ORDER BY s.id LIMIT 1", [person_id, invoice_number]))
+    return rows[0] if rows else None
+
+
+def settled_bills_on(db: sqlite_utils.Database, person_id: int, service_date: str, total_fen: int) -> list[dict]:
+    """The person's settlements, not reversed, of bills of this (discharge) date and total, oldest first:
+    the candidates for the same bill recorded twice (the caller compares institution and admission)."""
+    return list(db.query(
+        f"{_SELECT} WHERE s.person_id = ? AND s.service_date = ? AND s.medfee_sumamt_fen = ? AND s.entry = 'settlement'"
+        " AND r.id IS NULL ORDER BY s.id", [person_id, service_date, total_fen]))

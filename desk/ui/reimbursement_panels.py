@@ -42,7 +42,7 @@ from desk.ui.widgets import (
 )
 
 CLAIM_FIELDS = ("date", "benefit", "level", "in_region", "disease", "procurement", "total", "fulamt_ownpay",
-                "preselfpay", "retired")
+                "preselfpay", "retired", "institution", "invoice_number", "admission_date")
 USAGE_COLUMNS = ("项目", "限额/标准", "本年已用", "剩余", "本次后剩余")
 SETTLEMENT_COLUMNS = ("日期", "待遇", "总费用", "统筹", "大病", "个人负担", "状态", "经办人", "冲正")
 AMOUNT_COLUMNS = {2, 3, 4, 5}
@@ -149,6 +149,21 @@ class ClaimForm(QGroupBox):
         self.total = _amount_edit("totalEdit", self.tr("元，例如 1200.50"))
         self.fulamt_ownpay = _amount_edit("fulamtEdit", "0.00")
         self.preselfpay = _amount_edit("preselfpayEdit", "0.00")
+        # which bill it is (the duplicate checks, the statement): typed after the amounts, from the bill
+        self.institution = QLineEdit()
+        self.institution.setObjectName("institutionEdit")
+        self.institution.setMaxLength(60)
+        self.institution.setPlaceholderText(self.tr("按票据上的名称填写，例如 大理州人民医院"))
+        self.invoice_number = QLineEdit()
+        self.invoice_number.setObjectName("invoiceNumberEdit")
+        self.invoice_number.setMaxLength(40)
+        self.invoice_number.setPlaceholderText(self.tr("发票号或收据号"))
+        self.invoice_number.setToolTip(self.tr("同一张票据只能报销一次：已结算的发票号会被拒绝"))
+        self.admission_date = QLineEdit()
+        self.admission_date.setObjectName("admissionDateEdit")
+        self.admission_date.setMaxLength(10)
+        self.admission_date.setPlaceholderText(self.tr("YYYY-MM-DD"))
+        self.admission_date.setToolTip(self.tr("住院填入院日期；出院日期填在上方"))
         self.retired = QCheckBox(self.tr("退休人员"))
         self.retired.setToolTip(self.tr("职工医保退休人员：门诊统筹比例和限额不同"))
         self.retired.setObjectName("retiredCheck")
@@ -169,21 +184,25 @@ class ClaimForm(QGroupBox):
         cell = form.add_row(self.tr("病种"), disease_line, "disease", row=2, span=2)
         cell.layout().insertWidget(1, self.disease_hint)
         form.add_row(self.tr("总费用"), self.total, "total", required=True, row=3)
-        self.retired_cell = form.add_row("", self.retired, "retired", row=3, column=1)
+        form.add_row(self.tr("入院日期"), self.admission_date, "admission_date", row=3, column=1)
         form.add_row(self.tr("全自费"), self.fulamt_ownpay, "fulamt_ownpay", row=4)
         form.add_row(self.tr("乙类先行自付"), self.preselfpay, "preselfpay", row=4, column=1)
+        form.add_row(self.tr("医疗机构"), self.institution, "institution", row=5)
+        form.add_row(self.tr("发票号"), self.invoice_number, "invoice_number", row=5, column=1)
+        self.retired_cell = form.add_row("", self.retired, "retired", row=6)  # an employee only
         self.level.setToolTip(self.tr("定点医疗机构等级；按数字键选择，或用 ↑↓"))
         layout = QVBoxLayout(self)
         layout.addWidget(form)
         layout.addStretch(1)
         self.inputs = (self.date, self.benefit, self.level, self.in_region, self.disease, self.procurement, self.total,
-                       self.fulamt_ownpay, self.preselfpay, self.retired)
+                       self.admission_date, self.fulamt_ownpay, self.preselfpay, self.institution, self.invoice_number,
+                       self.retired)
         for first, second in zip(self.inputs, self.inputs[1:], strict=False):
             QWidget.setTabOrder(first, second)
         self.set_employee(False)
 
     def _connect(self) -> None:
-        for edit in (self.date, self.total, self.fulamt_ownpay, self.preselfpay):
+        for edit in (self.date, self.total, self.fulamt_ownpay, self.preselfpay, *self.bill_edits()):
             edit.textChanged.connect(self._edited)
         for combo in (self.benefit, self.level, self.in_region):
             combo.currentIndexChanged.connect(self._edited)
@@ -191,7 +210,7 @@ class ClaimForm(QGroupBox):
         for check in (self.procurement, self.retired):
             check.toggled.connect(self._edited)
             check.installEventFilter(self)
-        for edit in (self.date, self.total, self.fulamt_ownpay, self.preselfpay, self.disease):
+        for edit in (self.date, self.total, self.fulamt_ownpay, self.preselfpay, self.disease, *self.bill_edits()):
             edit.returnPressed.connect(self._return_pressed)
         self.benefit.currentIndexChanged.connect(self._apply_benefit)
         self.disease.textEdited.connect(self._disease_typed)
@@ -223,6 +242,9 @@ class ClaimForm(QGroupBox):
         self.form.labels["date"].setText(self.tr("出院日期") + "<span style='color:#c0392b'>*</span>" if inpatient
                                          else self.tr("服务日期") + "<span style='color:#c0392b'>*</span>")
         self.date.setToolTip(self.tr("住院填出院日期") if inpatient else self.tr("就诊（购药）日期"))
+        self.admission_date.setEnabled(inpatient)
+        if not inpatient:
+            self.admission_date.clear()
         needs = screens.needs_disease(benefit)
         self.disease.setEnabled(needs)
         self.procurement.setEnabled(screens.takes_procurement(benefit))
@@ -259,7 +281,14 @@ class ClaimForm(QGroupBox):
         }
         if self.procurement.isEnabled():
             form["procurement"] = self.procurement.isChecked()
+        form["institution"] = self.institution.text()
+        form["invoice_number"] = self.invoice_number.text()
+        if self.admission_date.isEnabled():
+            form["admission_date"] = self.admission_date.text()
         return form
+
+    def bill_edits(self) -> tuple[QLineEdit, ...]:
+        return (self.institution, self.invoice_number, self.admission_date)
 
     def show_disease_hint(self, text: str) -> None:
         """The disease the 病种 text names, under the field."""
@@ -270,10 +299,11 @@ class ClaimForm(QGroupBox):
         return self.retired.isVisibleTo(self) and self.retired.isChecked()
 
     def clear_amounts(self) -> None:
-        """After recording: the next bill of the same person starts from the same date and kind."""
+        """After recording: the next bill of the same person starts from the same date, kind and institution;
+        its invoice number is another."""
         self._loading = True
         try:
-            for edit in (self.total, self.fulamt_ownpay, self.preselfpay, self.disease):
+            for edit in (self.total, self.fulamt_ownpay, self.preselfpay, self.disease, self.invoice_number):
                 edit.clear()
             self.disease_hint.setText("")
             self.disease_hint.setVisible(False)
@@ -289,6 +319,8 @@ class ClaimForm(QGroupBox):
             self.in_region.setCurrentIndex(0)
             self.procurement.setChecked(False)
             self.retired.setChecked(False)
+            self.institution.clear()
+            self.admission_date.clear()
         finally:
             self._loading = False
         self.clear_amounts()

@@ -12,6 +12,10 @@ Choices where the spec is silent:
 - 病种 takes a code (first word) or, for a name or pinyin initials, the only match of the
   benefit's kind; anything else is refused beside the field and nothing is calculated.
 - A claim the pack does not pay (status not ok) is recorded only after the clerk confirms.
+- A bill like one already settled (the service's SimilarBill: same institution, dates and total)
+  is recorded only after the clerk answers 仍要记录 (Alt+Y) to the question naming the earlier
+  statements; 不记录 (the default, Esc) leaves the form as typed. An invoice already settled is a
+  refusal beside 发票号.
 - After recording, the amounts and the disease are cleared (date and kinds stay): a second
   Enter cannot record the same bill twice; the recorded result stays on screen until the next edit.
 - 退休 shows only for a person holding an employee enrolment.
@@ -20,7 +24,7 @@ Choices where the spec is silent:
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QMessageBox, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QMessageBox, QScrollArea, QVBoxLayout, QWidget
 
 from desk.core.errors import DeskError
 from desk.screens import reimbursement as screens
@@ -58,6 +62,7 @@ class ReimbursementTab(PersonTab):
         self.year: int | None = None  # the year the lists show, as the last screen said (at first, this year)
         self.preview: PdfPreviewDialog | None = None
         self.reason_dialog: ReversalDialog | None = None
+        self.similar_box: QMessageBox | None = None  # the question about a bill like one already settled
         self.errors = FieldErrors()
         self.bar = MessageBar()
         self.search = SearchPanel()
@@ -202,6 +207,8 @@ class ReimbursementTab(PersonTab):
             self.result.show_placeholder(screen.placeholder)
         else:
             self.result.show_result(screen.result, recorded=screen.result.recorded_note)
+            if screen.result.similar_note:
+                self.result.bar.show_warning(screen.result.similar_note)
         if screen.refusal is not None:
             run_action(lambda: _raise(screen.refusal), bar=self.result.bar, fields=self.errors, parent=self)
         self.settlements.show_rows(list(screen.settlements), screen.lists_year)
@@ -219,13 +226,64 @@ class ReimbursementTab(PersonTab):
         screen = self.refresh()
         if screen is None or not self._confirm_unpaid(screen):
             return
-        ok, recorded = run_action(lambda: reimbursement.record_settlement(
-            self.desk, self.operator, person_id=self.person_id, claim_form=screen.claim_form,
-            retired=self.form.is_retired()), bar=self.result.bar, fields=self.errors, parent=self)
+        self._record_form(screen.claim_form, self.form.is_retired(), confirm_similar=False)
+
+    def _record_form(self, claim_form: dict, retired: bool, *, confirm_similar: bool) -> None:
+        person_id = self.person_id
+
+        def attempt():
+            try:
+                return reimbursement.record_settlement(self.desk, self.operator, person_id=person_id, claim_form=claim_form,
+                                                       retired=retired, confirm_similar=confirm_similar)
+            except reimbursement.SimilarBill as similar:
+                return similar  # a question for the clerk, not a refusal
+
+        ok, recorded = run_action(attempt, bar=self.result.bar, fields=self.errors, parent=self)
         if not ok:
             self.result.show_placeholder(self.tr("未记录：请按上方和左侧标红的提示修改"))
+            if self.errors.message("invoice_number"):  # an invoice already settled: the keyboard goes to it
+                self._focus_field(self.form.invoice_number)
+            return
+        if isinstance(recorded, reimbursement.SimilarBill):
+            self._ask_similar(recorded, person_id, claim_form, retired)
             return
         self._recorded(recorded)
+
+    def _ask_similar(self, similar: reimbursement.SimilarBill, person_id: int, claim_form: dict, retired: bool) -> None:
+        """Yes records the bill as typed; No (the default, Esc) records nothing and leaves the form."""
+        earlier = "\n".join(bill.describe() for bill in similar.earlier)
+        box = QMessageBox(QMessageBox.Icon.Warning, self.tr("疑似重复报销"), self.tr(
+            "这位参保人已有同一医疗机构、同一日期、同一总费用的结算：\n{earlier}\n\n"
+            "请核对票据：确认这是另一张票据、仍要记录吗？").format(earlier=earlier),
+            QMessageBox.StandardButton.NoButton, self)
+        box.setObjectName("similarBillBox")
+        yes = box.addButton(self.tr("仍要记录(&Y)"), QMessageBox.ButtonRole.YesRole)
+        no = box.addButton(self.tr("不记录(&N)"), QMessageBox.ButtonRole.NoRole)
+        box.setDefaultButton(no)
+        box.setEscapeButton(no)
+        self.similar_box = box
+        self.result.show_placeholder(self.tr("未记录：与已结算的一笔费用相似，请核对票据"))
+
+        def answered(_result: int) -> None:
+            self.similar_box = None
+            self.window().activateWindow()
+            if box.clickedButton() is yes and self.person_id == person_id:
+                self._record_form(claim_form, retired, confirm_similar=True)
+            else:
+                self._focus_field(self.form.invoice_number)
+
+        box.finished.connect(answered)
+        box.open()
+
+    def _focus_field(self, edit) -> None:
+        """The field gets the keyboard and is scrolled into view (with its error line under it)."""
+        edit.setFocus(Qt.FocusReason.OtherFocusReason)
+        edit.selectAll()
+        area = self.form.parentWidget()
+        while area is not None and not isinstance(area, QScrollArea):
+            area = area.parentWidget()
+        if area is not None:  # the error line under it too, once the layout has made room for it
+            QTimer.singleShot(0, area, lambda: area.ensureVisible(0, edit.mapTo(self.form, edit.rect().bottomLeft()).y(), 0, 40))
 
     def _confirm_unpaid(self, screen: screens.ClaimScreen) -> bool:
         """A claim the pack does not pay may still be recorded (the citizen gets a statement saying so)."""

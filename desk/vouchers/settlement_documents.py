@@ -25,7 +25,7 @@ from desk.vouchers.common import (
     yuan,
 )
 from desk.vouchers.model import Field, Section, Table, VoucherDoc, VoucherMeta
-from desk.vouchers.render import PROVISIONAL_LEGEND, PROVISIONAL_WORD, VoucherRenderer
+from desk.vouchers.render import PROVISIONAL_WORD, VoucherRenderer
 from desk.vouchers.types import title
 
 SETTLEMENT_STATEMENT = "settlement_statement"
@@ -39,7 +39,6 @@ NATIONAL_FIELDS = (
     "hifp_pay", "hifmi_pay", "maf_pay", "fund_pay_sumamt", "psn_part_amt",
 )
 TOTAL_FIELDS = ("fund_pay_sumamt", "psn_part_amt")
-FUND_FIELDS = ("hifp_pay", "hifmi_pay", "maf_pay")
 DEFAULT_LABELS = {
     "medfee_sumamt": "医疗费用总额", "fulamt_ownpay_amt": "全自费金额", "preselfpay_amt": "乙类先行自付",
     "inscp_scp_amt": "政策范围内费用", "act_pay_dedc": "本次起付线", "hifp_pay": "基本医疗保险统筹基金支付",
@@ -47,8 +46,8 @@ DEFAULT_LABELS = {
     "psn_part_amt": "个人负担",
 }
 # Which fund each provisional standard (as the service names it) decides; a standard named
-# after an amount's label flags that amount. The totals are sums over the funds, so they are
-# provisional whenever a fund is (as the amount payable on the enrolment receipt).
+# after an amount's label flags that amount. 暂定 stands beside those funds only, never beside
+# the totals (the amount payable would read as "not final"): one note says what 暂定 means.
 STATEMENT_PROVISIONAL_AMOUNTS = {
     "大病保险分段标准": ("hifmi_pay",),
     "单病种年度限额": ("hifp_pay",),
@@ -162,7 +161,7 @@ def build_settlement_statement(payload: dict, meta: VoucherMeta) -> VoucherDoc:
     width, with the capital figures), the steps, the caps left this year.
     """
     amounts = payload.get("amounts") or {}
-    flagged, unknown = statement_provisional(payload)
+    flagged = statement_provisional(payload)
     caps = payload.get("caps_left") or []
     parts = [key for key in ordered_keys(amounts) if key not in TOTAL_FIELDS]
     totals = [key for key in TOTAL_FIELDS if key in amounts]
@@ -179,10 +178,7 @@ def build_settlement_statement(payload: dict, meta: VoucherMeta) -> VoucherDoc:
             caps_section(payload, caps),
         ),
     )
-    notes = statement_notes(payload, meta, unknown)
-    if any(cap.get("provisional") for cap in caps) and not doc.has_provisional:
-        notes += (PROVISIONAL_LEGEND,)  # the renderer adds the legend only for flagged fields
-    return replace(doc, notes=notes)
+    return replace(doc, notes=statement_notes(payload, meta, flagged))
 
 
 def refusal_sections(payload: dict) -> tuple[Section, ...]:
@@ -203,14 +199,24 @@ def statement_person_fields(payload: dict) -> tuple[Field, ...]:
 
 
 def claim_fields(payload: dict) -> tuple[Field, ...]:
+    """The bill: the institution, the invoice number and the dates (inpatient: admission and discharge),
+    then the kind of care. A statement of a claim recorded before these were kept prints none of them."""
     claim = payload["claim"]
     inpatient = claim.get("benefit") == "inpatient"
-    fields = [
-        Field("出院日期" if inpatient else "就诊日期", claim["date"]),
-        Field("待遇类别", claim.get("benefit_name") or claim.get("benefit") or ""),
+    fields = []
+    if claim.get("institution"):
+        fields.append(Field("医疗机构名称", claim["institution"]))
+    fields += [
         Field("医疗机构等级", claim.get("level_name") or claim.get("level") or ""),
         Field("就医地", IN_REGION if claim.get("in_region", True) else OUT_OF_REGION),
     ]
+    if claim.get("invoice_number"):
+        fields.append(Field("发票号（收据号）", claim["invoice_number"]))
+    if inpatient and claim.get("admission_date"):
+        fields.append(Field("住院日期", f"{claim['admission_date']} 至 {claim['date']}"))  # 入院 至 出院
+    else:
+        fields.append(Field("出院日期" if inpatient else "就诊日期", claim["date"]))
+    fields.append(Field("待遇类别", claim.get("benefit_name") or claim.get("benefit") or ""))
     if claim.get("disease_code"):
         disease = {"code": claim["disease_code"], "name": claim.get("disease_name") or ""}
         fields.append(Field("病种", disease_text(disease) if disease["name"] else disease["code"]))
@@ -220,20 +226,17 @@ def claim_fields(payload: dict) -> tuple[Field, ...]:
     return tuple(fields)
 
 
-def statement_provisional(payload: dict) -> tuple[set[str], list[str]]:
-    """(the amount keys to mark 暂定, the provisional standards no amount stands for)."""
+def statement_provisional(payload: dict) -> set[str]:
+    """The fund keys to mark 暂定: those a provisional standard decides (a standard named after an amount's
+    label flags that amount). The totals are never marked: the note says which standards are
+    provisional and what that means, also for a standard no amount stands for."""
     labels = payload.get("labels") or {}
     by_label = {national_label(labels, key): key for key in NATIONAL_FIELDS}
     flagged: set[str] = set()
-    unknown: list[str] = []
     for standard in payload.get("provisional") or ():
         keys = STATEMENT_PROVISIONAL_AMOUNTS.get(standard) or ((by_label[standard],) if standard in by_label else ())
-        if not keys:
-            unknown.append(standard)
-        flagged.update(keys)
-    if flagged & set(FUND_FIELDS):
-        flagged.update(TOTAL_FIELDS)
-    return flagged, unknown
+        flagged.update(key for key in keys if key not in TOTAL_FIELDS)
+    return flagged
 
 
 def amount_fields(payload: dict, keys: list[str], flagged: set[str],
@@ -260,12 +263,24 @@ def cap_text(cap: dict) -> str:
     return f"{text}（{PROVISIONAL_WORD}）" if cap.get("provisional") else text
 
 
-def statement_notes(payload: dict, meta: VoucherMeta, unknown: list[str]) -> tuple[str, ...]:
-    notes = [f"本次结算按政策包 {payload['pack_id']}（版本 {payload['pack_version']}）计算。"]
-    if unknown:  # a standard no amount on the statement stands for: still say it is provisional
-        notes.append(f"以下标准为暂定：{'、'.join(unknown)}。")
-    notes.append(verification_note(meta))
-    return tuple(notes)
+def statement_notes(payload: dict, meta: VoucherMeta, flagged: set[str]) -> tuple[str, ...]:
+    pack = f"本次结算按政策包 {payload['pack_id']}（版本 {payload['pack_version']}）计算"
+    provisional = provisional_note(payload, flagged)
+    return (f"{pack}，{provisional}" if provisional else f"{pack}。", verification_note(meta))
+
+
+def provisional_note(payload: dict, flagged: set[str]) -> str | None:
+    """暂定 explained once: which standards are provisional, which amounts and limits they decided, and that
+    the amounts printed are what this settlement paid (the statement is not changed afterwards)."""
+    standards = list(dict.fromkeys([*(payload.get("provisional") or ()),
+                                    *(cap["name"] for cap in payload.get("caps_left") or () if cap.get("provisional"))]))
+    if not standards:
+        return None
+    labels = payload.get("labels") or {}
+    marked = [national_label(labels, key) for key in NATIONAL_FIELDS if key in flagged]
+    decided = f"，标有{PROVISIONAL_WORD}的{'、'.join(marked)}按其计算" if marked else ""
+    return (f"其中{'、'.join(standards)}是{PROVISIONAL_WORD}标准，当地正式文件录入前暂按政策包执行{decided}；"
+            "本单金额即本次实际结算的金额，正式标准公布后如需调整另行办理，本单不作改动。")
 
 
 class StatementRenderer(VoucherRenderer):
@@ -291,6 +306,10 @@ class StatementRenderer(VoucherRenderer):
             return super().field_grid(fields, heading)
         finally:
             self.label_width = shared
+
+    def note_lines(self) -> list[str]:
+        """The statement's own notes only: its 暂定 note replaces the renderer's general legend."""
+        return list(self.doc.notes)
 
     def draw_header(self, canvas, page: int) -> None:
         super().draw_header(canvas, 1)  # office, window and rule, without the centred continuation title

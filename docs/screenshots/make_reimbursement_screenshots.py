@@ -35,9 +35,11 @@ PUBLISHED = Path(__file__).resolve().parent
 EARLIER = (
     {"date": "2026-01-15", "benefit": "general_outpatient", "level": "township", "total": "300.00"},
     {"date": "2026-02-20", "benefit": "inpatient", "level": "level3", "in_region": False, "total": "12800.00",
-     "fulamt_ownpay": "600.00", "preselfpay": "900.00"},
+     "fulamt_ownpay": "600.00", "preselfpay": "900.00", "institution": "昆明医科大学第一附属医院",
+     "invoice_number": "53012600004711", "admission_date": "2026-02-11"},
 )
-CLAIM = (("date", "2026-03-01"), ("total", "30000.00"), ("fulamt_ownpay", "1000.00"), ("preselfpay", "2000.00"))
+CLAIM = (("date", "2026-03-01"), ("total", "30000.00"), ("admission_date", "2026-02-20"), ("fulamt_ownpay", "1000.00"),
+         ("preselfpay", "2000.00"), ("institution", "大理州人民医院"), ("invoice_number", "53290126000123"))
 
 
 def shot(widget, out: Path, name: str) -> Path:
@@ -100,6 +102,7 @@ def screens(desk: Desk, staff: dict, out: Path) -> list[Path]:
     tab.preview.resize(900, 740)
     paths.append(shot(tab.preview, out, "reimbursement-statement"))
     tab.preview.close()
+    paths.append(similar_bill(window, tab, out))
     paths.append(shot(tab.usage, out, "reimbursement-usage"))
     paths.append(shot(window, out, "reimbursement-settlements"))
     tab.settlements.select(tab.settlements.rows[0].settlement_id)
@@ -111,6 +114,18 @@ def screens(desk: Desk, staff: dict, out: Path) -> list[Path]:
     paths.append(disease_picker(window, tab, out))
     window.hide()
     return paths
+
+
+def similar_bill(window, tab: ReimbursementTab, out: Path) -> Path:
+    """The same bill typed again under another invoice number: the question before it is recorded."""
+    type_claim(tab)
+    tab.form.invoice_number.setText("53290126000999")
+    tab.record()
+    QTest.qWait(300)
+    path = shot(tab.similar_box, out, "reimbursement-similar-bill")
+    tab.similar_box.done(0)
+    QTest.qWait(200)
+    return path
 
 
 def disease_picker(window, tab: ReimbursementTab, out: Path) -> Path:

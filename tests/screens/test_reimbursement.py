@@ -172,3 +172,39 @@ def test_importing_the_screen_imports_no_qt():
     code = "import desk.screens.reimbursement, sys; assert not any(m.startswith('PySide6') for m in sys.modules)"
     completed = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert completed.returncode == 0, completed.stderr
+
+
+def test_the_bill_typed_goes_to_the_service_and_a_bad_invoice_is_refused_live(desk, clerk, insured):
+    typed = dict(TYPED, institution="大理州人民医院", invoice_number="fp-0001", admission_date="2026-02-20")
+    screen = screens.claim_screen(desk, clerk, person_id=insured.id, typed=typed)
+    assert {key: screen.claim_form[key] for key in ("institution", "invoice_number", "admission_date")} == {
+        "institution": "大理州人民医院", "invoice_number": "fp-0001", "admission_date": "2026-02-20"}  # the service reads them
+    assert screen.refusal is None and screen.result.amounts["hifp_pay"] == "19950.00"
+    late = screens.claim_screen(desk, clerk, person_id=insured.id, typed=dict(typed, admission_date="2026-03-02"))
+    assert late.refusal.field == "admission_date" and "晚于出院日期 2026-03-01" in late.refusal.message
+    bad = screens.claim_screen(desk, clerk, person_id=insured.id, typed=dict(typed, invoice_number="FP 0001"))
+    assert bad.refusal.field == "invoice_number" and bad.result is None
+    recorded = reimbursement.record_settlement(desk, clerk, person_id=insured.id, claim_form=screen.claim_form)
+    assert desk.db.execute("SELECT invoice_number FROM settlements WHERE id = ?",
+                           [recorded.settlement_id]).fetchone()[0] == "FP-0001"
+
+
+def test_a_settled_invoice_is_refused_and_a_like_bill_named_while_typing(desk, clerk, reviewer, insured):
+    typed = dict(TYPED, institution="大理州人民医院", invoice_number="FP-0001", admission_date="2026-02-20")
+    first = reimbursement.record_settlement(desk, clerk, person_id=insured.id,
+                                            claim_form=screens.claim_screen(desk, clerk, person_id=insured.id,
+                                                                            typed=typed).claim_form)
+    again = screens.claim_screen(desk, clerk, person_id=insured.id, typed=typed)
+    assert again.refusal.field == "invoice_number" and first.voucher.number in again.refusal.message
+    assert again.result is None
+    like = screens.claim_screen(desk, clerk, person_id=insured.id, typed=dict(typed, invoice_number="FP-0002"))
+    assert like.refusal is None and like.result.amounts["hifp_pay"] == "19950.00"  # it can still be calculated
+    assert like.result.similar_note == (
+        f"疑似重复报销：已有同一医疗机构、同一日期、同一总费用的结算：2026-03-10 结算单 {first.voucher.number}（大理州人民医院，"
+        "2026-02-20 至 2026-03-01，总费用 30000.00 元，发票号 FP-0001）。记录时须确认是另一张票据。")
+    other = screens.claim_screen(desk, clerk, person_id=insured.id, typed=dict(typed, invoice_number="FP-0002",
+                                                                               total="30001.00"))
+    assert other.result.similar_note == ""
+    reimbursement.reverse_settlement(desk, reviewer, settlement_id=first.settlement_id, reason="总费用录入错误")
+    freed = screens.claim_screen(desk, clerk, person_id=insured.id, typed=typed)
+    assert freed.refusal is None and freed.result.similar_note == ""  # a reversal frees the invoice and the bill

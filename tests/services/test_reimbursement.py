@@ -192,3 +192,127 @@ def test_the_live_amount_columns_are_the_ledgers_and_the_results(desk):
     fen = [column.name for column in desk.db["settlements"].columns if column.name.endswith("_fen")]
     assert fen == [f"{name}_fen" for name in AMOUNT_COLUMNS] and set(AMOUNT_COLUMNS) == set(RESULT_KEYS)
     assert set(COLUMNS) | {"id"} == {column.name for column in desk.db["settlements"].columns}
+
+
+# ------------------------------------------------------------ duplicate bills (issue 13 item 5)
+
+BILL = dict(INPATIENT, institution="大理州人民医院", invoice_number="FP20260301", admission_date="2026-02-20")
+
+
+def test_the_bill_identity_is_stored_and_printed(desk, clerk, insured):
+    from desk.services.integrity import check_database
+    from tests.vouchers.pdf_helpers import between, compact, pdf_text
+
+    recorded = reimbursement.record_settlement(desk, clerk, person_id=insured.id,
+                                               claim_form=dict(BILL, invoice_number=" ｆｐ２０２６０３０１ "))
+    row = desk.db.execute("SELECT institution_name, invoice_number, admission_date, service_date FROM settlements").fetchone()
+    assert row == ("大理州人民医院", "FP20260301", "2026-02-20", "2026-03-01")
+    flat = compact(pdf_text(vouchers.render(desk, recorded.voucher.number)))
+    block = between(flat, "参保人及就诊信息", "费用结算")
+    assert "医疗机构名称大理州人民医院" in block and "发票号（收据号）FP20260301" in block
+    assert "住院日期2026-02-20至2026-03-01" in block
+    assert vouchers.verify(desk, recorded.voucher.number, recorded.voucher.code).genuine
+    assert check_database(desk).sound  # the new columns are sealed with the row
+
+
+def test_the_same_invoice_is_refused_naming_the_earlier_statement(desk, clerk, insured, clock):
+    first = reimbursement.record_settlement(desk, clerk, person_id=insured.id, claim_form=BILL)
+    clock.moment = datetime(2026, 3, 12, 10, 0)
+    before = (count(desk, "settlements"), count(desk, "vouchers"), count(desk, "audit_log"))
+    # another hospital, another day and total: the invoice number alone refuses it (typed in lower case)
+    again = dict(INPATIENT, date="2026-03-05", total="500.00", fulamt_ownpay="0.00", preselfpay="0.00",
+                 institution="另一家医院", invoice_number="fp20260301")
+    with pytest.raises(Refused) as caught:
+        reimbursement.record_settlement(desk, clerk, person_id=insured.id, claim_form=again, confirm_similar=True)
+    assert caught.value.field == "invoice_number"
+    assert caught.value.message == (
+        f"发票号 FP20260301 已于 2026-03-10 结算（结算单编号 {first.voucher.number}，总费用 30000.00 元），"
+        "同一张票据不能重复报销。如那笔结算有误，须先由审核员冲正，再重新记录。")
+    assert first.voucher.number == "JS-20260310-0001"
+    assert (count(desk, "settlements"), count(desk, "vouchers"), count(desk, "audit_log")) == before  # nothing written
+
+
+def test_the_same_invoice_of_another_person_is_not_a_duplicate(desk, clerk, insured):
+    other = persons.register_person(desk, clerk, person_form("110101199003074514"))
+    enrolment.enrol(desk, clerk, person_id=other.id, year=2026, paid_on=date(2026, 1, 10))
+    reimbursement.record_settlement(desk, clerk, person_id=insured.id, claim_form=BILL)
+    assert reimbursement.record_settlement(desk, clerk, person_id=other.id, claim_form=BILL).settlement_id
+
+
+def test_a_reversed_settlement_frees_its_invoice(desk, clerk, reviewer, insured):
+    first = reimbursement.record_settlement(desk, clerk, person_id=insured.id, claim_form=BILL)
+    reimbursement.reverse_settlement(desk, reviewer, settlement_id=first.settlement_id, reason="总费用录入错误")
+    # the mirror entry carries the invoice too, but neither it nor the reversed settlement blocks it
+    assert desk.db.execute("SELECT COUNT(*) FROM settlements WHERE invoice_number = 'FP20260301'").fetchone()[0] == 2
+    again = reimbursement.record_settlement(desk, clerk, person_id=insured.id, claim_form=BILL)
+    assert again.settlement_id > first.settlement_id
+    with pytest.raises(Refused, match=f"结算单编号 {again.voucher.number}"):  # now the new one holds it
+        reimbursement.record_settlement(desk, clerk, person_id=insured.id, claim_form=BILL)
+
+
+@pytest.mark.parametrize("change", [
+    {"invoice_number": "FP20260399"},  # another invoice number
+    {"invoice_number": None},  # none typed
+    {"institution": "大理州人民医院 ", "invoice_number": ""},  # the name typed with a space, no number
+    {"admission_date": None, "invoice_number": "X-0001"},  # the admission date left out: cannot tell them apart
+])
+def test_a_bill_like_an_earlier_one_needs_confirming(desk, clerk, insured, change):
+    first = reimbursement.record_settlement(desk, clerk, person_id=insured.id, claim_form=BILL)
+    form = {key: value for key, value in dict(BILL, **change).items() if value is not None}
+    before = count(desk, "settlements")
+    with pytest.raises(reimbursement.SimilarBill) as caught:
+        reimbursement.record_settlement(desk, clerk, person_id=insured.id, claim_form=form)
+    assert isinstance(caught.value, Refused) and caught.value.code == "similar_bill"
+    [earlier] = caught.value.earlier
+    assert (earlier.settlement_id, earlier.statement_number, earlier.recorded_on) == (first.settlement_id, "JS-20260310-0001",
+                                                                                      "2026-03-10")
+    assert "2026-03-10 结算单 JS-20260310-0001（大理州人民医院，2026-02-20 至 2026-03-01，总费用 30000.00 元，发票号 FP20260301）" \
+        in caught.value.message
+    assert count(desk, "settlements") == before
+    confirmed = reimbursement.record_settlement(desk, clerk, person_id=insured.id, claim_form=form, confirm_similar=True)
+    entry = desk.db.execute("SELECT detail_json FROM audit_log WHERE action = 'settlement.record' ORDER BY id DESC LIMIT 1"
+                            ).fetchone()[0]
+    assert json.loads(entry)["confirmed_similar"] == [first.settlement_id]
+    assert confirmed.settlement_id != first.settlement_id
+
+
+@pytest.mark.parametrize("change", [
+    {"institution": "大理州第二人民医院"},
+    {"date": "2026-03-02"},
+    {"admission_date": "2026-02-21"},
+    {"total": "30000.01"},
+    {"institution": None},  # no institution: nothing to compare
+])
+def test_a_different_bill_is_not_questioned(desk, clerk, insured, change):
+    reimbursement.record_settlement(desk, clerk, person_id=insured.id, claim_form=BILL)
+    form = {key: value for key, value in dict(BILL, invoice_number="FP-OTHER", **change).items() if value is not None}
+    assert reimbursement.record_settlement(desk, clerk, person_id=insured.id, claim_form=form).settlement_id
+
+
+def test_a_reversed_bill_is_not_questioned_again(desk, clerk, reviewer, insured):
+    first = reimbursement.record_settlement(desk, clerk, person_id=insured.id, claim_form=BILL)
+    reimbursement.reverse_settlement(desk, reviewer, settlement_id=first.settlement_id, reason="发票号录入错误")
+    assert reimbursement.record_settlement(desk, clerk, person_id=insured.id,
+                                           claim_form=dict(BILL, invoice_number="FP20260302")).settlement_id
+
+
+def test_confirm_similar_must_be_a_flag(desk, clerk, insured):
+    with pytest.raises(ValidationError):
+        reimbursement.record_settlement(desk, clerk, person_id=insured.id, claim_form=BILL, confirm_similar="yes")
+
+
+def test_a_settlement_sealed_before_m008_keeps_its_seal(desk, clerk, insured):
+    """m008 added three NULL columns to every older settlement: the seal an older desk computed over the row
+    without them must still be the row's seal, or `desk check` would name every old settlement as altered."""
+    import hashlib
+
+    from desk.services.integrity import check_database
+    from desk.store.audit import canonical_json
+    from desk.store.seals import seal
+
+    recorded = reimbursement.record_settlement(desk, clerk, person_id=insured.id, claim_form=INPATIENT)
+    row = dict(desk.db.execute_returning_dicts("SELECT * FROM settlements WHERE id = ?", [recorded.settlement_id])[0])
+    older = {key: value for key, value in row.items() if key not in ("institution_name", "invoice_number", "admission_date")}
+    assert hashlib.sha256(canonical_json(older).encode("utf-8")).hexdigest() == seal(desk.db, "settlement",
+                                                                                       recorded.settlement_id)
+    assert check_database(desk).sound

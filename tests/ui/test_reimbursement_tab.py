@@ -71,9 +71,17 @@ def test_keyboard_claim_live_result_record_print_and_usage(qtbot, desk, staff, o
     assert keyboard.focused() is tab.form.total  # 病种 and 集采 are skipped for inpatient
     keyboard.type("30000.00")
     keyboard.press(Key.Key_Tab)
+    assert keyboard.focused() is tab.form.admission_date  # inpatient: the admission date beside the total
+    keyboard.type("2026-02-20")
+    keyboard.press(Key.Key_Tab)
     keyboard.type("1000.00")
     keyboard.press(Key.Key_Tab)
     keyboard.type("2000.00")
+    keyboard.press(Key.Key_Tab)
+    assert keyboard.focused() is tab.form.institution
+    keyboard.type("大理州人民医院")
+    keyboard.press(Key.Key_Tab)
+    keyboard.type("fp20260301")
 
     qtbot.waitUntil(lambda: shown(tab) == ("27000.00", "400.00", "19950.00", "0.00", "10050.00"))
     assert tab.result.amount("fund_pay_sumamt") == "19950.00"
@@ -95,6 +103,9 @@ def test_keyboard_claim_live_result_record_print_and_usage(qtbot, desk, staff, o
     text = pdf_text(preview.last_print_path.read_bytes())
     assert "医疗费用结算单" in text
     assert "19950.00" in text and "10050.00" in text
+    flat = "".join(text.split())
+    assert "医疗机构名称大理州人民医院" in flat and "发票号（收据号）FP20260301" in flat
+    assert "住院日期2026-02-20至2026-03-01" in flat
     assert "26600.00 × 75% = 19950.00" in text
     keyboard.press(Key.Key_Escape)
     qtbot.waitUntil(lambda: not preview.isVisible())
@@ -103,7 +114,8 @@ def test_keyboard_claim_live_result_record_print_and_usage(qtbot, desk, staff, o
     assert tab.settlements.table.rowCount() == 1
     row = [tab.settlements.table.item(0, column).text() for column in range(9)]
     assert row[:8] == ["2026-03-01", "住院", "30000.00", "19950.00", "0.00", "10050.00", "正常结算", "张经办"]
-    assert tab.form.total.text() == ""  # a second Enter cannot record the same bill twice
+    assert tab.form.total.text() == "" and tab.form.invoice_number.text() == ""  # a second Enter records nothing
+    assert tab.form.institution.text() == "大理州人民医院"  # the next bill is often of the same hospital
     qtbot.waitUntil(lambda: keyboard.focused() is tab.form.date)
 
 
@@ -215,3 +227,75 @@ def test_reviewer_reverses_a_clerks_settlement_with_a_reason(qtbot, desk, staff,
     original = next(row for row in rows if row[7] == "张经办")
     assert original[8].startswith("已冲正") and "发票重复报销" in original[8]
     assert tab.usage.left_of(INPATIENT_CAP) == "80050.00"  # only the reviewer's own settlement still counts
+
+
+# ---------------------------------------------------------------- duplicate bills (issue 13 item 5)
+
+BILL = dict(FIRST_CLAIM, institution="大理州人民医院", invoice_number="FP20260301", admission_date="2026-02-20")
+
+
+def type_bill(keyboard, tab, *, invoice: str) -> None:
+    """The worked example's first claim as a clerk types it after opening the person (date first)."""
+    keyboard.type("2026-03-01")
+    keyboard.press(Key.Key_Tab)
+    keyboard.type("5")  # 住院
+    keyboard.press(Key.Key_Tab)
+    keyboard.type("6")  # 二级
+    keyboard.tab_until(tab.form.total)
+    keyboard.type("30000.00")
+    keyboard.press(Key.Key_Tab)
+    keyboard.type("2026-02-20")
+    keyboard.press(Key.Key_Tab)
+    keyboard.type("1000.00")
+    keyboard.press(Key.Key_Tab)
+    keyboard.type("2000.00")
+    keyboard.press(Key.Key_Tab)
+    keyboard.type("大理州人民医院")
+    keyboard.press(Key.Key_Tab)
+    keyboard.type(invoice)
+
+
+def test_an_invoice_already_settled_is_refused_beside_the_field(qtbot, desk, staff, open_reimbursement, keyboard):
+    record = insured(desk, staff.clerk)
+    first = reimbursement.record_settlement(desk, staff.clerk, person_id=record.id, claim_form=BILL)
+    _window, tab = open_reimbursement(staff.clerk)
+    open_person_by_keyboard(keyboard, tab)
+    type_bill(keyboard, tab, invoice="fp20260301")  # lower case: the same invoice
+    keyboard.press(Key.Key_Return)
+    message = tab.errors.message("invoice_number")
+    assert message == (f"发票号 FP20260301 已于 2026-03-10 结算（结算单编号 {first.voucher.number}，总费用 30000.00 元），"
+                       "同一张票据不能重复报销。如那笔结算有误，须先由审核员冲正，再重新记录。")
+    assert first.voucher.number in tab.result.bar.text()
+    assert keyboard.focused() is tab.form.invoice_number  # the keyboard goes to the field to correct
+    assert tab.preview is None and tab.similar_box is None
+    assert len(reimbursement.settlements_of(desk, staff.clerk, person_id=record.id, year=2026)) == 1
+
+
+def test_a_bill_like_a_settled_one_is_asked_about_and_yes_records(qtbot, desk, staff, open_reimbursement, keyboard):
+    record = insured(desk, staff.clerk)
+    first = reimbursement.record_settlement(desk, staff.clerk, person_id=record.id, claim_form=BILL)
+    window, tab = open_reimbursement(staff.clerk)
+    open_person_by_keyboard(keyboard, tab)
+    type_bill(keyboard, tab, invoice="FP20260302")  # another invoice number, the same hospital, dates and total
+    qtbot.waitUntil(lambda: "疑似重复报销" in tab.result.bar.text())  # said while typing, before Enter
+    assert first.voucher.number in tab.result.bar.text() and tab.result.amount("hifp_pay") == "19950.00"
+    keyboard.press(Key.Key_Return)
+    box = tab.similar_box
+    assert box is not None
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is box)
+    assert f"2026-03-10 结算单 {first.voucher.number}（大理州人民医院，2026-02-20 至 2026-03-01，总费用 30000.00 元，" \
+           "发票号 FP20260301）" in box.text()
+    keyboard.press(Key.Key_Return)  # the default is 不记录: Enter never records a duplicate
+    qtbot.waitUntil(lambda: not box.isVisible())
+    assert len(reimbursement.settlements_of(desk, staff.clerk, person_id=record.id, year=2026)) == 1
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    assert keyboard.focused() is tab.form.invoice_number and tab.form.total.text() == "30000.00"  # the form as typed
+
+    keyboard.press(Key.Key_S, CTRL)
+    box = tab.similar_box
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is box)
+    keyboard.press(Key.Key_Y, Qt.KeyboardModifier.AltModifier)  # 仍要记录(&Y)
+    qtbot.waitUntil(lambda: tab.preview is not None and tab.preview.isVisible())
+    entries = reimbursement.settlements_of(desk, staff.clerk, person_id=record.id, year=2026)
+    assert len(entries) == 2
+    assert "FP20260302" in "".join(pdf_text(tab.preview.pdf).split())

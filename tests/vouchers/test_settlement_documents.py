@@ -214,7 +214,9 @@ def test_a_provisional_cap_is_marked_and_explained(meta, statement_payload):
     statement_payload["caps_left"][3]["provisional"] = True
     flat = compact(statement_text(statement_payload, meta))
     assert "慢性病合计年度限额3600.00（暂定）0.003600.00" in flat
-    assert "标注“暂定”的数值依据暂定标准确定" in flat
+    notes = between(flat, "注：", "可凭编号")
+    assert "其中慢性病合计年度限额是暂定标准，当地正式文件录入前暂按政策包执行；本单金额即本次实际结算的金额" in notes
+    assert "标有暂定的" not in notes  # no amount is marked, so none is named
 
 
 @pytest.mark.parametrize("provisional", [["大病保险分段标准"], []])
@@ -225,14 +227,53 @@ def test_provisional_word_beside_critical_illness_exactly_when_its_segments_are(
     assert ("大病保险支付15810.00元暂定" in flat) == bool(provisional)
     assert ("暂定" in text) == bool(provisional)
     assert "35650.00元暂定" not in flat  # the basic fund does not depend on the segments
-    assert ("个人负担28540.00元（大写：贰万捌仟伍佰肆拾元整）暂定" in flat) == bool(provisional)
+
+
+def test_provisional_is_explained_once_in_a_note_never_beside_the_totals(meta, statement_payload):
+    """Issue 13 item 8: 暂定 beside the amount the citizen pays read as "this amount is not final"."""
+    flat = compact(statement_text(statement_payload, meta))
+    amounts = between(flat, "费用结算", "计算过程")
+    assert amounts.count("暂定") == 1 and "大病保险支付15810.00元暂定" in amounts
+    assert "基金支付合计51460.00元（大写：伍万壹仟肆佰陆拾元整）个人负担28540.00元（大写：贰万捌仟伍佰肆拾元整）计算过程" in (
+        amounts + "计算过程")
+    notes = between(flat, "注：", "可凭编号")
+    assert notes == ("1．本次结算按政策包dali-resident-2025（版本2025.1）计算，其中大病保险分段标准是暂定标准，当地正式文件"
+                     "录入前暂按政策包执行，标有暂定的大病保险支付按其计算；本单金额即本次实际结算的金额，正式标准公布后"
+                     "如需调整另行办理，本单不作改动。2．")
+    assert "标注“暂定”的数值" not in flat  # the renderer's general legend is not added a second time
 
 
 def test_a_provisional_standard_without_an_amount_is_named(meta, statement_payload):
     statement_payload["provisional"] = ["门诊统筹起付标准"]
     flat = compact(statement_text(statement_payload, meta))
-    assert "以下标准为暂定：门诊统筹起付标准" in flat
+    assert "其中门诊统筹起付标准是暂定标准" in flat
     assert "15810.00元暂定" not in flat
+
+
+def test_statement_prints_the_institution_invoice_and_stay(meta, statement_payload):
+    statement_payload["claim"].update(institution="昆明医科大学第一附属医院", invoice_number="53012600000123",
+                                      admission_date="2026-02-18")
+    pdf = render_voucher("settlement_statement", statement_payload, meta)
+    flat = compact(pdf_text(pdf))
+    person_block = between(flat, "参保人及就诊信息", "费用结算")
+    for value in ("医疗机构名称昆明医科大学第一附属医院", "发票号（收据号）53012600000123", "住院日期2026-02-18至2026-03-01",
+                  "医疗机构等级三级"):
+        assert value in person_block, value
+    assert "出院日期" not in person_block  # the stay names both dates
+    assert len(PdfReader(io.BytesIO(pdf)).pages) == 1  # still one A4 page
+
+
+def test_an_outpatient_statement_prints_the_visit_date_and_invoice(meta, statement_payload):
+    statement_payload["claim"].update(benefit="general_outpatient", benefit_name="普通门诊", in_region=True,
+                                      institution="大理市下关镇卫生院", invoice_number="ZY-0042")
+    flat = compact(statement_text(statement_payload, meta))
+    assert "医疗机构名称大理市下关镇卫生院" in flat and "发票号（收据号）ZY-0042" in flat
+    assert "就诊日期2026-03-01" in flat and "住院日期" not in flat and "入院" not in flat
+
+
+def test_a_statement_recorded_before_the_bill_was_kept_prints_none_of_it(meta, statement_payload):
+    flat = compact(statement_text(statement_payload, meta))
+    assert "医疗机构名称" not in flat and "发票号" not in flat and "出院日期2026-03-01" in flat
 
 
 def test_refused_claim_says_so_first(meta, statement_payload):
