@@ -35,7 +35,6 @@ RESULT_FIELDS = (
 )
 # Which amounts a provisional pack value decides (as on the printed statement); the totals follow the funds.
 PROVISIONAL_AMOUNTS = {"segments": ("hifmi_pay",), "disease_annual_cap": ("hifp_pay",)}
-TOTALS = ("fund_pay_sumamt", "psn_part_amt")
 OK_TEXT = "正常结算"
 NO_VALUE = "—"
 NO_PERSON_HEADING = "请先查询参保人（F2）"
@@ -254,9 +253,9 @@ def _similar_note(similar) -> str:
 
 def _result_view(result: Result, pack: Pack, recorded_note: str = "", similar_note: str = "") -> ResultView:
     amounts = {key: format_amount(value) for key, value in result.amounts().items()}
+    # 暂定 stands beside the fund a provisional standard decided, never beside the totals (the amount the
+    # citizen pays reads as final: it is what this settlement pays), as on the 结算单
     marked = {key for name in result.provisional for key in PROVISIONAL_AMOUNTS.get(name, ())}
-    if marked:
-        marked |= set(TOTALS)
     labels = tuple(reimbursement.PROVISIONAL_LABELS.get(name, name) for name in result.provisional)
     return ResultView(
         amounts=amounts,

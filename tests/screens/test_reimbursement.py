@@ -77,7 +77,7 @@ def test_a_claim_shows_its_result_steps_and_the_usage_before_and_after_it(desk, 
     shown = {key: view.amounts[key] for key, _caption in screens.RESULT_FIELDS}
     assert shown == {"inscp_scp_amt": "27000.00", "act_pay_dedc": "400.00", "hifp_pay": "19950.00", "hifmi_pay": "0.00",
                      "maf_pay": "0.00", "fund_pay_sumamt": "19950.00", "psn_part_amt": "10050.00"}
-    assert view.provisional_amounts == {"hifmi_pay", "fund_pay_sumamt", "psn_part_amt"}  # the segments are provisional
+    assert view.provisional_amounts == {"hifmi_pay"}  # the segments are provisional; never beside the totals
     assert view.provisional_labels == ("大病保险分段标准",)
     assert (view.status, view.status_text, view.recorded_note) == ("ok", "正常结算", "")
     assert view.pack_line == "政策包 dali-resident-2025（版本 2025.1）"
