@@ -45,13 +45,15 @@ FILE_NAME = re.compile(r".+\.(toml|txt|md|pdf|xlsx|db|json|log|csv|png|zip|exe|q
 DATE_PATTERN = re.compile(r"[YMDHhms]+([-:/][YMDHhms]+)*")
 WORD = re.compile(r"[A-Za-z][A-Za-z0-9_.\-/]*")
 MNEMONIC = re.compile(r"\(&[A-Za-z]\)|&(?=[A-Za-z])")
+# a Windows path (the data folder on a counter PC, or under Wine): one file name, like a POSIX path
+WINDOWS_PATH = re.compile(r"(?:[A-Za-z]:\\|\\\\)[^\s，。；：（）“”]*")
 
 
 def latin_words(text: str, usernames: set[str] = frozenset()) -> list[str]:
     """The Latin-only words of `text` a clerk should not meet: a word with a digit is a code, a
     version, a key (F8) or a paper size (A4) and counts as fine; so do single letters (Ctrl+S), key names, file names,
     date patterns, the operators' login names and the few words of ALLOWED."""
-    text = MNEMONIC.sub("", text)
+    text = WINDOWS_PATH.sub(" ", MNEMONIC.sub("", text))
     found = []
     for word in WORD.findall(text):
         word = word.rstrip(".-/")
@@ -71,6 +73,7 @@ def wrong_in(text: str, usernames: set[str] = frozenset()) -> list[str]:
 def test_the_scan_catches_what_it_is_for():
     assert latin_words("保存 (Ctrl+S)　凭证核验 (F8)　M03900 高血压病　dali-resident-2025 版本 2025.1　A4") == []
     assert latin_words("另存为PDF　chuxiong-resident-2021.toml　YYYY-MM-DD　撤消(&U)\tCtrl+Z") == []
+    assert latin_words("数据库：Z:\\tmp\\ci-clone\\demo\\desk.db；备份：C:\\Users\\李娜\\AppData\\Local\\desk\\backups") == []
     assert latin_words("状态：provisional") == ["provisional"]
     assert latin_words("OK") == ["OK"] and latin_words("&Yes") == ["Yes"]
     assert wrong_in('{"amount": 1}') and wrong_in("[{1}]") and wrong_in("来源：None")

@@ -109,7 +109,7 @@ def official_papers():
             yield pytest.param(doc_type, paper, id=f"{doc_type}-{paper}")
 
 
-@pytest.mark.parametrize(("doc_type", "paper"), official_papers())
+@pytest.mark.parametrize(("doc_type", "paper"), list(official_papers()))
 def test_every_official_paper_leaves_room_for_a_40mm_stamp(doc_type, paper):
     payload, meta = SAMPLES[doc_type]
     pdf = render_voucher(doc_type, payload, replace(meta, paper=paper))
