@@ -404,7 +404,7 @@ class ResultPanel(QGroupBox):
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         scroll.setWidget(self.steps)
-        scroll.setMinimumHeight(60)
+        scroll.setMinimumHeight(6 * self.steps.fontMetrics().lineSpacing() + 4)  # at least six steps at 1366×768
         page = QWidget()
         layout = QVBoxLayout(page)
         layout.setContentsMargins(0, 0, 0, 0)

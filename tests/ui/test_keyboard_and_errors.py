@@ -4,6 +4,7 @@ asks to be filled in rather than calling "" a format error."""
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pytest
@@ -158,3 +159,105 @@ def test_ctrl_r_reverses_the_selected_settlement_for_a_reviewer_and_the_button_s
                     and QApplication.activeWindow() is tab.reason_dialog)
     keyboard.press(Key.Key_Escape)
     qtbot.waitUntil(lambda: not tab.reason_dialog.isVisible())
+
+
+# ------------------------------------------------------------------ every button shows its shortcut
+
+SHOWN_KEY = re.compile(r"\(([^()]+)\)$")
+NOT_A_SHORTCUT = {"Enter"}  # a focused button or a list's row: Enter presses it, nothing window-wide
+
+
+def screens_of(window):
+    """(name, widget) for every tab of the business window, or every page of the administration."""
+    if window.tabs.count():
+        return [(window.tabs.tabText(i), window.tabs.widget(i)) for i in range(window.tabs.count())]
+    panel = window.centralWidget()
+    return [(panel.tabs.tabText(i), panel.tabs.widget(i)) for i in range(panel.tabs.count())]
+
+
+def keys_on(window, screen, *, live_only: bool) -> list[str]:
+    """The shortcuts of one screen: its own, its panel's, and the window's menu actions; `live_only`:
+    those whose widget is showing now (a hidden page's shortcuts are inactive)."""
+    from PySide6.QtGui import QAction, QShortcut
+
+    items = list(screen.findChildren(QShortcut))
+    owner = screen.parentWidget()
+    while owner is not None and owner is not window:
+        items += owner.findChildren(QShortcut, options=Qt.FindChildOption.FindDirectChildrenOnly)
+        owner = owner.parentWidget()
+    keys = [item.key().toString() for item in items
+            if item.isEnabled() and (not live_only or item.parent().isVisible())]
+    return keys + [action.shortcut().toString() for action in window.findChildren(QAction)
+                   if not action.shortcut().isEmpty()]
+
+
+def views_of(screen):
+    """Show each page of every stack in the screen in turn (the 门诊慢特病 tab's 办理/提醒 pages, ...)."""
+    from PySide6.QtWidgets import QStackedWidget
+
+    yield "main"
+    for stack in screen.findChildren(QStackedWidget):
+        first = stack.currentIndex()
+        for index in range(stack.count()):
+            stack.setCurrentIndex(index)
+            yield f"{stack.objectName() or 'stack'}[{index}]"
+        stack.setCurrentIndex(first)
+
+
+def test_every_button_on_every_screen_shows_a_working_shortcut_and_none_clash(qtbot, staff, open_window):
+    from PySide6.QtWidgets import QPushButton
+
+    checked = 0
+    for who in (staff.reviewer, staff.admin):
+        window = open_window(who)
+        for index, (name, screen) in enumerate(screens_of(window)):
+            if window.tabs.count():
+                window.tabs.setCurrentIndex(index)
+            else:
+                window.centralWidget().show_page(index)
+            qtbot.waitUntil(screen.isVisible)
+            for view in views_of(screen):
+                live = keys_on(window, screen, live_only=True)
+                clashes = {key for key in live if live.count(key) > 1}
+                assert not clashes, f"{who.username} {name} {view}: {clashes}"
+            every = keys_on(window, screen, live_only=False)
+            for button in screen.findChildren(QPushButton):
+                if button.isHidden():  # put away on this screen (新登记 on 报销计算), or not for this operator
+                    continue
+                caption = button.text().replace("(&", "(Alt+").replace("&", "")
+                shown = SHOWN_KEY.search(caption)
+                assert shown, f"{who.username} {name}: “{button.text()}” shows no shortcut"
+                if shown.group(1) not in NOT_A_SHORTCUT:
+                    assert shown.group(1) in every, f"{who.username} {name}: “{button.text()}” is not a shortcut here"
+                checked += 1
+        window.close()
+    assert checked >= 25
+
+
+def test_alt_y_puts_the_cursor_in_the_year(qtbot, staff, open_window, keyboard):
+    from desk.ui.enrolment_tab import EnrolmentTab
+
+    window = open_window(staff.clerk)
+    tab = next(window.tabs.widget(i) for i in range(window.tabs.count())
+               if isinstance(window.tabs.widget(i), EnrolmentTab))
+    window.tabs.setCurrentWidget(tab)
+    assert keyboard.focused() is not tab.inputs.year
+    keyboard.press(Key.Key_Y, Qt.KeyboardModifier.AltModifier)
+    assert keyboard.focused() is tab.inputs.year
+
+
+def test_the_steps_box_shows_six_lines_at_1366_by_768(qtbot, staff, open_reimbursement):
+    """Maximized on a 1366×768 screen, less the taskbar (40) and the title bar (28): 1366×700."""
+    from PySide6.QtWidgets import QScrollArea
+
+    window, tab = open_reimbursement(staff.clerk)
+    window.showNormal()
+    window.resize(1366, 700)
+    qtbot.waitUntil(lambda: window.height() <= 700)
+    steps = tab.result.steps
+    scroll = steps.parentWidget()
+    while not isinstance(scroll, QScrollArea):
+        scroll = scroll.parentWidget()
+    six_lines = 6 * steps.fontMetrics().lineSpacing()
+    assert scroll.viewport().height() >= six_lines
+    assert scroll.minimumHeight() >= six_lines  # whatever the font and the rest of the tab ask for
