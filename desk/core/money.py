@@ -29,6 +29,8 @@ def parse_amount(text: object, field: str = "amount", label: str = "金额") -> 
     value = typed(str(text))
     if len(value) > 40:
         raise AmountError(f"{label}太长（{len(value)}个字符），请填写最多两位小数的金额，例如 1200.50。", field=field)
+    if not value:
+        raise AmountError(f"请填写{label}。", field=field)
     if value.startswith("-"):
         raise AmountError(f"{label}不能为负数，请重新填写。", field=field)
     if not _AMOUNT_PATTERN.fullmatch(value):

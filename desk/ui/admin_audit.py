@@ -147,7 +147,7 @@ class AuditPage(AdminPage):
         self.record.setFixedWidth(220)
         self.search_button = action_button(self.tr("查询"), "Enter")
         self.search_button.setProperty("primary", True)
-        self.clear_button = action_button(self.tr("清除条件"))
+        self.clear_button = action_button(self.tr("清除条件"), "Alt+C")
         self.search_button.clicked.connect(self.search)
         self.clear_button.clicked.connect(self.clear_filters)
         for edit in (self.record, self.operator.lineEdit(), self.action.lineEdit()):
@@ -178,6 +178,7 @@ class AuditPage(AdminPage):
         self.next_button.clicked.connect(lambda: self.go(+1))
         self.xlsx_button.clicked.connect(lambda: self.export("xlsx"))
         self.pdf_button.clicked.connect(lambda: self.export("pdf"))
+        self.page_shortcut("Alt+C", self.clear_filters)
         self.page_shortcut("PgUp", lambda: self.go(-1))
         self.page_shortcut("PgDown", lambda: self.go(+1))
         self.page_shortcut("Ctrl+E", lambda: self.export("xlsx"))

@@ -38,6 +38,8 @@ class BackupPage(AdminPage):
         self.backup_button.setProperty("primary", True)
         self.backup_button.clicked.connect(self.backup_now)
         self.page_shortcut("Ctrl+B", self.backup_now)
+        for keys, button in (("Alt+R", "restore_button"), ("Alt+C", "copy_button"), ("Alt+K", "export_keys_button")):
+            self.page_shortcut(keys, lambda name=button: self._click_if_enabled(name))
         self.table = make_table(COLUMNS, "backupsTable")
         line = QHBoxLayout()
         line.addWidget(self.backup_button)
@@ -58,7 +60,7 @@ class BackupPage(AdminPage):
             "其他打开同一数据库的 desk 须先关闭。当前文件另存为 *.before-restore-时间.db，不会删除；凭证编号和记录编号"
             "接着已用过的最大编号继续。也可以用下面的命令（密码从标准输入读入）。")))
         self.restore_password = password_edit("restorePassword", self.tr("管理员密码"))
-        self.restore_button = action_button(self.tr("用选中的备份恢复"))
+        self.restore_button = action_button(self.tr("用选中的备份恢复"), "Alt+R")
         self.restore_button.setObjectName("restoreSelected")
         self.restore_button.setAutoDefault(False)
         self.restore_button.clicked.connect(self.restore_selected)
@@ -70,7 +72,7 @@ class BackupPage(AdminPage):
         self.command = QLineEdit(screen.restore_command(self.desk))
         self.command.setObjectName("restoreCommand")
         self.command.setReadOnly(True)
-        self.copy_button = action_button(self.tr("复制命令"))
+        self.copy_button = action_button(self.tr("复制命令"), "Alt+C")
         self.copy_button.clicked.connect(self.copy_command)
         line = QHBoxLayout()
         line.addWidget(self.command, 1)
@@ -86,7 +88,7 @@ class BackupPage(AdminPage):
             "换电脑或密钥丢失时用 desk keys import 导入。")))
         self.passphrase = password_edit("keysPassphrase", self.tr("保护口令（至少12个字符）"), 240)
         self.passphrase_again = password_edit("keysPassphraseAgain", self.tr("再输入一次"), 240)
-        self.export_keys_button = action_button(self.tr("导出密钥副本…"))
+        self.export_keys_button = action_button(self.tr("导出密钥副本…"), "Alt+K")
         self.export_keys_button.setObjectName("exportKeys")
         self.export_keys_button.setAutoDefault(False)
         self.export_keys_button.clicked.connect(self.export_keys)
@@ -163,6 +165,12 @@ class BackupPage(AdminPage):
             self.bar.show_error(self.tr("这里不能恢复：请退出程序后用下面的命令恢复。"))
             return
         restore(Path(path), self.admin)
+
+    def _click_if_enabled(self, name: str) -> None:
+        """A button's shortcut does what the button does, only while the button can be pressed."""
+        button = getattr(self, name)
+        if button.isVisible() and button.isEnabled():
+            button.click()
 
     def refresh(self) -> None:
         shown = screen.backup_screen(self.desk)

@@ -53,7 +53,7 @@ class EnrolmentInputs(QGroupBox):
         self.arrears.setToolTip(self.tr("断保后补缴的年数，可缩短等待期"))
         form = FormGrid(errors, wide_errors=True)
         form.grid.setColumnStretch(3, 1)
-        form.add_row(self.tr("待遇年度"), self.year, "year", row=0)
+        form.add_row(self.tr("待遇年度(&Y)"), self.year, "year", row=0)  # Alt+Y: the cursor to the year
         form.add_row(self.tr("缴费日期"), self.paid_on, "paid_on", row=0, column=1)
         form.add_row(self.tr("补缴年数"), self.arrears, "arrears_years", row=1)
         form.add_row(self.tr("职工医保中断日期"), self.employee_ended, "employee_ended_on", row=1, column=1)

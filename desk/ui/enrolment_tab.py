@@ -103,6 +103,7 @@ class EnrolmentTab(PersonTab):
         shortcut(self, "Ctrl+Enter", self.enrol)
         shortcut(self, "Ctrl+P", self.print_certificate)
         shortcut(self, "Ctrl+N", self.start_new)
+        shortcut(self, "Ctrl+D", lambda: _click_if_shown(self.history.cancel_button))
         shortcut(self, "Escape", self.escape)
 
     def _set_tab_order(self) -> None:
@@ -307,3 +308,9 @@ class EnrolmentTab(PersonTab):
                 self.summary.bar.show_warning(shown.warning)
         else:
             self.summary.show_placeholder(self.tr("无法计算，请按上方提示处理"))
+
+
+def _click_if_shown(button) -> None:
+    """A button's shortcut does what the button does, only when the button is there for this operator and enabled."""
+    if button.isVisible() and button.isEnabled():
+        button.click()

@@ -19,8 +19,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import TypeVar
 
-from PySide6.QtCore import QCoreApplication
-from PySide6.QtWidgets import QLabel, QMessageBox, QWidget
+from PySide6.QtCore import QCoreApplication, QPoint, Qt
+from PySide6.QtWidgets import QAbstractButton, QComboBox, QLabel, QLineEdit, QMessageBox, QWidget
 
 from desk.core.errors import DeskError, Problem, ValidationError
 from desk.services import faults
@@ -126,19 +126,32 @@ class MessageBar(QLabel):
 
 
 class FieldErrors:
-    """Red labels beside named fields; `show` places each problem beside its field."""
+    """Red labels beside named fields; `show` places each problem beside its field.
+
+    A field given with its widget (`add(field, label, widget)`): the clerk editing it clears its
+    red label; `focus_first` puts the cursor in the first field in error (in form order, top to
+    bottom, left to right); once the last red label of a refusal is cleared, the refusal's text
+    leaves the message bar too (`remember_refusal`)."""
 
     def __init__(self):
         self._labels: dict[str, QLabel] = {}
+        self._widgets: dict[str, QWidget] = {}
+        self._refusal: tuple[MessageBar, str] | None = None
 
-    def add(self, field: str, label: QLabel) -> None:
+    def add(self, field: str, label: QLabel, widget: QWidget | None = None) -> None:
         self._labels[field] = label
+        if widget is not None:
+            self._widgets[field] = widget
+            _on_user_edit(widget, lambda *_args, name=field: self._user_edited(name))
 
     def has(self, field: str | None) -> bool:
         return field in self._labels
 
     def label(self, field: str) -> QLabel:
         return self._labels[field]
+
+    def widget(self, field: str) -> QWidget | None:
+        return self._widgets.get(field)
 
     def message(self, field: str) -> str:
         label = self._labels.get(field)
@@ -150,10 +163,16 @@ class FieldErrors:
             return
         label.setText(message or "")
         label.setVisible(bool(message))
+        if not message:
+            self._refusal_fixed()
 
     def clear(self, *fields: str) -> None:
         for field in fields or tuple(self._labels):
             self.set(field, None)
+
+    def in_error(self) -> list[str]:
+        """The fields whose red label is showing now."""
+        return [field for field, label in self._labels.items() if label.text() and not label.isHidden()]
 
     def show(self, problems) -> list[Problem]:
         """Show each problem beside its field (several for one field are joined); return those with no field here."""
@@ -168,6 +187,64 @@ class FieldErrors:
             self.set(field, "\n".join(messages))
         return unplaced
 
+    def focus_first(self) -> QWidget | None:
+        """Put the cursor in the first field in error, in form order; return that widget."""
+        candidates = [self._widgets[field] for field in self.in_error()
+                      if field in self._widgets and self._widgets[field].isVisible()
+                      and self._widgets[field].isEnabled()]
+        if not candidates:
+            return None
+        first = _focusable(min(candidates, key=_form_position))
+        first.setFocus(Qt.FocusReason.OtherFocusReason)
+        if isinstance(first, QLineEdit):
+            first.selectAll()
+        return first
+
+    def remember_refusal(self, bar: MessageBar | None, text: str) -> None:
+        """The bar shows `text` because of the red labels now showing: it goes when they are all fixed."""
+        self._refusal = (bar, text) if bar is not None and self.in_error() else None
+
+    def _user_edited(self, field: str) -> None:
+        if self.message(field) or not self._labels[field].isHidden():
+            self.set(field, None)
+
+    def _refusal_fixed(self) -> None:
+        if self._refusal is None or self.in_error():
+            return
+        bar, text = self._refusal
+        self._refusal = None
+        if bar.text() == text and bar.kind == "error":
+            bar.clear_message()
+
+
+def _focusable(widget: QWidget) -> QWidget:
+    """The widget itself, or (a field made of several widgets) its first child that takes focus."""
+    if widget.focusPolicy() != Qt.FocusPolicy.NoFocus:
+        return widget
+    for child in widget.findChildren(QWidget):
+        if child.focusPolicy() != Qt.FocusPolicy.NoFocus and child.isVisible() and child.isEnabled():
+            return child
+    return widget
+
+
+def _form_position(widget: QWidget) -> tuple[int, int]:
+    point = widget.mapTo(widget.window(), QPoint(0, 0))
+    return point.y(), point.x()
+
+
+def _on_user_edit(widget: QWidget, slot) -> None:
+    """Connect the signal a clerk's own edit sends (never a programme's setText)."""
+    if isinstance(widget, QLineEdit):
+        widget.textEdited.connect(slot)
+    elif isinstance(widget, QComboBox):
+        widget.activated.connect(slot)
+        if widget.isEditable() and widget.lineEdit() is not None:
+            widget.lineEdit().textEdited.connect(slot)
+    elif isinstance(widget, QAbstractButton):
+        widget.clicked.connect(slot)
+    elif hasattr(widget, "editingFinished"):
+        widget.editingFinished.connect(slot)
+
 
 def run_action(
     call: Callable[[], T],
@@ -175,14 +252,19 @@ def run_action(
     bar: MessageBar | None = None,
     fields: FieldErrors | None = None,
     parent: QWidget | None = None,
+    focus_error: bool = True,
 ) -> tuple[bool, T | None]:
-    """Run one user action; every refusal or failure is shown here. Returns (succeeded, result)."""
+    """Run one user action; every refusal or failure is shown here. Returns (succeeded, result).
+
+    A refusal naming fields puts the cursor in the first of them (`focus_error`; a live preview
+    while the clerk types passes False so the cursor stays where the clerk is typing)."""
     try:
         return True, call()
     except ValidationError as error:
         if fields is not None:
             fields.show(error.problems)
         _say(bar, parent, error.message)
+        _after_refusal(fields, bar, error.message, focus_error)
     except DeskError as error:
         if not error.marks_field:
             _notice(bar, parent, error.message)
@@ -190,6 +272,7 @@ def run_action(
         if fields is not None and fields.has(error.field):
             fields.set(error.field, error.message)
         _say(bar, parent, error.message)
+        _after_refusal(fields, bar, error.message, focus_error)
     except Exception as error:
         fault = faults.kind_of(error)
         if fault != faults.OTHER:  # a read or a file met a full disk, a locked file, ...: say which
@@ -200,6 +283,13 @@ def run_action(
         if bar is not None:
             bar.show_error(apology(reference))
     return False, None
+
+
+def _after_refusal(fields: FieldErrors | None, bar: MessageBar | None, message: str, focus: bool) -> None:
+    if fields is not None:
+        fields.remember_refusal(bar, message)
+        if focus:
+            fields.focus_first()
 
 
 def _notice(bar: MessageBar | None, parent: QWidget | None, message: str) -> None:

@@ -46,7 +46,7 @@ class HistoryPanel(QTabWidget):
         self.vouchers = _table(VOUCHER_COLUMNS)
         self.vouchers.setObjectName("vouchersTable")
         self.vouchers.setToolTip(self.tr("选中一张凭证，按 Enter 或点“补打”预览并打印"))
-        self.cancel_button = action_button(self.tr("作废所选登记…"), None,
+        self.cancel_button = action_button(self.tr("作废所选登记…"), "Ctrl+D",
                                            self.tr("审核员：作废所选的一条参保登记（须填写原因；记录保留并标为已作废）"))
         self.cancel_button.setObjectName("cancelEnrolmentButton")
         self.reprint_button = action_button(self.tr("补打所选凭证"), "Enter", self.tr("预览所选凭证，再次打印时注明“补打”"))

@@ -404,7 +404,7 @@ class ResultPanel(QGroupBox):
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         scroll.setWidget(self.steps)
-        scroll.setMinimumHeight(60)
+        scroll.setMinimumHeight(6 * self.steps.fontMetrics().lineSpacing() + 4)  # at least six steps at 1366×768
         page = QWidget()
         layout = QVBoxLayout(page)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -492,7 +492,7 @@ class SettlementsPanel(QGroupBox):
         self.rows: list[screens.SettlementRow] = []
         self.table = _table([self.tr(title) for title in SETTLEMENT_COLUMNS], "settlementsTable")
         self.table.setToolTip(self.tr("↑↓ 选择，Enter 预览并打印所选结算单"))
-        self.reverse_button = action_button(self.tr("冲正所选结算…"), None,
+        self.reverse_button = action_button(self.tr("冲正所选结算…"), "Ctrl+R",
                                             self.tr("审核员：冲正所选结算（须填写原因；原记录保留，另记一笔负数冲正）"))
         self.reverse_button.setObjectName("reverseButton")
         self.reverse_button.setVisible(can_reverse)
@@ -538,6 +538,11 @@ class SettlementsPanel(QGroupBox):
     def _selection_changed(self) -> None:
         row = self.selected()
         self.reverse_button.setEnabled(row is not None and row.reversible)
+
+    def reverse_selected(self) -> None:
+        """Ctrl+R: as the button, when it is there for this operator and a reversible row is selected."""
+        if not self.reverse_button.isHidden() and self.reverse_button.isEnabled():
+            self._reverse()
 
     def _reverse(self) -> None:
         row = self.selected()

@@ -126,6 +126,7 @@ class ReimbursementTab(PersonTab):
         shortcut(self, "F2", self.focus_search)
         shortcut(self, "Ctrl+S", self.record)
         shortcut(self, "Ctrl+P", self.print_statement)
+        shortcut(self, "Ctrl+R", self.settlements.reverse_selected)
         shortcut(self, "Escape", self.escape)
 
     def _set_tab_order(self) -> None:
@@ -210,7 +211,8 @@ class ReimbursementTab(PersonTab):
             if screen.result.similar_note:
                 self.result.bar.show_warning(screen.result.similar_note)
         if screen.refusal is not None:
-            run_action(lambda: _raise(screen.refusal), bar=self.result.bar, fields=self.errors, parent=self)
+            run_action(lambda: _raise(screen.refusal), bar=self.result.bar, fields=self.errors, parent=self,
+                       focus_error=False)
         self.settlements.show_rows(list(screen.settlements), screen.lists_year)
         self.usage.set_year(screen.lists_year)
         self.usage.show_rows(list(screen.usage))

@@ -224,6 +224,7 @@ class TransferTab(PersonTab):
         shown = [name for name in FORM_FIELDS if self.errors.message(name)]
         if not ok and len(shown) > 1:
             self.bar.show_error(self.tr("申请表有 {n} 处需要改正，已在各栏旁用红字注明。").format(n=len(shown)))
+            self.errors.remember_refusal(self.bar, self.bar.text())  # it goes once they are all fixed
         if not ok:
             self.form.focus_first_problem()
         return ok, value

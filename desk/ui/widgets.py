@@ -200,7 +200,7 @@ class FormGrid(QWidget):
                 self._error_line(row).addWidget(problem)
             else:
                 stack.addWidget(problem)
-            self.errors.add(field, problem)
+            self.errors.add(field, problem, widget)
             self.labels[field] = label
         stack.addStretch(1)
         self.grid.addWidget(label, row, 2 * column, Qt.AlignmentFlag.AlignTop)

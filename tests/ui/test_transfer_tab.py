@@ -207,6 +207,7 @@ def test_an_invalid_region_code_is_shown_beside_it_and_nothing_is_written(qtbot,
     keyboard.press(Key.Key_A, CTRL)
     keyboard.type("530100")
     assert not error.isVisibleTo(tab) and form.out_place.region.name.text() == "云南省昆明市"
+    assert not tab.bar.isVisibleTo(tab)  # the refusal left the banner with its last red text (issue 13 item 7)
 
 
 def test_tracking_highlights_overdue_due_soon_and_marks_provisional(qtbot, desk, staff, open_window, keyboard,
