@@ -10,10 +10,10 @@ the receipt says so and gives no date (docs/rules.md).
 
 from __future__ import annotations
 
-from desk.core.idnumber import mask_id_number
 from desk.vouchers.common import (
     NOTHING,
     SEAL_PLACEHOLDER,
+    agent_fields,
     chinese_date,
     disease_text,
     numbered,
@@ -64,15 +64,7 @@ def receipt_opening(payload: dict) -> str:
 
 def receipt_applicant_fields(payload: dict) -> tuple[Field, ...]:
     fields = receipt_person_fields(payload["person"])
-    agent = payload.get("agent")
-    if agent:
-        fields += (
-            Field("代办人", agent["name"]),
-            Field("与申请人关系", agent.get("relationship") or ""),
-            Field("代办人证件号码", mask_id_number(agent.get("id_number") or "")),
-            Field("代办人电话", agent.get("phone") or ""),
-        )
-    return fields
+    return fields + agent_fields(payload.get("agent"))
 
 
 def progress_text(payload: dict, meta: VoucherMeta) -> str:

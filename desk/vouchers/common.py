@@ -76,3 +76,15 @@ def masked_person_fields(person: dict, personal_number: str | None = None) -> tu
 
 def disease_text(disease: dict) -> str:
     return f"{disease['name']}（{disease['code']}）"
+
+
+def agent_fields(agent: dict | None) -> tuple[Field, ...]:
+    """The 代办人 lines of a notice or receipt (ID masked); none when the citizen applied in person."""
+    if not agent:
+        return ()
+    return (
+        Field("代办人", agent["name"]),
+        Field("与申请人关系", agent.get("relationship") or ""),
+        Field("代办人证件号码", mask_id_number(agent.get("id_number") or "")),
+        Field("代办人电话", agent.get("phone") or ""),
+    )

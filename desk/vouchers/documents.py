@@ -16,12 +16,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 
-from desk.core.idnumber import mask_id_number
 from desk.vouchers.common import (  # noqa: F401 (CENT, NOTHING, region_text, ... re-exported)
     CENT,
     NOTHING,
     SEAL_PLACEHOLDER,
     addressee,
+    agent_fields,
     chinese_date,
     disease_text,
     masked_person_fields,
@@ -269,15 +269,7 @@ def notice_application_fields(payload: dict) -> tuple[Field, ...]:
         Field("申请日期", payload["application_date"]),
         Field("申请方式", "代办" if payload.get("agent") else "本人申请"),
     )
-    agent = payload.get("agent")
-    if agent:
-        fields += (
-            Field("代办人", agent["name"]),
-            Field("与申请人关系", agent.get("relationship") or ""),
-            Field("代办人证件号码", mask_id_number(agent.get("id_number") or "")),
-            Field("代办人电话", agent.get("phone") or ""),
-        )
-    return fields
+    return fields + agent_fields(payload.get("agent"))
 
 
 def notice_opening(payload: dict) -> str:
