@@ -6,10 +6,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from datetime import date
+
+from desk.core import filing as filing_rules
+from desk.core import transfer as transfer_rules
 from desk.core.enrolment import STATUS_NAMES, benefit_year_collected
-from desk.core.idnumber import mask_id_number
+from desk.core.idnumber import age_on, mask_id_number
 from desk.core.money import format_amount
-from desk.services import enrolment, persons, vouchers
+from desk.services import chronic, enrolment, persons, transfer, vouchers
 from desk.services.context import Desk, Operator
 
 
@@ -97,3 +101,66 @@ def search_persons(desk: Desk, operator: Operator, text: str) -> list[persons.Pe
 def search_kind(text: str) -> str:
     """What the search text is read as: "id_number", "phone" or "name"."""
     return persons.search_kind(text)
+
+
+# ---------------------------------------------------------------------- 当前办理人
+
+NO_CURRENT_PERSON = "当前办理人：无。在任一页查询参保人后，各页都打开此人；办完按 F2 接待下一位。"
+SHORT_SCHEME_NAMES = {"resident": "城乡居民医保", "employee": "职工医保"}
+
+
+@dataclass(frozen=True)
+class CurrentPerson:
+    """The citizen being served, as the bar above the tabs shows them: who, how insured, what is under way."""
+
+    person_id: int
+    name: str
+    masked_id_number: str
+    sex_age: str  # 男 45岁
+    enrolment: str  # 2026年度 城乡居民医保 已参保；2027年度 未参保
+    filings: str  # 慢特病：高血压病（已认定）、糖尿病（待补正） or 慢特病：无
+    transfers: str  # 转移接续：查询号 …（转出审核） or 转移接续：无在办
+    tooltip: str
+
+
+def _enrolment_text(entries: list[enrolment.Enrolment], years: tuple[int, ...]) -> str:
+    parts = []
+    for year in years:
+        held = [entry for entry in entries if entry.year == year and entry.status == "active"]
+        if held:
+            scheme = SHORT_SCHEME_NAMES.get(held[0].scheme, held[0].scheme_name)
+            parts.append(f"{year}年度 {scheme} 已参保")
+        else:
+            parts.append(f"{year}年度 未参保")
+    return "；".join(parts)
+
+
+def _filings_text(filings: list[chronic.Filing]) -> str:
+    shown = [f"{item.disease_name}（{'已过期' if item.lapsed else item.state_name}）" for item in filings
+             if item.state in filing_rules.OPEN_STATES or (item.state == "approved" and item.valid_today)]
+    return "慢特病：" + ("、".join(shown) if shown else "无在办或有效认定")
+
+
+def _transfers_text(transfers: list[transfer.Transfer]) -> str:
+    running = [item for item in transfers if item.state not in transfer_rules.FINAL_STATES]
+    if not running:
+        return "转移接续：无在办"
+    return "转移接续：" + "、".join(f"查询号 {item.query_number}（{item.state_name}）" for item in running)
+
+
+def current_person(desk: Desk, operator: Operator, person_id: int) -> CurrentPerson:
+    """One call for the 当前办理人 bar: the person, their enrolment in the year in force and (in the collection
+    season) the year being collected, their running or valid 慢特病 filings and their running transfers."""
+    person = persons.get_person(desk, operator, person_id)
+    today = desk.today()
+    years = tuple(sorted({today.year, default_benefit_year(desk)}))
+    entries = enrolment.enrolments_of(desk, operator, person.id)
+    sex_age = person.sex or ""
+    if person.birth_date:
+        sex_age = f"{sex_age} {age_on(date.fromisoformat(person.birth_date), today)}岁".strip()
+    filings = chronic.filings_of(desk, operator, person.id)
+    transfers = transfer.transfers_of(desk, operator, person.id_number)
+    masked = mask_id_number(person.id_number)
+    texts = (_enrolment_text(entries, years), _filings_text(filings), _transfers_text(transfers))
+    tooltip = "\n".join((f"{person.name}　{masked}　{sex_age}", *texts, "F2：办完此人，接待下一位"))
+    return CurrentPerson(person.id, person.name, masked, sex_age, *texts, tooltip)

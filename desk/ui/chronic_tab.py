@@ -133,7 +133,7 @@ class ChronicTab(PersonTab):
 
     def _shortcuts(self) -> None:
         """Window-wide while this tab (and, for the page keys, its page) is showing."""
-        shortcut(self, "F2", self.focus_search)
+        shortcut(self, "F2", self.next_citizen)
         shortcut(self, "F3", lambda: self.show_page(WORK_PAGE))
         shortcut(self, "F4", lambda: self.show_page(REMINDER_PAGE))
         shortcut(self, "Escape", self.escape)
@@ -230,6 +230,9 @@ class ChronicTab(PersonTab):
                 id=awaiting))
         self.application.picker.edit.setFocus(Qt.FocusReason.OtherFocusReason)
 
+    def shown_person_id(self) -> int | None:
+        return self.person.id if self.person is not None else None
+
     def _set_person(self, panel: chronic_screen.PersonPanel | None) -> None:
         self.person = panel.person if panel is not None else None
         self.errors.clear(*APPLICATION_FIELDS)
@@ -238,6 +241,8 @@ class ChronicTab(PersonTab):
         self.coverage_label.setText(panel.coverage if panel else chronic_screen.NO_PERSON_COVERAGE)
         self.application.setEnabled(panel is not None)
         self.accept_button.setEnabled(panel is not None)
+        if panel is None:
+            self.person_left.emit()
         self.refresh_filings()
 
     # ------------------------------------------------------------------ filings
@@ -251,6 +256,7 @@ class ChronicTab(PersonTab):
                                     bar=self.bar, parent=self)
             if ok:
                 self._rows, self._awaiting_id, self.detail = screen.rows, screen.awaiting_id, screen.selected
+                self.person_shown.emit(self.person.id)
             self.filings.filings.blockSignals(True)
             self.filings.show_filings(self._rows, select=self.detail.row.id if self.detail else None)
             self.filings.filings.blockSignals(False)

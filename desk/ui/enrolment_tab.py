@@ -97,7 +97,7 @@ class EnrolmentTab(PersonTab):
 
     def _shortcuts(self) -> None:
         """Window-wide while this tab is showing (a hidden tab's shortcuts are inactive)."""
-        shortcut(self, "F2", self.focus_search)
+        shortcut(self, "F2", self.next_citizen)
         shortcut(self, "Ctrl+S", self.save)
         shortcut(self, "Ctrl+Return", self.enrol)
         shortcut(self, "Ctrl+Enter", self.enrol)
@@ -140,6 +140,9 @@ class EnrolmentTab(PersonTab):
     def _form_changed(self) -> None:
         self._quote_timer.start()
 
+    def shown_person_id(self) -> int | None:
+        return self.person.id if self.person is not None else None
+
     def _set_person(self, shown: screen.PersonScreen | None) -> None:
         """Show an opened person (one `person_screen`) or an empty form for a new registration."""
         self.person = shown.person if shown else None
@@ -152,6 +155,7 @@ class EnrolmentTab(PersonTab):
         self._saved_form = self.form.value() if shown else None
         self._show_records(shown)
         self.refresh_quote()
+        self.person_shown.emit(shown.person.id) if shown else self.person_left.emit()
 
     # ------------------------------------------------------------------ actions
 
@@ -277,6 +281,7 @@ class EnrolmentTab(PersonTab):
                                bar=self.bar, parent=self)
         if ok:
             self._show_records(shown)
+            self.person_shown.emit(self.person.id)
 
     def _show_records(self, shown: screen.PersonScreen | None) -> None:
         if shown is None:

@@ -1,5 +1,9 @@
 """The main window: business tabs for the operator's role, 凭证核验, 修改密码, 退出登录, and a
-status bar that always says who works at which window under which policy pack."""
+status bar that always says who works at which window under which policy pack.
+
+Above the tabs, the 当前办理人 bar: the citizen being served. Finding a person in any tab makes them
+the current person; every tab brought to the front opens that person; F2 (下一位) ends the visit in
+every tab, asking once when something typed would be lost."""
 
 from __future__ import annotations
 
@@ -8,18 +12,21 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
-from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QTabWidget, QToolBar, QWidget
+from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QSizePolicy, QTabWidget, QToolBar, QWidget
 
 from desk.screens import common
 from desk.services.context import Desk, Operator
 from desk.ui.admin_panel import AdminPanel
 from desk.ui.chronic_tab import ChronicTab
+from desk.ui.current_person import CurrentPersonBar
 from desk.ui.daily_report_dialog import DailyReportDialog
 from desk.ui.enrolment_tab import EnrolmentTab
 from desk.ui.login import ChangePasswordDialog
 from desk.ui.reimbursement_tab import ReimbursementTab
 from desk.ui.transfer_tab import TransferTab
+from desk.ui.errors import run_action
 from desk.ui.verify_dialog import VerifyDialog
+from desk.ui.widgets import shortcut
 
 
 @dataclass(frozen=True)
@@ -64,10 +71,19 @@ class MainWindow(QMainWindow):
         self.dialog = None
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
+        self.tab_titles: list[str] = []
         for spec in BUSINESS_TABS:
             if operator.can(spec.permission):
-                self.tabs.addTab(spec.factory(desk, operator), self.tr(spec.title))
+                self.tab_titles.append(self.tr(spec.title))
+                keys = f"Ctrl+{len(self.tab_titles)}"  # from anywhere, also out of a tab's own pages
+                self.tabs.addTab(spec.factory(desk, operator), f"{self.tab_titles[-1]} ({keys})")
+                shortcut(self, keys, lambda index=len(self.tab_titles) - 1: self.tabs.setCurrentIndex(index))
+        self.current_person_id: int | None = None
+        self.person_bar = CurrentPersonBar()
+        self._following = False
         self.setCentralWidget(self.tabs if self.tabs.count() else AdminPanel(desk, operator))
+        if self.tabs.count():
+            self._follow_the_current_person()
         self._actions()
         self._status_bar()
         self._first_show = True
@@ -102,7 +118,7 @@ class MainWindow(QMainWindow):
     def _actions(self) -> None:
         self.verify_action = self._action(self.tr("凭证核验"), "F8", self.open_verify)
         self.report_action = self._action(self.tr("日报表"), "F9", self.open_daily_report)
-        self.password_action = self._action(self.tr("修改密码"), None, self.change_password)
+        self.password_action = self._action(self.tr("修改密码"), "Ctrl+Shift+P", self.change_password)
         self.logout_action = self._action(self.tr("退出登录"), "Ctrl+L", self.logout)
         self.quit_action = self._action(self.tr("退出程序"), "Ctrl+Q", self.close)
         system = self.menuBar().addMenu(self.tr("系统"))
@@ -111,11 +127,18 @@ class MainWindow(QMainWindow):
         system.addAction(self.quit_action)
         tools = self.menuBar().addMenu(self.tr("工具"))
         tools.addActions([self.verify_action, self.report_action])
-        toolbar = QToolBar(self.tr("常用"))
-        toolbar.setMovable(False)
-        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-        toolbar.addActions([self.verify_action, self.report_action, self.password_action, self.logout_action])
-        self.addToolBar(toolbar)
+        # the window's commands at the right of the menu row; the row above the tabs is the 当前办理人 bar's
+        self.commands = QToolBar(self.tr("常用"))
+        self.commands.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.commands.addActions([self.verify_action, self.report_action, self.password_action, self.logout_action])
+        self.menuBar().setCornerWidget(self.commands, Qt.Corner.TopRightCorner)
+        if self.tabs.count():
+            bar_row = QToolBar(self.tr("当前办理人"))
+            bar_row.setMovable(False)
+            bar_row.setFloatable(False)
+            self.person_bar.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+            bar_row.addWidget(self.person_bar)
+            self.addToolBar(bar_row)
 
     def _action(self, text: str, keys: str | None, slot) -> QAction:
         action = QAction(text, self)
@@ -146,6 +169,76 @@ class MainWindow(QMainWindow):
 
     def current_tab(self) -> QWidget | None:
         return self.tabs.currentWidget() if self.tabs.count() else None
+
+    # ------------------------------------------------------------------ 当前办理人
+
+    def business_tabs(self) -> list[QWidget]:
+        return [self.tabs.widget(index) for index in range(self.tabs.count())]
+
+    def _follow_the_current_person(self) -> None:
+        for tab in self.business_tabs():
+            tab.person_shown.connect(self._person_shown)
+            tab.person_left.connect(self._person_left)
+            tab.on_next_citizen = self.next_citizen
+        self.person_bar.next_requested.connect(self.next_citizen)
+        self.tabs.currentChanged.connect(self._tab_changed)
+
+    def _person_shown(self, person_id: int) -> None:
+        """A tab opened a person, or wrote something about them: they are the current person, the bar re-read."""
+        if self._following:
+            return
+        self.current_person_id = person_id
+        self.refresh_person_bar()
+
+    def _person_left(self) -> None:
+        if self._following:
+            return
+        self.current_person_id = None
+        self.person_bar.show_person(None)
+
+    def refresh_person_bar(self) -> None:
+        if self.current_person_id is None:
+            self.person_bar.show_person(None)
+            return
+        person_id = self.current_person_id
+        ok, shown = run_action(lambda: common.current_person(self.desk, self.operator, person_id), parent=self)
+        self.person_bar.show_person(shown if ok else None)
+
+    def _tab_changed(self, _index: int) -> None:
+        """The tab brought to the front opens the current person (or nobody, after 下一位). When it holds typed
+        input the clerk chooses to keep, the tab stays as it was and the bar shows whom it shows."""
+        tab = self.current_tab()
+        if tab is None or not hasattr(tab, "follow_person"):
+            return
+        self._following = True
+        try:
+            followed = tab.follow_person(self.current_person_id)
+        finally:
+            self._following = False
+        if not followed:  # the clerk kept what is typed here (a question was asked)
+            self.activateWindow()
+            self.current_person_id = tab.shown_person_id()
+            self.refresh_person_bar()
+
+    def next_citizen(self) -> None:
+        """F2 / 下一位: this citizen's visit is over in every tab; asks once when typed input would be lost."""
+        unsaved = [self.tab_titles[index] for index, tab in enumerate(self.business_tabs())
+                   if tab.has_unsaved_changes()]
+        if unsaved:
+            answer = QMessageBox.question(self, self.tr("接待下一位"), self.tr(
+                "{tabs}有尚未保存或受理的内容，接待下一位将放弃这些内容。确定吗？").format(tabs="、".join(unsaved)))
+            self.activateWindow()  # the keyboard back in the window after the question
+            if answer != QMessageBox.StandardButton.Yes:
+                return
+        self._following = True
+        try:
+            for tab in self.business_tabs():
+                tab.forget_person()
+        finally:
+            self._following = False
+        self.current_person_id = None
+        self.person_bar.show_person(None)
+        self.focus_search()
 
     def focus_search(self) -> None:
         tab = self.current_tab() or self.centralWidget()

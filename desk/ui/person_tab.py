@@ -9,7 +9,7 @@ Each tab keeps its own texts and its differences as small hooks (`_id_number_not
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from desk.core.idnumber import IdNumberError, parse_id_number
@@ -24,6 +24,48 @@ class PersonTab(QWidget):
     #: A whole ID number typed in the search is validated, and only an exact match opens by itself.
     CHECKS_ID_NUMBERS = True
     _refresh_on_show = False
+
+    #: The tab now shows this registered person (opened, saved, or changed by a write): the 当前办理人 bar follows.
+    person_shown = Signal(int)
+    #: The tab now shows no registered person (a new registration, Esc to start over, an unregistered applicant).
+    person_left = Signal()
+    #: F2 in this tab: set by the main window to end the visit in every tab; alone, F2 goes to the search.
+    on_next_citizen = None
+
+    # ------------------------------------------------------------------ the current person (当前办理人)
+
+    def shown_person_id(self) -> int | None:
+        """The registered person this tab shows, or None."""
+        raise NotImplementedError
+
+    def follow_person(self, person_id: int | None) -> bool:
+        """Show the window's current person (None: nobody) when this tab comes to the front: True when it does;
+        False when typed input would be lost and the clerk keeps it (the tab then stays as it was)."""
+        if self.shown_person_id() == person_id:
+            return True
+        if not self.confirm_discard():
+            return False
+        if person_id is None:
+            self.forget_person()
+        else:
+            self._start_over()
+            self.open_person(person_id)
+        return self.shown_person_id() == person_id
+
+    def forget_person(self) -> None:
+        """The visit is over (F2, 下一位): nobody shown, nothing typed, the keyboard in the search box. The window
+        has asked before anything typed is thrown away."""
+        self._start_over()
+        self.search.clear()
+        self.bar.clear_message()
+        self.focus_search()
+
+    def next_citizen(self) -> None:
+        """F2: end this citizen's visit (every tab, when in the main window), then the search box."""
+        if self.on_next_citizen is not None:
+            self.on_next_citizen()
+        else:
+            self.focus_search()
 
     # ------------------------------------------------------------------ search
 

@@ -123,7 +123,7 @@ class ReimbursementTab(PersonTab):
 
     def _shortcuts(self) -> None:
         """Window-wide while this tab is showing (a hidden tab's shortcuts are inactive)."""
-        shortcut(self, "F2", self.focus_search)
+        shortcut(self, "F2", self.next_citizen)
         shortcut(self, "Ctrl+S", self.record)
         shortcut(self, "Ctrl+P", self.print_statement)
         shortcut(self, "Ctrl+R", self.settlements.reverse_selected)
@@ -164,6 +164,24 @@ class ReimbursementTab(PersonTab):
         return self.tr("没有找到“{text}”：可换用身份证号码、姓名开头或手机号查询；"
                        "未登记的请先在“参保登记”中登记。").format(text=text)
 
+    def shown_person_id(self) -> int | None:
+        return self.person_id
+
+    def has_unsaved_changes(self) -> bool:
+        """A bill typed for the person shown and not yet recorded."""
+        return self.person_id is not None and bool(self.form.total.text().strip())
+
+    def _discard_question(self) -> tuple[str, str]:
+        return self.tr("放弃费用"), self.tr("已填写的费用尚未记录结算，确定放弃吗？")
+
+    def _start_over(self) -> None:
+        """Nobody shown: an empty claim form and the lists of nobody."""
+        self._preview_timer.stop()
+        self.person_id = None
+        self.form.reset(self.desk.today())
+        self.refresh()
+        self.person_left.emit()
+
     def open_person(self, person_id: int) -> None:
         """One call: the person, their year and a new claim form (nothing typed yet)."""
         self._preview_timer.stop()
@@ -176,6 +194,7 @@ class ReimbursementTab(PersonTab):
         self.form.reset(screen.today)
         self._show(screen)
         self.form.start()
+        self.person_shown.emit(person_id)
 
     # ------------------------------------------------------------------ the live result
 

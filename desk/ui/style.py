@@ -57,6 +57,11 @@ QPushButton[primary="true"]:disabled {{ background: #9fb3c8; }}
 QTableWidget {{ background: #ffffff; alternate-background-color: #f4f7fb; gridline-color: #e3e7ed; }}
 QHeaderView::section {{ background: #eef2f7; border: none; border-bottom: 1px solid #d5dbe3; padding: 4px; }}
 QStatusBar QLabel {{ padding: 0 10px; color: #34404d; }}
+QFrame#currentPerson {{ background: #e9f1fa; border-bottom: 1px solid #c5d6ea; }}
+QFrame#currentPerson[empty="true"] {{ background: #f0f2f5; border-bottom: 1px solid #dde2e8; }}
+QLabel#currentPersonCaption {{ color: {ACCENT}; }}
+QLabel#currentPersonWho {{ color: #1d2733; font-weight: bold; }}
+QLabel#currentPersonDetails {{ color: #34404d; }}
 """
 
 

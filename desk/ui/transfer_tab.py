@@ -104,7 +104,7 @@ class TransferTab(PersonTab):
 
     def _shortcuts(self) -> None:
         """F2, Ctrl+N, Esc and the pages while this tab shows; accepting only on the accept page."""
-        shortcut(self, "F2", self.focus_search)
+        shortcut(self, "F2", self.next_citizen)
         shortcut(self, "Ctrl+N", self.start_new)
         shortcut(self, "Escape", self.escape)
         for index, (_, keys) in enumerate(PAGES):
@@ -135,7 +135,16 @@ class TransferTab(PersonTab):
             self.show_summary(*self.summary.period())
 
     def has_unsaved_changes(self) -> bool:
-        return self.accepted is None and self.form.has_input()
+        """Something typed and not yet accepted; a registered applicant's details as loaded do not count."""
+        if self.accepted is not None or not self.form.has_input():
+            return False
+        return self.person_id is None or self._form_snapshot() != self._loaded_form
+
+    def _form_snapshot(self) -> dict | None:
+        try:
+            return self.form.value()
+        except ValidationError:
+            return None  # 代办 ticked with the agent half filled: typed input
 
     def _discard_question(self) -> tuple[str, str]:
         return self.tr("放弃填写"), self.tr("申请表已填写但尚未受理，确定放弃吗？")
@@ -162,6 +171,9 @@ class TransferTab(PersonTab):
     def _not_found_text(self, text: str) -> str:
         return self.tr("没有找到“{text}”：可换用身份证号码、姓名开头或手机号查询；未登记的申请人可直接填写。").format(text=text)
 
+    def shown_person_id(self) -> int | None:
+        return self.person_id
+
     def open_person(self, person_id: int) -> None:
         if not self.confirm_discard():
             return
@@ -178,13 +190,17 @@ class TransferTab(PersonTab):
                 number=chosen.open_query_number, state=chosen.open_state_name))
         self.pages.setCurrentIndex(0)
         (self.form.phone if not self.form.phone.text() else self.form.direction).setFocus(Qt.FocusReason.OtherFocusReason)
+        self._loaded_form = self._form_snapshot()
+        self.person_shown.emit(person_id)
 
     def _clear_for_new(self) -> None:
         self.person_id = None
+        self._loaded_form = None
         self._set_accepted(None)
         self.form.reset()
         self._note_applicant()
         self.pages.setCurrentIndex(0)
+        self.person_left.emit()
 
     def _may_discard_on_escape(self) -> bool:
         """Esc starts over only on the accept page (the tracking and summary pages hold no input)."""
@@ -236,6 +252,8 @@ class TransferTab(PersonTab):
             return
         row = result.transfer
         self._set_accepted(row)
+        if self.person_id is not None:
+            self.person_shown.emit(self.person_id)
         if row.state == "accepted":
             self.bar.show_info(self.tr("已受理，查询号 {number}，承诺办结日期 {due}{mark}。请打印受理回执，关闭后打印申请登记表供签字。").format(
                 number=row.query_number, due=row.due_date, mark=self.tr("（暂定）") if row.due_provisional else ""))

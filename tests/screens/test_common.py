@@ -90,3 +90,39 @@ def test_a_screen_imports_neither_qt_nor_the_store(module):
     imported = [node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)]
     imported += [alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names]
     assert not [name for name in imported if name.startswith(("desk.store", "sqlite", "PySide6"))]
+
+
+# ---------------------------------------------------------------------- 当前办理人
+
+
+def test_the_current_person_bar_names_who_is_served_and_what_is_under_way(desk, clerk, clock):
+    from desk.services import chronic, transfer
+    from tests.services.test_transfer import form as transfer_form
+
+    clock.moment = datetime(2026, 1, 10, 9, 0)
+    person = persons.register_person(desk, clerk, person_form())  # born 1985-06-01
+    shown = common.current_person(desk, clerk, person.id)
+    assert (shown.name, shown.masked_id_number, shown.sex_age) == ("杨丽华", person.id_number[:6] + "********"
+                                                                   + person.id_number[-4:], "女 40岁")
+    assert shown.enrolment == "2026年度 未参保"
+    assert shown.filings == "慢特病：无在办或有效认定" and shown.transfers == "转移接续：无在办"
+    enrolment.enrol(desk, clerk, person_id=person.id, year=2026, paid_on=date(2026, 1, 10))
+    clock.moment = datetime(2026, 11, 20, 9, 0)  # the 2027 benefit year is being collected
+    chronic.accept_filing(desk, clerk, person_id=person.id, disease_code="M03900", kind="chronic",
+                          materials=["id_document"])  # materials missing: 待补正
+    applied = transfer.apply(desk, clerk, form=transfer_form(id_number=person.id_number, name=person.name),
+                             materials=["id_document", "pension_letter"], person_id=person.id)
+    shown = common.current_person(desk, clerk, person.id)
+    assert shown.enrolment == "2026年度 城乡居民医保 已参保；2027年度 未参保"
+    assert shown.filings == "慢特病：高血压病（待补正）"
+    assert shown.transfers == f"转移接续：查询号 {applied.transfer.query_number}（已受理）"
+    assert shown.tooltip.splitlines()[-1] == "F2：办完此人，接待下一位"
+    assert common.current_person(desk, clerk, person.id).sex_age == "女 41岁"
+    clock.moment = datetime(2027, 3, 1, 9, 0)  # outside the season: only the year in force
+    assert common.current_person(desk, clerk, person.id).enrolment == "2027年度 未参保"
+
+
+def test_the_current_person_needs_the_right_to_search_persons(desk, staff, clerk):
+    person = persons.register_person(desk, clerk, person_form())
+    with pytest.raises(PermissionDenied):
+        common.current_person(desk, staff["admin"], person.id)

@@ -7,7 +7,7 @@ from io import BytesIO
 
 from pypdf import PdfReader
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from desk.core.idnumber import make_id_number, mask_id_number
 from desk.services import enrolment, persons
@@ -93,7 +93,7 @@ def test_keyboard_only_registration_enrolment_and_print(qtbot, desk, staff, open
 
 
 def test_wrong_check_digit_is_shown_beside_the_id_field_and_nothing_is_written(qtbot, desk, staff, open_window,
-                                                                                keyboard):
+                                                                                keyboard, modal):
     tab = tab_of(open_window(staff.clerk))
     wrong = ID_NUMBER[:17] + ("0" if ID_NUMBER[17] != "0" else "1")
     keyboard.press(Key.Key_N, CTRL)
@@ -109,7 +109,11 @@ def test_wrong_check_digit_is_shown_beside_the_id_field_and_nothing_is_written(q
     assert "校验位" in tab.errors.label("id_number").text()
     assert persons.search_persons(desk, staff.clerk, "李秀英") == []
 
+    asked = []  # F2 (下一位) would throw the typed form away: it asks first
+    modal.expect(QMessageBox, lambda box: (asked.append(box.text()), box.button(QMessageBox.StandardButton.Yes).click()))
     keyboard.press(Key.Key_F2)
+    assert asked and "参保登记" in asked[0] and tab.form.value()["name"] == ""
+    qtbot.waitUntil(lambda: keyboard.focused() is tab.search.edit)
     keyboard.type(wrong)
     keyboard.press(Key.Key_Return)
     assert "校验位" in tab.search.error.text() and tab.search.table.rowCount() == 0
