@@ -5,7 +5,6 @@ the person search at the top of every business tab. No Qt, no store: reads go th
 from __future__ import annotations
 
 from dataclasses import dataclass
-
 from datetime import date
 
 from desk.core import filing as filing_rules

@@ -21,10 +21,10 @@ from desk.ui.chronic_tab import ChronicTab
 from desk.ui.current_person import CurrentPersonBar
 from desk.ui.daily_report_dialog import DailyReportDialog
 from desk.ui.enrolment_tab import EnrolmentTab
+from desk.ui.errors import run_action
 from desk.ui.login import ChangePasswordDialog
 from desk.ui.reimbursement_tab import ReimbursementTab
 from desk.ui.transfer_tab import TransferTab
-from desk.ui.errors import run_action
 from desk.ui.verify_dialog import VerifyDialog
 from desk.ui.widgets import shortcut
 
@@ -75,9 +75,10 @@ class MainWindow(QMainWindow):
         for spec in BUSINESS_TABS:
             if operator.can(spec.permission):
                 self.tab_titles.append(self.tr(spec.title))
-                keys = f"Ctrl+{len(self.tab_titles)}"  # from anywhere, also out of a tab's own pages
+                index = len(self.tab_titles) - 1
+                keys = f"Ctrl+{index + 1}"  # from anywhere, also out of a tab's own pages
                 self.tabs.addTab(spec.factory(desk, operator), f"{self.tab_titles[-1]} ({keys})")
-                shortcut(self, keys, lambda index=len(self.tab_titles) - 1: self.tabs.setCurrentIndex(index))
+                shortcut(self, keys, lambda index=index: self.tabs.setCurrentIndex(index))
         self.current_person_id: int | None = None
         self.person_bar = CurrentPersonBar()
         self._following = False
