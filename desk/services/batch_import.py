@@ -38,7 +38,7 @@ from desk.store import persons as person_store
 IMPORT_LIST = "import_list"  # the 导入清单's document type, and its record type (a paper about one import)
 Progress = Callable[[int, int], bool]
 FIRST_PROBLEMS = 20  # problems a preview lists
-LISTED_PER_RESULT = 300  # rows the 导入清单 names per result; every row is in the Excel report
+LISTED_PER_RESULT = 200  # rows the 导入清单 names per result; every row is in the Excel report
 _MERGE = re.compile(rb'<(?:[A-Za-z0-9]+:)?mergeCell\s+ref="([A-Z]+)([0-9]+)(?::([A-Z]+)([0-9]+))?"')
 # what a person's record says and the list may say otherwise (the record wins: docs/rules.md)
 COMPARED = (("ethnicity", "民族"), ("phone", "联系电话"), ("household_type", "户籍性质"), ("township", "乡镇（街道）"),

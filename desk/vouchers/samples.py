@@ -319,7 +319,7 @@ DAILY_PAYLOAD = {
 IMPORT_LIST_PAYLOAD = {
     "file": "喜洲镇2027年度集中参保名单.xlsx", "sheet": "参保名单", "imported_at": "2026-11-05T16:18:02",
     "operator": "李红梅", "office": OFFICE_NAME, "years": [2027], "rows": 5, "enrolled": 3, "existing": 1, "refused": 1,
-    "payable": "860.00", "stopped_after": None, "stop_reason": "", "listed_per_result": 300,
+    "payable": "860.00", "stopped_after": None, "stop_reason": "", "listed_per_result": 200,
     "lists": {
         "已参保": {"count": 3, "rows": [
             {"row": 2, "name": "杨丽华", "id_number": "532923********0446", "note": "应缴 280.00 元，回执 CB-20261105-0001"},
