@@ -153,6 +153,8 @@ def id_number_problem(value) -> str | None:
     if isinstance(value, bool):
         return None
     if isinstance(value, (int, float)):
+        if float(value).is_integer() and 10**14 <= value < 10**15:  # an old 15-digit number: exact as a number
+            return None
         shown = f"{value:.4E}" if isinstance(value, float) or value >= 10**11 else str(value)
         return ID_AS_NUMBER.format(shown=shown)
     if isinstance(value, str) and _SCIENTIFIC.fullmatch(typed(value)):
@@ -162,7 +164,7 @@ def id_number_problem(value) -> str | None:
 
 EXCEL_EPOCH = date(1899, 12, 30)  # Excel's day 0 (its 1900 leap-year bug makes day 60 the missing 29 February)
 _DATE_TEXT = (
-    re.compile(r"(?P<y>[0-9]{4})[-/.](?P<m>[0-9]{1,2})[-/.](?P<d>[0-9]{1,2})(?:[ T]00:00(?::00)?)?"),
+    re.compile(r"(?P<y>[0-9]{4})[-/.](?P<m>[0-9]{1,2})[-/.](?P<d>[0-9]{1,2})(?:[ T][0-9]{1,2}:[0-9]{2}(?::[0-9]{2})?)?"),
     re.compile(r"(?P<y>[0-9]{4})年(?P<m>[0-9]{1,2})月(?P<d>[0-9]{1,2})日?"),
     re.compile(r"(?P<y>[0-9]{4})(?P<m>[0-9]{2})(?P<d>[0-9]{2})"),
 )

@@ -45,7 +45,7 @@ def test_optional_columns_may_be_left_out():
 
 @pytest.mark.parametrize("value", [
     datetime(2026, 11, 5), date(2026, 11, 5), "2026-11-05", "2026/11/5", "2026.11.5", "20261105", "2026年11月5日",
-    "２０２６－１１－０５", " 2026-11-05 00:00:00 ", 46331, 46331.0, 20261105,
+    "２０２６－１１－０５", " 2026-11-05 00:00:00 ", "2026/11/05 9:30", 46331, 46331.0, 20261105,
 ])
 def test_a_date_is_read_in_every_way_excel_and_clerks_write_it(value):
     assert core.cell_date(value, "paid_on", "缴费日期") == date(2026, 11, 5)
@@ -69,6 +69,12 @@ def test_an_id_number_stored_as_a_number_is_refused_saying_why(value):
     assert not parsed.ok and parsed.person is None
     message = parsed.problems[0]
     assert message.startswith("第 7 行：证件号码是按“数字”格式存的") and "文本" in message and "X" in message
+
+
+def test_an_old_15_digit_number_stored_as_a_number_is_exact_and_read():
+    parsed = core.parse_row(3, row(证件号码=532923850601452), GROUPS, TODAY)
+    assert parsed.ok, parsed.problems
+    assert parsed.person.id_number == make_id_number("532923", date(1985, 6, 1), 452)
 
 
 def test_full_width_digits_and_a_lower_case_x_are_the_number():

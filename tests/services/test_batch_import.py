@@ -225,3 +225,26 @@ def test_the_template_has_its_columns_notes_and_groups(desk, tmp_path):
     assert any("文本" in (row[2] or "") for row in book["填写说明"].iter_rows(values_only=True) if len(row) > 2)
     with zipfile.ZipFile(path) as archive:
         assert "xl/worksheets/sheet1.xml" in archive.namelist()
+
+
+def test_a_full_disk_stops_the_import_naming_where_and_why(desk, clerk, tmp_path, monkeypatch):
+    import sqlite3
+
+    from desk.services.faults import DatabaseFault
+
+    path = write_list(tmp_path / "名单.xlsx", [resident(index) for index in range(4)])
+    listing = batch_import.read_list(desk, clerk, path)
+    real, calls = enrolment.enrol, []
+
+    def disk_full(desk_, operator, **kwargs):
+        calls.append(1)
+        if len(calls) == 3:
+            raise DatabaseFault.of(sqlite3.OperationalError("database or disk is full"))
+        return real(desk_, operator, **kwargs)
+
+    monkeypatch.setattr(enrolment, "enrol", disk_full)
+    result = batch_import.import_list(desk, clerk, listing)
+    assert (result.enrolled, result.refused, result.stopped_after) == (2, 2, 3)
+    assert result.stop_reason.startswith("导入在第 3 行之后中止（") and "磁盘" in result.stop_reason
+    assert result.outcomes[2].note.startswith(result.stop_reason + "，本行未处理")
+    assert counts(desk)["enrolments"] == 2 and counts(desk)["persons"] == 2
