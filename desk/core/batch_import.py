@@ -225,6 +225,26 @@ def group_codes(text: str, known_groups: dict[str, str]) -> list[str]:
     return codes
 
 
+# words a list may use for what the form offers as a choice, where the meaning is unambiguous
+ID_TYPE_WORDS = {"身份证": "居民身份证", "二代身份证": "居民身份证", "居民身份证号": "居民身份证", "身份证号": "居民身份证"}
+HOUSEHOLD_WORDS = {"农业": "农村", "农业户口": "农村", "农村户口": "农村", "农村户籍": "农村",
+                   "非农业": "城镇", "非农业户口": "城镇", "城镇户口": "城镇", "城镇户籍": "城镇"}
+
+
+def _choice(text: str, words: dict[str, str]) -> str:
+    return words.get(text, text)
+
+
+def _ethnicity(text: str) -> str:
+    """白 for 白族 (the form offers the 56 full names)."""
+    return text + "族" if text and text not in ETHNICITIES and text + "族" in ETHNICITIES else text
+
+
+def _id_text(text: str) -> str:
+    """Spaces inside a number (532923 19850601 4520) are the list's layout, not part of it."""
+    return re.sub(r"[\s\u3000]+", "", text)
+
+
 def _groups(row: dict, known_groups: dict[str, str], problems: list[str]) -> list[dict]:
     codes = group_codes(row.get("groups", ""), known_groups)
     documents = [part.strip() for part in GROUP_SEPARATORS.split(row.get("documents", "")) if part.strip()]
@@ -281,6 +301,9 @@ def parse_row(number: int, cells: dict, known_groups: dict[str, str], today: dat
     text = {key: cell_text(value) for key, value in by_key.items()}
     form = {key: text[key] for key in ("id_type", "id_number", "name", "ethnicity", "phone", "household_type",
                                        "address", "township", "village")}
+    form.update(id_type=_choice(typed(form["id_type"]), ID_TYPE_WORDS), id_number=_id_text(form["id_number"]),
+                household_type=_choice(typed(form["household_type"]), HOUSEHOLD_WORDS),
+                ethnicity=_ethnicity(typed(form["ethnicity"])))
     form["groups"] = _groups(text, known_groups, problems)
     id_type = typed(form["id_type"]) or ID_TYPES[0]
     if id_type in ID_TYPES and id_type != ID_TYPES[0]:

@@ -164,7 +164,7 @@ def _read_book(desk: Desk, path: Path, book, progress: Progress | None) -> Impor
     sheets = book.worksheets
     if not sheets:
         raise _refuse(path, "里没有工作表。")
-    sheet = sheets[0]
+    sheet = next((candidate for candidate in sheets if _has_header(candidate)), sheets[0])
     try:
         merged = _merged_ranges(path, getattr(sheet, "_worksheet_path", "xl/worksheets/sheet1.xml"))
     except (KeyError, zipfile.BadZipFile, OSError):
@@ -215,6 +215,16 @@ def _read_book(desk: Desk, path: Path, book, progress: Progress | None) -> Impor
     if not rows:
         raise _refuse(path, "只有表头，没有参保人的数据行。")
     return ImportList(path.name, sheet.title, header, header_cells, tuple(leading), tuple(rows))
+
+
+def _has_header(sheet) -> bool:
+    """The list's sheet: the first with 姓名 and 证件号码 in a row of its first rows (the template's 填写说明 has
+    them as values of one column, never in one row)."""
+    try:
+        return any(core.looks_like_header(tuple(cells))
+                   for cells in sheet.iter_rows(max_row=core.HEADER_SEARCH_ROWS, values_only=True))
+    except Exception:  # a sheet part openpyxl cannot parse: judged when read
+        return False
 
 
 def _is_title(cells: tuple) -> bool:

@@ -137,3 +137,12 @@ def test_last_year_must_be_before_the_benefit_year_and_other_documents_go_to_the
 def test_empty_rows_and_titles():
     assert core.is_empty((None, "  ", "")) and not core.is_empty((None, "x"))
     assert core.looks_like_header(("  姓名", "证件号码 ")) and not core.looks_like_header(("喜洲镇名单",))
+
+
+def test_unambiguous_words_of_a_list_are_read_as_the_forms_choices():
+    parsed = core.parse_row(2, row(证件类型="身份证", 证件号码=f" {ID[:6]} {ID[6:14]}　{ID[14:]} ", 民族="白", 户籍性质="非农业"),
+                            GROUPS, TODAY)
+    assert parsed.ok, parsed.problems
+    person = parsed.person
+    assert (person.id_type, person.id_number, person.ethnicity, person.household_type) == ("居民身份证", ID, "白族", "城镇")
+    assert "户籍性质只能是" in core.parse_row(2, row(户籍性质="外地"), GROUPS, TODAY).problems[0]

@@ -248,3 +248,13 @@ def test_a_full_disk_stops_the_import_naming_where_and_why(desk, clerk, tmp_path
     assert result.stop_reason.startswith("导入在第 3 行之后中止（") and "磁盘" in result.stop_reason
     assert result.outcomes[2].note.startswith(result.stop_reason + "，本行未处理")
     assert counts(desk)["enrolments"] == 2 and counts(desk)["persons"] == 2
+
+
+def test_the_list_is_found_on_a_later_sheet(desk, clerk, tmp_path):
+    path = write_list(tmp_path / "名单.xlsx", [resident(0)])
+    book = load_workbook(path)
+    notes = book.create_sheet("说明", 0)
+    notes.append(["本表由喜洲镇社保所填报"])
+    book.save(path)
+    listing = batch_import.read_list(desk, clerk, path)
+    assert listing.sheet == "参保名单" and listing.data_rows == 1
