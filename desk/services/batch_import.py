@@ -611,6 +611,11 @@ def write_template(path: Path | str, known_groups: dict[str, str]) -> Path:
     return path
 
 
+def template_groups(desk: Desk) -> dict[str, str]:
+    """The subsidy groups the template lists: the office's policy pack's, code → name."""
+    return persons.known_groups(desk)
+
+
 def template(desk: Desk, path: Path | str) -> Path:
     """The template for the office's policy pack (its subsidy groups)."""
-    return write_template(path, persons.known_groups(desk))
+    return write_template(path, template_groups(desk))

@@ -25,8 +25,8 @@ from desk.services import batch_import
 from desk.services.background import separate_connection
 from desk.services.context import Desk, Operator
 from desk.ui import errors, file_choice
-from desk.ui.background import run_with_progress
-from desk.ui.errors import MessageBar, run_action
+from desk.ui.background import run_in_background, run_with_progress
+from desk.ui.errors import MessageBar
 from desk.ui.pdf_preview import PdfPreviewDialog
 from desk.ui.widgets import action_button, shortcut
 
@@ -72,12 +72,12 @@ class BatchImportDialog(QDialog):
         self.choose_button.clicked.connect(self.choose_file)
         self.template_button.clicked.connect(self.save_template)
         self.import_button.clicked.connect(self.start_import)
-        self.report_button.clicked.connect(self.save_report)
+        self.report_button.clicked.connect(lambda: self.save_report())
         self.list_button.clicked.connect(self.open_list)
         self.close_button.clicked.connect(self.reject)
         for keys, slot in (("Ctrl+O", self.choose_file), ("Ctrl+T", self.save_template),
                            ("Ctrl+Return", self.start_import), ("Ctrl+Enter", self.start_import),
-                           ("Ctrl+S", self.save_report), ("Ctrl+P", self.open_list)):
+                           ("Ctrl+S", lambda: self.save_report()), ("Ctrl+P", self.open_list)):
             shortcut(self, keys, slot)
         self.choose_button.setFocus()
 
@@ -119,11 +119,19 @@ class BatchImportDialog(QDialog):
                                      self.tr(EXCEL_FILTER))
         if path is None:
             return
-        path = _xlsx(path)
-        ok, written = run_action(lambda: _writing(path, lambda: batch_import.template(self.desk, path)), bar=self.bar,
-                                 parent=self)
-        if ok:
-            self.bar.show_info(self.tr("模板已保存到 {path}：请发给乡镇、村按模板填写，“填写说明”页有每列的要求。").format(path=written))
+        path, groups = _xlsx(path), batch_import.template_groups(self.desk)
+        self.job = run_in_background(lambda: _writing(path, lambda: batch_import.write_template(path, groups)),
+                                     parent=self, progress=self.tr("正在保存模板……"),
+                                     on_done=self._template_saved, on_error=self._failed_to_write)
+
+    def _template_saved(self, written: Path) -> None:
+        self.bar.show_info(self.tr("模板已保存到 {path}：请发给乡镇、村按模板填写，“填写说明”页有每列的要求。").format(path=written))
+
+    def _failed_to_write(self, error: BaseException) -> None:
+        if isinstance(error, DeskError):
+            self.bar.show_error(error.message)
+        else:
+            self.bar.show_error(errors.apology(errors.show_unexpected(self, error)))
 
     # ------------------------------------------------------------------ preview
 
@@ -203,25 +211,29 @@ class BatchImportDialog(QDialog):
             self.bar.show_warning(outcome.summary)
         else:
             self.bar.show_info(self.tr("导入完成：请保存导入结果表，并打印导入清单归档。"))
-        if self.save_report():
-            self.open_list()
+        self.save_report(then=self.open_list)
 
-    def save_report(self) -> bool:
+    def save_report(self, then=None) -> None:
+        """Where to save the report (asked here), then written in a thread; `then()` once it is saved."""
         if self.outcome is None or self._busy():
-            return False
+            return
         suggested = file_choice.documents_folder() / self.outcome.report_name
         path = file_choice.save_path(self, self.tr("保存导入结果表"), suggested, self.tr(EXCEL_FILTER))
         if path is None:
             self.bar.show_warning(self.tr("导入结果表还没有保存：可按“保存导入结果表”（Ctrl+S）保存。"))
-            return False
+            return
         path = _xlsx(path)
         listing, result = self.outcome.listing, self.outcome.result
-        ok, written = run_action(lambda: _writing(path, lambda: batch_import.write_report(listing, result, path)),
-                                 bar=self.bar, parent=self)
-        if ok:
-            self.report_path = written
-            self.bar.show_info(self.tr("导入结果表已保存到 {path}。").format(path=written))
-        return ok
+        self.job = run_in_background(lambda: _writing(path, lambda: batch_import.write_report(listing, result, path)),
+                                     parent=self, progress=self.tr("正在保存导入结果表……"),
+                                     on_done=lambda written: self._report_saved(written, then),
+                                     on_error=self._failed_to_write)
+
+    def _report_saved(self, written: Path, then) -> None:
+        self.report_path = written
+        self.bar.show_info(self.tr("导入结果表已保存到 {path}。").format(path=written))
+        if then is not None:
+            then()
 
     def open_list(self) -> None:
         if self.outcome is None or self.outcome.voucher_number is None:

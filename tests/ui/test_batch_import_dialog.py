@@ -46,10 +46,11 @@ def test_preview_then_import_then_report_and_list(qtbot, desk, staff, open_windo
     qtbot.waitUntil(lambda: dialog.outcome is not None, timeout=20_000)
     assert dialog.summary.text().startswith("已参保 2 人，已存在 0 人，未导入 1 行（共 3 行），本次应缴合计 800.00 元")
     assert enrolments(desk) == 2
+    qtbot.waitUntil(lambda: dialog.report_path is not None, timeout=20_000)
     assert [row[-2] for row in load_workbook(report).active.iter_rows(values_only=True)] == \
         ["结果", "已参保", "已参保", None, "未导入"]
+    qtbot.waitUntil(lambda: isinstance(dialog.preview, PdfPreviewDialog) and dialog.preview.isVisible(), timeout=20_000)
     assert dialog.report_path == report and "导入结果表已保存" in dialog.bar.text()
-    qtbot.waitUntil(lambda: isinstance(dialog.preview, PdfPreviewDialog) and dialog.preview.isVisible())
     assert dialog.preview.number == dialog.outcome.voucher_number == "DR-20260310-0001"
     assert dialog.preview.pdf.startswith(b"%PDF")
     dialog.preview.reject()
@@ -105,8 +106,12 @@ def test_the_template_is_saved(qtbot, desk, staff, open_window, keyboard, monkey
     monkeypatch.setattr(file_choice, "save_path", lambda *args: tmp_path / "模板")
     dialog = open_dialog(qtbot, open_window, staff, keyboard)
     keyboard.press(Qt.Key.Key_T, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: dialog.job is not None and dialog.job.done, timeout=20_000)
     assert load_workbook(tmp_path / "模板.xlsx").sheetnames == ["参保名单", "填写说明", "资助类别"]
     assert "模板已保存到" in dialog.bar.text()
     monkeypatch.setattr(file_choice, "save_path", lambda *args: tmp_path / "无此文件夹" / "模板.xlsx")
     dialog.save_template()
+    qtbot.waitUntil(lambda: dialog.job.done, timeout=20_000)
     assert "无法写入文件" in dialog.bar.text()
+    keyboard.press(Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: not dialog.isVisible())
