@@ -44,7 +44,7 @@ def main(out: Path) -> None:
     rows = [resident(index, 证件号码=make_id_number("532901", date(1960 + index, 3, 1), 120 + index))
             for index in range(12)]
     rows[3] = dict(rows[3], 证件号码=532901196303011231)
-    rows[5] = dict(rows[5], 民族="白")
+    rows[5] = dict(rows[5], 民族="白族人")
     rows[8] = dict(rows[1])
     rows[10] = dict(rows[10], 资助类别="城乡低保对象")
     path = write_list(work / "喜洲镇2026年度集中参保名单.xlsx", rows, title="喜洲镇2026年度集中参保名单")
