@@ -351,7 +351,8 @@ def cmd_import_template(args) -> int:
 
 def cmd_import_enrolments(args) -> int:
     """`desk import enrolments FILE --user NAME --report OUT.xlsx`: exit 0 once the list was read (refused rows
-    included), 2 when the file cannot be used, 1 when the operator cannot log in or may not enrol."""
+    included), 2 when the file cannot be used, 1 when the operator cannot log in or may not enrol, or a fault of
+    the database stopped the import part-way (the summary and the report are written all the same)."""
     from desk.core.errors import PermissionDenied
     from desk.services import batch_import
 
@@ -380,9 +381,10 @@ def cmd_import_enrolments(args) -> int:
         sys.stderr.write(f"--report: 导入结果表无法写入（{error.strerror or error}）；名单已导入，再次导入同一文件会把已参保的行"
                          "显示为“已存在”，可借此重新得到结果表。\n")
         return 1
-    if result.stop_reason:
-        sys.stderr.write(result.stop_reason + "\n")
     _print_json(result.summary())
+    if result.stop_reason:  # no 取消 here: a fault of the database or the disk stopped it
+        sys.stderr.write(result.stop_reason + "。已导入的行保留，改正后再次导入同一文件即可继续。\n")
+        return 1
     return 0
 
 

@@ -124,22 +124,24 @@ def _check_file(path: Path) -> None:
                             "（CSV、WPS 的 .et 等请先另存为 .xlsx）。")
 
 
-def _merged_ranges(path: Path, sheet_path: str) -> list[tuple[str, int, int]]:
-    """Every merged range of the sheet as (ref, first row, last row): read from the sheet's XML, which a
-    read-only workbook does not parse (the ranges stand after the rows)."""
-    found, tail = [], b""
+def _sheet_facts(path: Path, sheet_path: str) -> tuple[list[tuple[str, int, int]], int]:
+    """Every merged range of the sheet as (ref, first row, last row), read from the sheet's XML, which a
+    read-only workbook does not parse (the ranges stand after the rows); and how many rows the sheet
+    holds (the progress bar's total), counted on the way."""
+    found, tail, rows = [], b"", 0
     with zipfile.ZipFile(path) as archive, archive.open(sheet_path) as sheet:
         while True:
             chunk = sheet.read(1 << 20)
             if not chunk:
                 break
             data = tail + chunk
+            rows += chunk.count(b"<row ") + chunk.count(b"<x:row ")
             for match in _MERGE.finditer(data):
                 first, last = int(match[2]), int(match[4] or match[2])
                 ref = match[1].decode() + match[2].decode() + (f":{match[3].decode()}{match[4].decode()}" if match[3] else "")
                 found.append((ref, first, last))
             tail = data[-200:]
-    return list(dict.fromkeys(found))
+    return list(dict.fromkeys(found)), rows
 
 
 def read_list(desk: Desk, operator: Operator, path: Path | str, *, progress: Progress | None = None) -> ImportList:
@@ -166,12 +168,12 @@ def _read_book(desk: Desk, path: Path, book, progress: Progress | None) -> Impor
         raise _refuse(path, "里没有工作表。")
     sheet = next((candidate for candidate in sheets if _has_header(candidate)), sheets[0])
     try:
-        merged = _merged_ranges(path, getattr(sheet, "_worksheet_path", "xl/worksheets/sheet1.xml"))
+        merged, total = _sheet_facts(path, getattr(sheet, "_worksheet_path", "xl/worksheets/sheet1.xml"))
     except (KeyError, zipfile.BadZipFile, OSError):
-        merged = []
+        merged, total = [], 0
+    sheet.reset_dimensions()  # a file's stored size may be wrong (some programs write A1): every cell is read
     known = persons.known_groups(desk)
     today = desk.today()
-    total = sheet.max_row or 0
     header: core.Header | None = None
     leading: list[tuple] = []
     rows: list[tuple[int, tuple, core.ParsedRow | None]] = []
@@ -509,22 +511,17 @@ def write_report(listing: ImportList, result: ImportResult, path: Path | str) ->
     by_number = {outcome.number: outcome for outcome in result.outcomes}
 
     def cells(values: tuple) -> list:
-        out = []
-        for index in range(width):
-            value = values[index] if index < len(values) else None
-            cell = WriteOnlyCell(sheet, value=value)
-            if index in text_positions:
-                cell.number_format = "@"
-            elif hasattr(value, "year"):
-                cell.number_format = "yyyy-mm-dd"
-            out.append(cell)
+        out = list(values[:width]) + [None] * (width - len(values))
+        for index, value in enumerate(out):
+            if index in text_positions or hasattr(value, "year"):
+                cell = WriteOnlyCell(sheet, value=value)
+                cell.number_format = "@" if index in text_positions else "yyyy-mm-dd"
+                out[index] = cell
         return out
 
     for values in listing.leading:
         sheet.append(list(values[:width]))
-    header = cells(listing.header_cells)
-    for name in core.REPORT_COLUMNS:
-        header.append(WriteOnlyCell(sheet, value=name))
+    header = [WriteOnlyCell(sheet, value=value) for value in (*listing.header_cells, *core.REPORT_COLUMNS)]
     for cell in header:
         cell.font = bold
     sheet.append(header)

@@ -1,8 +1,9 @@
 """集中参保 import, the service: read, preview, import row by row, the report, the 导入清单, the audit."""
 
+import collections
 import json
 import zipfile
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from openpyxl import Workbook, load_workbook
@@ -202,16 +203,23 @@ def test_a_row_with_the_ids_as_real_excel_numbers(desk, clerk, tmp_path):
     assert result.refused == 1 and "5.3292E+17" in result.outcomes[0].note
 
 
-def test_fifty_thousand_rows_are_read_and_previewed(desk, clerk, tmp_path):
-    rows = [resident(index, 证件号码=make_id_number("532923", date(1950 + index % 60, 1 + index % 12, 1 + index % 28),
-                                                    index // 20160 * 100 + index % 7 * 2 + 1)) for index in range(50_000)]
+def test_fifty_thousand_rows_are_read_previewed_imported_and_reported(desk, clerk, tmp_path):
+    rows = [resident(index, 证件号码=make_id_number("532923", date(1950, 1, 1) + timedelta(days=index % 25_000),
+                                                    index // 25_000 + 1),
+                     缴费日期="2026-03-01" if index % 2500 == 1 else "2026-02-30") for index in range(50_000)]
     rows[10] = None
     path = write_list(tmp_path / "大名单.xlsx", rows)
     seen = []
     listing = batch_import.read_list(desk, clerk, path, progress=lambda done, total: seen.append(done) or True)
     assert listing.data_rows == 49_999 and seen
     shown = batch_import.preview(desk, clerk, listing)
-    assert shown.rows == 49_999 and shown.to_enrol + shown.refused == 49_999
+    assert (shown.rows, shown.to_enrol, shown.refused) == (49_999, 20, 49_979) and len(shown.problems) == 20
+    result = batch_import.import_list(desk, clerk, listing)
+    assert result.summary() == {"rows": 49_999, "enrolled": 20, "existing": 0, "refused": 49_979}
+    report = batch_import.write_report(listing, result, tmp_path / "结果.xlsx")
+    last = collections.deque(load_workbook(report, read_only=True).active.iter_rows(values_only=True), maxlen=1)[0]
+    assert last[0] == rows[-1]["姓名"] and last[-2:] == ("未导入", "缴费日期“2026-02-30”不是有效日期，请填写日期，如2026-11-05（或设置为日期格式）。")
+    assert len(pdf_text(vouchers.render(desk, result.voucher.number))) > 1000
 
 
 def test_the_template_has_its_columns_notes_and_groups(desk, tmp_path):

@@ -7,7 +7,7 @@ import threading
 
 from openpyxl import load_workbook
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QProgressDialog, QPushButton
+from PySide6.QtWidgets import QApplication, QPushButton
 
 from desk.services import batch_import
 from desk.ui import file_choice
@@ -89,7 +89,7 @@ def test_cancel_midway_keeps_the_rows_done(qtbot, desk, staff, open_window, keyb
     dialog.choose_file()
     qtbot.waitUntil(lambda: dialog.job is not None and dialog.job.done, timeout=20_000)
     dialog.start_import()
-    progress = dialog.findChild(QProgressDialog, "backgroundProgress")
+    progress = dialog.job.progress  # this job's (the preview's may not be deleted yet)
     qtbot.waitUntil(lambda: 3 in reached and "3/8" in progress.labelText(), timeout=20_000)
     dialog.summary.text()  # the window answers meanwhile
     qtbot.mouseClick(progress.findChild(QPushButton), Qt.MouseButton.LeftButton)
