@@ -172,6 +172,7 @@ def _read_book(desk: Desk, path: Path, book, progress: Progress | None) -> Impor
     except (KeyError, zipfile.BadZipFile, OSError):
         merged, total = [], 0
     sheet.reset_dimensions()  # a file's stored size may be wrong (some programs write A1): every cell is read
+    header_row = _header_row(sheet)
     known = persons.known_groups(desk)
     today = desk.today()
     header: core.Header | None = None
@@ -183,8 +184,7 @@ def _read_book(desk: Desk, path: Path, book, progress: Progress | None) -> Impor
         for number, cells in enumerate(sheet.iter_rows(values_only=True), start=1):
             cells = tuple(cells)
             if header is None:
-                if core.looks_like_header(cells) or number == core.HEADER_SEARCH_ROWS or (
-                        not core.is_empty(cells) and not _is_title(cells)):
+                if number == header_row:
                     header = _header(path, number, cells, merged)
                     merged_rows = _merged_data_rows(merged, number)
                     header_cells = cells[:header.width]
@@ -217,6 +217,21 @@ def _read_book(desk: Desk, path: Path, book, progress: Progress | None) -> Impor
     if not rows:
         raise _refuse(path, "只有表头，没有参保人的数据行。")
     return ImportList(path.name, sheet.title, header, header_cells, tuple(leading), tuple(rows))
+
+
+def _header_row(sheet) -> int:
+    """The header's row among the first rows: the first with 姓名 and 证件号码; else the first filled row that is
+    not a title line (its columns are then named in the refusal)."""
+    first = fallback = None
+    for number, cells in enumerate(sheet.iter_rows(max_row=core.HEADER_SEARCH_ROWS, values_only=True), start=1):
+        cells = tuple(cells)
+        if core.looks_like_header(cells):
+            return number
+        if not core.is_empty(cells):
+            first = first or number
+            if fallback is None and not _is_title(cells):
+                fallback = number
+    return fallback or first or 1
 
 
 def _has_header(sheet) -> bool:

@@ -3,7 +3,7 @@
 import collections
 import json
 import zipfile
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 from openpyxl import Workbook, load_workbook
@@ -11,6 +11,7 @@ from openpyxl import Workbook, load_workbook
 from desk.core.batch_import import ImportFileError
 from desk.core.idnumber import make_id_number
 from desk.services import batch_import, enrolment, persons, vouchers
+from desk.services.integrity import check_database
 from tests.conftest import person_form
 from tests.import_files import resident, write_list
 from tests.vouchers.pdf_helpers import compact, pdf_text
@@ -139,6 +140,7 @@ def test_the_import_list_voucher_reads_back(desk, clerk, tmp_path):
                      "DR-20260310-0001"):
         assert expected in text, expected
     assert vouchers.verify(desk, result.voucher.number, result.voucher.code).genuine
+    assert check_database(desk).sound  # every row's seal and the chain, the 导入清单 named by its audit entry
 
 
 @pytest.mark.parametrize("content, expected", [
@@ -266,3 +268,23 @@ def test_the_list_is_found_on_a_later_sheet(desk, clerk, tmp_path):
     book.save(path)
     listing = batch_import.read_list(desk, clerk, path)
     assert listing.sheet == "参保名单" and listing.data_rows == 1
+
+
+def test_dates_as_real_excel_dates_serial_numbers_and_text(desk, clerk, tmp_path):
+    serial = (date(2026, 3, 1) - date(1899, 12, 30)).days
+    paid = [datetime(2026, 3, 1), serial, "2026/3/1", "20260301", 20260301, "2026年3月1日", "２０２６-０３-０１"]
+    path = write_list(tmp_path / "名单.xlsx", [resident(index, 缴费日期=value, 待遇年度=str(2026) if index % 2 else 2026.0)
+                                              for index, value in enumerate(paid)])
+    result = batch_import.import_list(desk, clerk, batch_import.read_list(desk, clerk, path))
+    assert result.enrolled == len(paid), [outcome.note for outcome in result.outcomes]
+    assert {row[0] for row in desk.db.execute("SELECT paid_on FROM enrolments")} == {"2026-03-01"}
+
+
+def test_the_header_is_found_under_title_lines(desk, clerk, tmp_path):
+    path = write_list(tmp_path / "名单.xlsx", [resident(0)], title="喜洲镇2026年度集中参保名单")
+    book = load_workbook(path)
+    book.active.insert_rows(2)
+    book.active["A2"], book.active["D2"] = "填报单位：喜洲镇社保所", "填报日期：2026-03-01"
+    book.save(path)
+    listing = batch_import.read_list(desk, clerk, path)
+    assert (listing.header.row, listing.data_rows, len(listing.leading)) == (3, 1, 2)
