@@ -1,8 +1,11 @@
 """集中参保 lists, the pure part: header match, cells (dates, years, IDs stored as numbers), a row's problems."""
 
+import os
 from datetime import date, datetime
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from desk.core import batch_import as core
 from desk.core.dates import DateError
@@ -146,3 +149,17 @@ def test_unambiguous_words_of_a_list_are_read_as_the_forms_choices():
     person = parsed.person
     assert (person.id_type, person.id_number, person.ethnicity, person.household_type) == ("居民身份证", ID, "白族", "城镇")
     assert "户籍性质只能是" in core.parse_row(2, row(户籍性质="外地"), GROUPS, TODAY).problems[0]
+
+
+CELLS = st.one_of(st.none(), st.text(max_size=40), st.integers(-10**20, 10**20), st.booleans(),
+                  st.floats(allow_nan=False, allow_infinity=False), st.dates(), st.datetimes(),
+                  st.sampled_from(["=A1", "５.３E+17", "2026年2月30日", "dibao、、tekun", "  ", "\x00", "\ud800"]))
+
+
+@settings(max_examples=int(os.environ.get("DESK_FUZZ_EXAMPLES", "60")) * 3, deadline=None,
+          suppress_health_check=list(HealthCheck))
+@given(st.dictionaries(st.sampled_from(core.COLUMN_NAMES), CELLS))
+def test_any_cells_give_a_row_or_its_problems_in_chinese(cells):
+    parsed = core.parse_row(8, {**row(), **cells}, GROUPS, TODAY)
+    assert parsed.ok == (parsed.person is not None)
+    assert all(message.startswith("第 8 行：") and len(message) > 6 for message in parsed.problems)
