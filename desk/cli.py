@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import io
 import json
+import os
 import sys
 from datetime import date
 from pathlib import Path
@@ -328,6 +329,65 @@ def _write_report(desk, operator, report, args) -> int:
     return 0
 
 
+def cmd_import_template(args) -> int:
+    """`desk import template FILE.xlsx`: the 集中参保 list the office hands out (the groups of the database's pack)."""
+    from desk.services import batch_import
+
+    target = Path(args.file)
+    if not target.resolve().parent.is_dir():
+        return _fail_input(f"FILE: 文件夹 {target.resolve().parent} 不存在，请先建立或换一个位置。")
+    if args.db or default_db_path().exists():
+        desk = _open_desk(args.db, read_only=True)
+        written = batch_import.template(desk, target)
+    else:
+        from desk.services.context import DEFAULT_SETTINGS
+
+        pack = _packs().get(DEFAULT_SETTINGS["default_pack"])
+        written = batch_import.write_template(target, {group["code"]: group["name"]
+                                                       for group in pack.section("subsidies")["groups"]})
+    _print_json({"template": str(written)})
+    return 0
+
+
+def cmd_import_enrolments(args) -> int:
+    """`desk import enrolments FILE --user NAME --report OUT.xlsx`: exit 0 once the list was read (refused rows
+    included), 2 when the file cannot be used, 1 when the operator cannot log in or may not enrol, or a fault of
+    the database stopped the import part-way (the summary and the report are written all the same)."""
+    from desk.core.errors import PermissionDenied
+    from desk.services import batch_import
+
+    report = Path(args.report)
+    folder = report.resolve().parent
+    if not folder.is_dir():
+        return _fail_input(f"--report: 文件夹 {folder} 不存在，请先建立或换一个位置。")
+    if report.is_dir() or (report.exists() and not os.access(report, os.W_OK)) or not os.access(folder, os.W_OK):
+        return _fail_input(f"--report: 无法写入 {report}，请换一个文件夹或文件名。")
+    try:
+        desk = _open_desk(args.db)
+        operator = _login_from_stdin(desk, args.user)
+        operator.require("enrolment.create")
+        operator.require("person.write")
+    except (_AuthFailed, PermissionDenied) as error:
+        return _operator_refused(error)
+    try:
+        listing = batch_import.read_list(desk, operator, Path(args.file))
+    except batch_import.ImportFileError as error:
+        return _fail_input(error.message)
+    result = batch_import.import_list(desk, operator, listing)
+    try:
+        batch_import.write_report(listing, result, report)
+    except OSError as error:
+        _print_json(result.summary())
+        sys.stderr.write(f"--report: 导入结果表无法写入（{error.strerror or error}）；名单已导入，再次导入同一文件会把已参保的行"
+                         "显示为“已存在”，可借此重新得到结果表。\n")
+        return 1
+    _print_json(result.summary())
+    if result.stop_reason:  # no 取消 here: a fault of the database or the disk stopped it
+        sys.stderr.write(result.stop_reason + "。已导入的行保留，改正后再次导入同一文件即可继续。\n")
+        return 1
+    return 0
+
+
 def cmd_demo(args) -> int:
     from desk.demo import DEMO_OPERATORS, create_demo_database
 
@@ -527,6 +587,19 @@ def build_parser() -> argparse.ArgumentParser:
     daily.add_argument("--db", dest="db_sub")
     daily.set_defaults(handler=cmd_report_daily)
 
+    batch = sub.add_parser("import", help="集中参保名单：下载模板（template）或导入参保登记（enrolments）")
+    batch_sub = batch.add_subparsers(dest="import_command", required=True)
+    batch_template = batch_sub.add_parser("template", help="写出集中参保名单模板（.xlsx，含填写说明和资助类别）")
+    batch_template.add_argument("file", metavar="FILE.xlsx")
+    batch_template.add_argument("--db", dest="db_sub", help="按该数据库所用政策包列出资助类别")
+    batch_template.set_defaults(handler=cmd_import_template)
+    batch_enrol = batch_sub.add_parser("enrolments", help="导入集中参保名单并逐行办理参保登记（密码从标准输入读入），输出 JSON")
+    batch_enrol.add_argument("file", metavar="FILE.xlsx")
+    batch_enrol.add_argument("--report", required=True, metavar="OUT.xlsx", help="导入结果表（名单加“结果”“说明”两列）写到这里")
+    batch_enrol.add_argument("--user", required=True, help="操作员用户名")
+    batch_enrol.add_argument("--db", dest="db_sub")
+    batch_enrol.set_defaults(handler=cmd_import_enrolments)
+
     demo = sub.add_parser("demo", help="建立演示数据库并打开")
     demo.add_argument("--no-gui", action="store_true", help="只建库，不打开界面")
     demo.add_argument("--db", dest="db_sub")
@@ -550,7 +623,7 @@ def use_utf8_streams() -> None:
                 pass
 
 
-_PATH_ARGUMENTS = {"db", "db_sub", "file", "out", "xlsx", "dir"}  # a file name may be any bytes the system allows
+_PATH_ARGUMENTS = {"db", "db_sub", "file", "out", "xlsx", "dir", "report"}  # a file name may be any bytes the system allows
 _ARGUMENT_NAMES = {"pack": "PACK", "year": "YEAR", "date": "DATE", "user": "--user", "operator": "--operator",
                    "individual": "--individual", "subsidy": "--subsidy", "document": "--document"}
 

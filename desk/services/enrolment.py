@@ -112,8 +112,10 @@ def _person(desk: Desk, person_id) -> dict:
     return person
 
 
-def _quote(desk: Desk, person: dict, *, year, paid_on, pack_id, newborn, employee_ended_on, arrears_years) -> Quote:
-    """The quote for a person already read; every other input is checked here, once."""
+def _quote(desk: Desk, person: dict, *, year, paid_on, pack_id, newborn, employee_ended_on, arrears_years,
+           listed_last_year: int | None = None) -> Quote:
+    """The quote for a person already read; every other input is checked here, once. `listed_last_year`
+    (a 集中参保 list's 上次参保年度) counts only when desk holds no earlier enrolment of the person."""
     paid_on = inputs.day(paid_on, "paid_on", "缴费日期")
     employee_ended_on = inputs.optional_day(employee_ended_on, "employee_ended_on", "职工医保中断日期")
     newborn = inputs.flag(newborn, "newborn", "新生儿")
@@ -126,12 +128,18 @@ def _quote(desk: Desk, person: dict, *, year, paid_on, pack_id, newborn, employe
         birth_date=date.fromisoformat(person["birth_date"]),
         paid_on=paid_on,
         groups=_person_groups(person),
-        last_enrolled_year=store.last_enrolled_year(desk.db, person["id"], year),
+        last_enrolled_year=last_enrolled_year(desk, person["id"], year, listed_last_year),
         newborn=newborn,
         employee_ended_on=employee_ended_on,
         arrears_years=check_arrears(arrears_years),
     )
     return quote_enrolment(pack, request)
+
+
+def last_enrolled_year(desk: Desk, person_id: int, year: int, listed: int | None = None) -> int | None:
+    """The last year before `year` the person was enrolled: desk's own records; a listed year only when they have none."""
+    held = store.last_enrolled_year(desk.db, person_id, year)
+    return held if held is not None else listed
 
 
 def _held(desk: Desk, person_id: int, year: int) -> dict | None:
@@ -176,8 +184,10 @@ def enrol(
     newborn: bool = False,
     employee_ended_on: date | None = None,
     arrears_years: int = 0,
+    listed_last_year: int | None = None,
 ) -> EnrolmentResult:
-    """Record the enrolment and issue its receipt, in one transaction with its audit entry."""
+    """Record the enrolment and issue its receipt, in one transaction with its audit entry. `listed_last_year`:
+    the 上次参保年度 a 集中参保 list gives (services.batch_import), used only when desk knows no earlier year."""
     operator.require("enrolment.create")
     paid_on = inputs.day(paid_on, "paid_on", "缴费日期")
     if paid_on > desk.today():
@@ -186,7 +196,8 @@ def enrol(
         person = _person(desk, person_id)
         _refuse_double_enrolment(desk, person, check_year(year))
         quote = _quote(desk, person, year=year, paid_on=paid_on, pack_id=pack_id, newborn=newborn,
-                       employee_ended_on=employee_ended_on, arrears_years=arrears_years)
+                       employee_ended_on=employee_ended_on, arrears_years=arrears_years,
+                       listed_last_year=listed_last_year)
         pack = desk.packs.get(quote.pack_id)
         row = _enrolment_row(desk, operator, person, pack, quote, paid_on)
         enrolment_id = store.insert_enrolment(desk.db, row)

@@ -49,6 +49,8 @@ class EnrolmentTab(PersonTab):
                                           self.tr("按左侧信息办理参保登记并出具回执（Ctrl+Enter）"))
         self.enrol_button.setProperty("primary", True)
         self.certificate_button = action_button(self.tr("打印参保凭证"), "Ctrl+P")
+        self.import_button = action_button(self.tr("批量导入"), "Ctrl+I", self.tr("导入乡镇、村报来的集中参保名单（Ctrl+I）"))
+        self.import_dialog = None
         self.person_box = QGroupBox()
         self._quote_timer = QTimer(self, singleShot=True, interval=QUOTE_DEBOUNCE_MS)
         self._refresh_on_show = False
@@ -69,7 +71,7 @@ class EnrolmentTab(PersonTab):
         right_layout.addWidget(self.inputs)
         right_layout.addWidget(self.summary, 1)
         workspace = split_pair(Qt.Orientation.Horizontal,
-                               with_buttons(scrolling(self.person_box), [self.save_button]),
+                               with_buttons(scrolling(self.person_box), [self.import_button, None, self.save_button]),
                                with_buttons(scrolling(right), [None, self.certificate_button, self.enrol_button]),
                                stretch=(3, 2), sizes=[920, 540])
         self.history.setMinimumHeight(120)
@@ -92,6 +94,7 @@ class EnrolmentTab(PersonTab):
         self.save_button.clicked.connect(self.save)
         self.enrol_button.clicked.connect(self.enrol)
         self.certificate_button.clicked.connect(self.print_certificate)
+        self.import_button.clicked.connect(self.open_import)
         self.history.cancel_requested.connect(self.cancel_enrolment)
         self.history.reprint_requested.connect(self.open_preview)
 
@@ -103,6 +106,7 @@ class EnrolmentTab(PersonTab):
         shortcut(self, "Ctrl+Enter", self.enrol)
         shortcut(self, "Ctrl+P", self.print_certificate)
         shortcut(self, "Ctrl+N", self.start_new)
+        shortcut(self, "Ctrl+I", self.open_import)
         shortcut(self, "Ctrl+D", lambda: _click_if_shown(self.history.cancel_button))
         shortcut(self, "Escape", self.escape)
 
@@ -233,6 +237,17 @@ class EnrolmentTab(PersonTab):
         self.refresh_records()
         self.refresh_quote()
         self.open_preview(result.receipt.number, self.tr("参保登记回执"))
+
+    def open_import(self) -> None:
+        """批量导入: the 集中参保 list's dialog (its work runs off the UI thread)."""
+        from desk.ui.batch_import_dialog import BatchImportDialog
+
+        if self.import_dialog is not None and self.import_dialog.isVisible():
+            self.import_dialog.activateWindow()
+            return
+        self.import_dialog = BatchImportDialog(self.desk, self.operator, self)
+        self.import_dialog.finished.connect(lambda _code: self.refresh_records())
+        self.import_dialog.open()
 
     def print_certificate(self) -> None:
         if self.person is None:

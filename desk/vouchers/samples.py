@@ -24,6 +24,7 @@ from desk.vouchers.documents import (
     TRANSFER_RECEIPT,
     render_voucher,
 )
+from desk.vouchers.import_documents import IMPORT_LIST
 from desk.vouchers.model import VoucherMeta
 
 OFFICE_NAME = "大理州医疗保障事业管理局 祥云县经办窗口"
@@ -315,6 +316,29 @@ DAILY_PAYLOAD = {
     ],
 }
 
+IMPORT_LIST_PAYLOAD = {
+    "file": "喜洲镇2027年度集中参保名单.xlsx", "sheet": "参保名单", "imported_at": "2026-11-05T16:18:02",
+    "operator": "李红梅", "office": OFFICE_NAME, "years": [2027], "rows": 5, "enrolled": 3, "existing": 1, "refused": 1,
+    "payable": "860.00", "stopped_after": None, "stop_reason": "", "listed_per_result": 200,
+    "lists": {
+        "已参保": {"count": 3, "rows": [
+            {"row": 2, "name": "杨丽华", "id_number": "532923********0446", "note": "应缴 280.00 元，回执 CB-20261105-0001"},
+            {"row": 3, "name": "段志强", "id_number": "532901********1213", "note": "应缴 400.00 元，回执 CB-20261105-0002"},
+            {"row": 5, "name": "赵金花", "id_number": "532925********3428", "note": "应缴 180.00 元，回执 CB-20261105-0003"},
+        ]},
+        "已存在": {"count": 1, "rows": [
+            {"row": 4, "name": "李国华", "id_number": "532923********2019",
+             "note": "已于2026-10-12办理2027年度参保登记（登记序号 812）"},
+        ]},
+        "未导入": {"count": 1, "rows": [
+            {"row": 6, "name": "", "id_number": "",
+             "note": "证件号码是按“数字”格式存的（5.3292E+17）：Excel 会把18位号码变成科学计数（如5.329E+17），末位的X和最后几位"
+                     "已经丢失，无法还原。请把“证件号码”列设置为“文本”格式，照证件重新录入该号码后再导入。"},
+        ]},
+    },
+}
+
+
 SAMPLES: dict[str, tuple[dict, VoucherMeta]] = {
     ENROLMENT_RECEIPT: (RECEIPT_PAYLOAD, sample_meta("CB-20260310-0007", "7KQ2-M9XD")),
     ENROLMENT_CERTIFICATE: (CERTIFICATE_PAYLOAD, sample_meta("PZ-20260310-0003", "H4TN-2WQ8")),
@@ -331,6 +355,8 @@ SAMPLES: dict[str, tuple[dict, VoucherMeta]] = {
                                                  printed_at=TRANSFER_PRINTED_AT)),
     DAILY_REPORT: (DAILY_PAYLOAD, replace(sample_meta("RB-20260310-0001", "P4WK7-2QZNA"), operator_name="王建华",
                                           printed_at=datetime(2026, 3, 10, 17, 35))),
+    IMPORT_LIST: (IMPORT_LIST_PAYLOAD, replace(sample_meta("DR-20261105-0001", "M3QX8-7TLBE"),
+                                               printed_at=datetime(2026, 11, 5, 16, 20))),
 }
 
 # Document types that also print on A5 get an extra A5 sample; some get a reprint sample.

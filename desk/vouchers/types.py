@@ -62,6 +62,7 @@ DOCUMENT_TYPES: dict[str, DocumentType] = {
         # a daily report is the operator's own paper (the service decided whose day it shows when it was issued)
         DocumentType("daily_report", "RB", "医保经办窗口业务日报表", "日报表", "daily_report:build_daily_report",
                      renderer="daily_report:render_daily_report_pdf", print_permissions=("report.own", "report.office")),
+        DocumentType("import_list", "DR", "集中参保导入清单", "导入清单", "import_documents:build_import_list"),
     )
 }
 DOCUMENT_TITLES: dict[str, str] = {key: kind.title for key, kind in DOCUMENT_TYPES.items()}

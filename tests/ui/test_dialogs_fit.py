@@ -129,6 +129,7 @@ def _dialogs(desk, admin, clerk, window, tmp_path):
     from desk.services import faults
     from desk.ui.admin_operators import CreateOperatorDialog, ResetPasswordDialog
     from desk.ui.admin_standard_dialog import StandardDialog
+    from desk.ui.batch_import_dialog import BatchImportDialog
     from desk.ui.chronic_dialogs import DecisionDialog, ReceiveMaterialsDialog
     from desk.ui.daily_report_dialog import DailyReportDialog
     from desk.ui.file_choice import make_dialog
@@ -166,6 +167,7 @@ def _dialogs(desk, admin, clerk, window, tmp_path):
                                  reasons=tuple(f"理由 {i}：提供的诊断证明不符合认定标准" for i in range(20)),
                                  reason_hint="选择或填写理由", ask_date=date(2026, 3, 10), note="说明。" * 40)
     yield "日报表", DailyReportDialog(desk, clerk, window)
+    yield "批量导入", BatchImportDialog(desk, clerk, window)
     yield "屏幕锁定", LockDialog(desk, clerk, window)
     yield "冲正理由", ReasonPrompt(description, lambda reason: None, window, title="冲正", width=560,
                                object_name="reasonEdit", placeholder="请填写冲正原因", caption="原因",
@@ -198,5 +200,5 @@ def test_inner_every_dialog_fits(qtbot, demo, tmp_path):
         dialog.done(0)
         dialog.deleteLater()
         QApplication.processEvents()
-    assert len(seen) == 21
+    assert len(seen) == 22
     assert problems == {}

@@ -357,7 +357,7 @@ def test_write_samples(tmp_path):
     assert names == ["daily_report.pdf", "enrolment_certificate.pdf", "enrolment_receipt-a5.pdf",
                      "enrolment_receipt-reprint.pdf", "enrolment_receipt.pdf",
                      "filing_approval.pdf", "filing_receipt-a5.pdf", "filing_receipt.pdf",
-                     "filing_rejection.pdf", "one_time_notice.pdf",
+                     "filing_rejection.pdf", "import_list.pdf", "one_time_notice.pdf",
                      "reversal_notice.pdf", "settlement_statement-a5.pdf", "settlement_statement.pdf",
                      "transfer_form.pdf", "transfer_receipt-a5.pdf", "transfer_receipt.pdf"]
     assert set(DOCUMENT_TYPES) <= {name.removesuffix(".pdf") for name in names}  # every document type has a sample
