@@ -31,7 +31,7 @@ class CurrentPersonBar(QFrame):
         self.next_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # F2 from anywhere; Tab does not stop here
         self.next_button.clicked.connect(self.next_requested)
         layout = QHBoxLayout(self)
-        layout.setContentsMargins(10, 3, 6, 3)
+        layout.setContentsMargins(10, 1, 6, 1)
         layout.setSpacing(12)
         layout.addWidget(self.caption)
         layout.addWidget(self.who)

@@ -130,11 +130,14 @@ class MainWindow(QMainWindow):
         tools.addActions([self.verify_action, self.report_action])
         # the window's commands at the right of the menu row; the row above the tabs is the 当前办理人 bar's
         self.commands = QToolBar(self.tr("常用"))
+        self.commands.setObjectName("windowCommands")
         self.commands.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         self.commands.addActions([self.verify_action, self.report_action, self.password_action, self.logout_action])
         self.menuBar().setCornerWidget(self.commands, Qt.Corner.TopRightCorner)
         if self.tabs.count():
             bar_row = QToolBar(self.tr("当前办理人"))
+            bar_row.setObjectName("currentPersonRow")
+            bar_row.setContentsMargins(0, 0, 0, 0)
             bar_row.setMovable(False)
             bar_row.setFloatable(False)
             self.person_bar.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)

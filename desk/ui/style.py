@@ -58,6 +58,10 @@ QTableWidget {{ background: #ffffff; alternate-background-color: #f4f7fb; gridli
 QHeaderView::section {{ background: #eef2f7; border: none; border-bottom: 1px solid #d5dbe3; padding: 4px; }}
 QStatusBar QLabel {{ padding: 0 10px; color: #34404d; }}
 QFrame#currentPerson {{ background: #e9f1fa; border-bottom: 1px solid #c5d6ea; }}
+QFrame#currentPerson QPushButton {{ min-height: 22px; padding: 1px 12px; }}
+QToolBar#currentPersonRow {{ padding: 0; spacing: 0; border: none; }}
+QToolBar#windowCommands {{ padding: 0; spacing: 2px; border: none; }}
+QToolBar#windowCommands QToolButton {{ padding: 0 6px; }}
 QFrame#currentPerson[empty="true"] {{ background: #f0f2f5; border-bottom: 1px solid #dde2e8; }}
 QLabel#currentPersonCaption {{ color: {ACCENT}; }}
 QLabel#currentPersonWho {{ color: #1d2733; font-weight: bold; }}

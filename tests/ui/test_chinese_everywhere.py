@@ -212,6 +212,12 @@ def test_every_business_tab_with_a_person_open_is_chinese(qtbot, demo, who):
         for person_id in people:
             tab.open_person(person_id)
             texts += [(f"{window.tabs.tabText(index)} person {person_id} › {where}", text) for where, text in walk(tab)]
+    texts += [(f"当前办理人 › {where}", text) for where, text in walk(window.person_bar)]
+    typed = next(tab for tab in window.business_tabs() if hasattr(tab, "form") and hasattr(tab.form, "total"))
+    window.tabs.setCurrentWidget(typed)
+    typed.form.total.setText("100")  # a bill typed and not recorded: F2 (下一位) asks before it is lost
+    window.next_citizen()
+    assert window.current_person_id is None
     questions.timer.stop()
     texts += [(f"menu › {action.text()}", action.text()) for menu in window.menuBar().findChildren(QMenu)
               for action in menu.actions()]
