@@ -221,8 +221,19 @@ def group_codes(text: str, known_groups: dict[str, str]) -> list[str]:
     for part in GROUP_SEPARATORS.split(typed(text)):
         part = part.strip()
         if part:
-            codes.append(part if part in known_groups else by_name.get(part, by_name.get(part.lower(), part)))
+            codes.append(part if part in known_groups else by_name.get(part, by_name.get(part.lower())) or
+                         _short_name(part, by_name))
     return codes
+
+
+def _short_name(part: str, by_name: dict[str, str]) -> str:
+    """A township's short word for a group (低保 for 城乡低保对象, 特困 for 特困供养人员): the code when the word is
+    part of exactly one group's name; otherwise the word as typed (refused as unknown, 残疾 names two)."""
+    if len(part) >= 2:
+        matches = [code for name, code in by_name.items() if part in name]
+        if len(matches) == 1:
+            return matches[0]
+    return part
 
 
 # words a list may use for what the form offers as a choice, where the meaning is unambiguous

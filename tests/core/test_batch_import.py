@@ -102,6 +102,13 @@ def test_groups_by_any_separator_share_one_document(separator):
     assert parsed.person.groups == (("dibao", "民政认定2026-8"), ("tekun", "民政认定2026-8"))
 
 
+def test_a_townships_short_word_names_its_one_group_and_an_ambiguous_one_is_refused():
+    parsed = core.parse_row(2, row(资助类别="低保、特困", 资助证明文件="民政认定2026-8"), GROUPS, TODAY)
+    assert parsed.person.groups == (("dibao", "民政认定2026-8"), ("tekun", "民政认定2026-8"))
+    parsed = core.parse_row(2, row(资助类别="残疾", 资助证明文件="残疾证1"), GROUPS, TODAY)  # two groups' names hold it
+    assert any("资助类别“残疾”不存在" in problem for problem in parsed.problems)
+
+
 def test_every_problem_of_a_row_is_named_with_the_forms_messages():
     parsed = core.parse_row(12, row(姓名="", 民族="火星族", 联系电话="123", 资助类别="低保户", 缴费日期="2026-04-01",
                                     待遇年度="明年"), GROUPS, TODAY)
