@@ -299,6 +299,9 @@ def values_of(header: Header, cells: tuple) -> dict:
     return {name: (cells[index] if index < len(cells) else None) for name, index in header.positions.items()}
 
 
+EXAMPLE_ID_NUMBER = next(column.example for column in COLUMNS if column.key == "id_number")
+
+
 def parse_row(number: int, cells: dict, known_groups: dict[str, str], today: date) -> ParsedRow:
     """Read one row as the form would take it; every problem of the row named at once."""
     problems: list[str] = []
@@ -344,6 +347,8 @@ def parse_row(number: int, cells: dict, known_groups: dict[str, str], today: dat
     if year is not None and last_year is not None and last_year >= year:
         problems.append(f"上次参保年度应早于待遇年度{year}年，请核对。")
     id_key = None if id_problem else (canonical_id_number(form["id_number"]) or typed(form["id_number"]).upper() or None)
+    if id_key is not None and id_key == EXAMPLE_ID_NUMBER:
+        problems.insert(0, "这是模板的示例行（灰色），不是参保人：请删除该行或改为实际参保人后再导入。")
     prefixed = tuple(row_message(number, message) for message in problems)
     return ParsedRow(number, clean if not problems else None, year, paid_on, last_year, prefixed, id_key)
 

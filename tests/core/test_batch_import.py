@@ -170,3 +170,9 @@ def test_any_cells_give_a_row_or_its_problems_in_chinese(cells):
     parsed = core.parse_row(8, {**row(), **cells}, GROUPS, TODAY)
     assert parsed.ok == (parsed.person is not None)
     assert all(message.startswith("第 8 行：") and len(message) > 6 for message in parsed.problems)
+
+
+def test_the_templates_grey_example_row_left_in_the_list_is_refused_not_enrolled():
+    example = {column.name: column.example or None for column in core.COLUMNS}
+    parsed = core.parse_row(2, example, GROUPS, TODAY)
+    assert not parsed.ok and parsed.problems[0] == "第 2 行：这是模板的示例行（灰色），不是参保人：请删除该行或改为实际参保人后再导入。"
