@@ -152,3 +152,65 @@ def test_the_bar_fits_beside_the_commands_at_1280_by_720(qtbot, desk, staff, ope
     assert right.x() <= window.width() and bar.mapTo(window, bar.rect().bottomLeft()).y() < window.tabs.y()
     assert bar.who.text().startswith("赵春花")
     assert bar.details.text() == bar.details_text() or bar.details.text().endswith("…")
+
+
+# ---------------------------------------------------------------- a whole visit, the ID number typed once
+
+
+def close_preview(qtbot, keyboard, preview) -> None:
+    qtbot.waitUntil(lambda: keyboard.focused() is not None and preview.isAncestorOf(keyboard.focused()))
+    keyboard.press(Key.Key_Escape)
+    qtbot.waitUntil(lambda: not preview.isVisible() and keyboard.focused() is not None)  # back in the window
+
+
+def test_one_citizen_is_served_through_every_tab_typing_the_id_number_once(qtbot, desk, staff, open_window, keyboard):
+    from desk.services import chronic, reimbursement
+    from tests.ui.test_chronic_tab import ALL_CHRONIC
+    from tests.ui.test_reimbursement_tab import type_bill
+
+    record = persons.register_person(desk, staff.clerk, {"id_type": "居民身份证", "id_number": FIRST, "name": "赵春花"})
+    enrolment.enrol(desk, staff.clerk, person_id=record.id, year=2026, paid_on=date(2026, 1, 10))  # benefits since 01-01
+    window = open_window(staff.clerk)
+    enrolment_tab = window.tabs.currentWidget()
+    search(keyboard, enrolment_tab, FIRST)  # the only time the number is typed
+    keyboard.press(Key.Key_P, CTRL)  # 打印参保凭证
+    qtbot.waitUntil(lambda: enrolment_tab.preview is not None and enrolment_tab.preview.isVisible())
+    assert enrolment_tab.preview.number.startswith("PZ-"), enrolment_tab.bar.text()
+    close_preview(qtbot, keyboard, enrolment_tab.preview)
+
+    chronic_tab = next_tab(window, keyboard, ChronicTab)  # 门诊慢特病: the person is open, the disease search ready
+    qtbot.waitUntil(lambda: keyboard.focused() is chronic_tab.application.picker.edit)
+    keyboard.type("gxy")
+    keyboard.press(Key.Key_Return)
+    for _key in ALL_CHRONIC:
+        keyboard.press(Key.Key_Space)
+        keyboard.press(Key.Key_Tab)
+    keyboard.press(Key.Key_Return, CTRL)  # 受理申请: all materials, so the 受理回执
+    qtbot.waitUntil(lambda: chronic_tab.preview is not None and chronic_tab.preview.isVisible())
+    assert chronic_tab.preview.number.startswith("SL-"), chronic_tab.bar.text()
+    assert "慢特病：高血压病（已受理）" in bar_text(window)  # the bar read again after the write
+    close_preview(qtbot, keyboard, chronic_tab.preview)
+
+    reimbursement_tab = next_tab(window, keyboard, ReimbursementTab)
+    qtbot.waitUntil(lambda: keyboard.focused() is reimbursement_tab.form.date)
+    type_bill(keyboard, reimbursement_tab, invoice="FP20260301")
+    keyboard.press(Key.Key_Return)  # Enter records: the 结算单
+    qtbot.waitUntil(lambda: reimbursement_tab.preview is not None and reimbursement_tab.preview.isVisible())
+    first = reimbursement_tab.preview.number
+    assert first.startswith("JS-"), reimbursement_tab.bar.text()
+    close_preview(qtbot, keyboard, reimbursement_tab.preview)
+    qtbot.waitUntil(lambda: keyboard.focused() is reimbursement_tab.form.date)
+    type_bill(keyboard, reimbursement_tab, invoice="fp20260301")  # the same bill recorded twice: caught
+    keyboard.press(Key.Key_Return)
+    assert first in reimbursement_tab.errors.message("invoice_number")
+    assert len(reimbursement.settlements_of(desk, staff.clerk, person_id=record.id, year=2026)) == 1
+    reimbursement_tab.form.total.clear()  # the clerk drops the duplicate bill
+
+    transfer_tab = next_tab(window, keyboard, TransferTab)  # the applicant comes filled in from the person
+    assert (transfer_tab.form.id_number.text(), transfer_tab.form.name.text()) == (FIRST, "赵春花")
+    assert transfer_tab.certificate_button.isEnabled()
+
+    keyboard.press(Key.Key_F2)  # 下一位
+    assert window.current_person_id is None
+    assert [tab.shown_person_id() for tab in window.business_tabs()] == [None] * 4
+    assert [filing.state for filing in chronic.filings_of(desk, staff.clerk, record.id)] == ["accepted"]
