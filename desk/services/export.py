@@ -556,6 +556,8 @@ class RefusedLine:
     kind: str
     code: str | None
     reason: str | None
+    person_name: str | None = None  # whom the record is about (to find the record to correct)
+    id_number: str | None = None
 
 
 @dataclass(frozen=True)
@@ -584,7 +586,8 @@ def outbox_status(desk: Desk, operator: Operator) -> OutboxStatus:
                                   json.loads(row["counts_json"]), row["accepted"], row["refused"], row["audit_first"],
                                   row["audit_last"]) for row in store.batches(desk.db))
         waiting = tuple(waiting_counts(desk).items())
-        refused = tuple(RefusedLine(row["rec_id"], row["batch_id"], row["kind"], row["code"], row["reason"])
+        refused = tuple(RefusedLine(row["rec_id"], row["batch_id"], row["kind"], row["code"], row["reason"],
+                                    *(store.person_of(desk.db, row["kind"], row["source_id"]) or (None, None)))
                         for row in store.refused_records(desk.db))
         unanswered = store.unanswered(desk.db)
     return OutboxStatus(batches, waiting, refused, unanswered)

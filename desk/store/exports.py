@@ -169,6 +169,23 @@ def refused_records(db: sqlite_utils.Database, limit: int = 500) -> list[dict]:
         " ORDER BY a.batch_id DESC, a.rec_id LIMIT ?", [limit]))
 
 
+_WHO = {
+    "person_version": "SELECT p.name, p.id_number FROM person_versions x JOIN persons p ON p.id = x.person_id WHERE x.id = ?",
+    "enrolment": "SELECT p.name, p.id_number FROM enrolments x JOIN persons p ON p.id = x.person_id WHERE x.id = ?",
+    "filing_event": "SELECT p.name, p.id_number FROM filing_events x JOIN filings f ON f.id = x.filing_id"
+                    " JOIN persons p ON p.id = f.person_id WHERE x.id = ?",
+    "settlement": "SELECT p.name, p.id_number FROM settlements x JOIN persons p ON p.id = x.person_id WHERE x.id = ?",
+    "transfer_event": "SELECT t.applicant_name, t.applicant_id_number FROM transfer_events x"
+                      " JOIN transfers t ON t.id = x.transfer_id WHERE x.id = ?",
+}
+_WHO.update(enrolment_cancel=_WHO["enrolment"], settlement_reversal=_WHO["settlement"])
+
+
+def person_of(db: sqlite_utils.Database, kind: str, source_id: int) -> tuple[str, str] | None:
+    """(name, ID number) of the person a record is about, or None."""
+    return db.execute(_WHO[kind], [source_id]).fetchone() if kind in _WHO else None
+
+
 def unanswered(db: sqlite_utils.Database) -> int:
     """Records exported that no acknowledgement has answered yet."""
     return db.execute("SELECT (SELECT COUNT(*) FROM export_records) - (SELECT COUNT(*) FROM export_acks)").fetchone()[0]

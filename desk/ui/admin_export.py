@@ -20,8 +20,8 @@ from desk.ui.admin_common import PROVISIONAL_COLOURS, AdminPage, fill_row, make_
 from desk.ui.background import run_in_background, run_with_progress
 from desk.ui.widgets import action_button, value_label
 
-BATCH_COLUMNS = ("批次", "导出时间", "导出人", "记录数", "状态", "平台回执", "各类记录", "文件夹")
-REFUSED_COLUMNS = ("批次", "类别", "记录号", "退回代码", "退回原因")
+BATCH_COLUMNS = ("批次", "导出时间", "导出人", "记录数", "状态", "平台回执", "文件夹", "各类记录")
+REFUSED_COLUMNS = ("批次", "类别", "记录号", "参保人", "退回代码", "退回原因")
 
 
 class ExportPage(AdminPage):
@@ -55,7 +55,7 @@ class ExportPage(AdminPage):
         self.summary.setObjectName("exportSummary")
         self.summary.setWordWrap(True)
         self.batches = make_table(BATCH_COLUMNS, "exportBatches", stretch=7)
-        self.refused = make_table(REFUSED_COLUMNS, "refusedRecords", stretch=4)
+        self.refused = make_table(REFUSED_COLUMNS, "refusedRecords", stretch=5)
         line = QHBoxLayout()
         line.addWidget(QLabel(self.tr("上报文件夹：")))
         line.addWidget(self.folder, 1)
@@ -76,7 +76,7 @@ class ExportPage(AdminPage):
             layout.addWidget(QLabel(title))
             layout.addWidget(table, 1)
             split.addWidget(holder)
-        split.setSizes([300, 160])
+        split.setSizes([220, 220])
         self.body.addWidget(split, 1)
         self.refresh()
 
@@ -90,12 +90,15 @@ class ExportPage(AdminPage):
         self.batches.setRowCount(len(shown.batches))
         for index, row in enumerate(shown.batches):
             fill_row(self.batches, index, (row.seq, row.created_at, row.operator_name, row.records, row.state_name,
-                                           row.answers, row.counts, row.directory), key=row.seq)
+                                           row.answers, row.folder_name, row.counts), key=row.seq)
+            self.batches.item(index, 6).setToolTip(row.directory)
+            self.batches.item(index, 7).setToolTip(row.counts)
             if row.refused:
                 paint_row(self.batches, index, PROVISIONAL_COLOURS)
         self.refused.setRowCount(len(shown.refused))
         for index, row in enumerate(shown.refused):
-            fill_row(self.refused, index, (row.seq, row.kind_name, row.rec_id, row.code, row.reason), key=row.rec_id)
+            fill_row(self.refused, index, (row.seq, row.kind_name, row.rec_id, row.person, row.code, row.reason),
+                     key=row.rec_id)
         self.export_button.setEnabled(shown.waiting_total > 0 and (self.job is None or self.job.done))
 
     def focus_first(self) -> None:

@@ -296,6 +296,7 @@ def test_an_acknowledgement_is_recorded_and_shown_and_a_second_one_closes_the_ba
     line = status.batches[0]
     assert line.state_name == "部分退回" and line.refused == 1 and line.unanswered == line.records - len(ids)
     assert [(r.rec_id, r.code, r.reason) for r in status.refused] == [(ids[0], "E0101", "证件号码与公安人口库不符")]
+    assert len(status.refused[0].id_number) == 18 and status.refused[0].person_name
     again = export.load_ack(desk, admin, first)
     assert again.repeated_file and again.accepted == 0
     assert export.outbox_status(desk, admin).batches[0].accepted == len(ids) - 1

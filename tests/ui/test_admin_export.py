@@ -51,7 +51,8 @@ def test_the_page_exports_the_next_batch_and_shows_the_platforms_answer(qtbot, d
     qtbot.waitUntil(lambda: page.job.done, timeout=20_000)
     assert page.bar.text().startswith("第 1 批的回执已登记：接收 2 条，退回 1 条")
     assert texts(page.batches)[0][4:6] == ["部分退回", "接收 2 · 退回 1 · 待回执 0"]
-    assert texts(page.refused) == [["1", "参保人信息（登记及变更）", ids[2], "E0101", "证件号码与公安人口库不符"]]
+    assert texts(page.refused) == [["1", "参保人信息（登记及变更）", ids[2], f"杨丽华 {make_id_number('532923', date(1980, 1, 1), 102)}",
+                                    "E0101", "证件号码与公安人口库不符"]]
     _register(desk, staff.clerk, 1, first=3)
     page.refresh()
     assert page.export_button.isEnabled() and page.waiting.text().startswith("待导出 1 条")
