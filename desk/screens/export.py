@@ -59,8 +59,14 @@ def export_screen(desk: Desk, operator: Operator) -> ExportScreen:
         bool(line.refused))
         for line in status.batches)
     waiting = dict(status.waiting)
-    waiting_text = (f"待导出 {status.waiting_total} 条：{_counts(waiting)}。" if status.waiting_total
-                    else "没有待导出的记录：每条业务记录都已在某一批中导出。")
+    if status.waiting_capped:
+        text = "、".join(f"{KIND_NAMES.get(kind, kind)} {'10万以上' if count > export.WAITING_CAP else count}"
+                        for kind, count in waiting.items() if count)
+        waiting_text = f"待导出 10万条以上：{text}。"
+    elif status.waiting_total:
+        waiting_text = f"待导出 {status.waiting_total} 条：{_counts(waiting)}。"
+    else:
+        waiting_text = "没有待导出的记录：每条业务记录都已在某一批中导出。"
     refused = tuple(RefusedRow(row.seq, KIND_NAMES.get(row.kind, row.kind), row.rec_id,
                                f"{row.person_name} {row.id_number}" if row.person_name else "—", row.code or "—",
                                row.reason or "—") for row in status.refused)

@@ -563,7 +563,7 @@ class RefusedLine:
 @dataclass(frozen=True)
 class OutboxStatus:
     batches: tuple[BatchLine, ...]
-    waiting: tuple[tuple[str, int], ...]  # (kind, records not yet exported), in file order
+    waiting: tuple[tuple[str, int], ...]  # (kind, records not yet exported, up to WAITING_CAP + 1), in file order
     refused: tuple[RefusedLine, ...]
     unanswered: int  # exported, not yet answered by the platform
 
@@ -571,11 +571,20 @@ class OutboxStatus:
     def waiting_total(self) -> int:
         return sum(count for _kind, count in self.waiting)
 
+    @property
+    def waiting_capped(self) -> bool:
+        """Some kind has more than WAITING_CAP records waiting (its count stopped there)."""
+        return any(count > WAITING_CAP for _kind, count in self.waiting)
 
-def waiting_counts(desk: Desk) -> dict[str, int]:
-    counts = {kind: store.count_between(desk.db, kind, store.watermark(desk.db, kind), store.highest(desk.db, kind))
-              for kind in store.SOURCES}
-    counts["enrolment_cancel"] = len(store.cancellations_waiting(desk.db))
+
+WAITING_CAP = 100_000  # the page counts the records waiting up to this many per kind (more: "10万条以上")
+
+
+def waiting_counts(desk: Desk, cap: int | None = None) -> dict[str, int]:
+    """Records not yet exported per kind, each counted up to `cap` + 1 (a count above `cap` means more)."""
+    cap = WAITING_CAP if cap is None else cap
+    counts = {kind: store.count_above(desk.db, kind, store.watermark(desk.db, kind), cap) for kind in store.SOURCES}
+    counts["enrolment_cancel"] = store.cancellations_waiting_count(desk.db, cap)
     return {kind.key: counts[kind.key] for kind in fmt.KINDS}
 
 
@@ -589,7 +598,7 @@ def outbox_status(desk: Desk, operator: Operator) -> OutboxStatus:
         refused = tuple(RefusedLine(row["rec_id"], row["batch_id"], row["kind"], row["code"], row["reason"],
                                     *(store.person_of(desk.db, row["kind"], row["source_id"]) or (None, None)))
                         for row in store.refused_records(desk.db))
-        unanswered = store.unanswered(desk.db)
+    unanswered = sum(line.unanswered for line in batches)
     return OutboxStatus(batches, waiting, refused, unanswered)
 
 

@@ -61,6 +61,20 @@ def count_between(db: sqlite_utils.Database, kind: str, above: int, up_to: int) 
                       [above, up_to]).fetchone()[0]
 
 
+def count_above(db: sqlite_utils.Database, kind: str, above: int, cap: int) -> int:
+    """How many rows of a kind have ids above `above`, counting at most `cap` + 1 (bounded work: a page
+    refresh at 3.35 million persons before the first batch does not count them all)."""
+    table, condition = SOURCES[kind]
+    return db.execute(f"SELECT COUNT(*) FROM (SELECT 1 FROM {table} WHERE {condition} AND id > ? LIMIT ?)",
+                      [above, cap + 1]).fetchone()[0]
+
+
+def cancellations_waiting_count(db: sqlite_utils.Database, cap: int) -> int:
+    return db.execute(
+        "SELECT COUNT(*) FROM (SELECT 1 FROM enrolments x WHERE x.status = 'cancelled' AND NOT EXISTS (SELECT 1 FROM"
+        " export_records r WHERE r.kind = 'enrolment_cancel' AND r.source_id = x.id) LIMIT ?)", [cap + 1]).fetchone()[0]
+
+
 def rows_between(db: sqlite_utils.Database, kind: str, above: int, up_to: int, chunk: int = 2000) -> Iterator[list[dict]]:
     """The rows of a kind with ids in (above, up_to], in id order, a chunk at a time (keyset)."""
     condition = SOURCES[kind][1].replace("entry", "x.entry")
@@ -120,11 +134,12 @@ def mark_ids(db: sqlite_utils.Database, batch_id: int, kind: str, source_ids: li
 
 
 def batches(db: sqlite_utils.Database) -> list[dict]:
-    """Every batch, newest first, with the counts of its records' answers and its operator's name."""
+    """Every batch, newest first, with the counts of its records' answers (summed over its acknowledgement
+    files, each of which counts the answers it added) and its operator's name."""
     return list(db.query(
         "SELECT b.*, o.display_name AS operator_name,"
-        " (SELECT COUNT(*) FROM export_acks a WHERE a.batch_id = b.id AND a.outcome = 'accepted') AS accepted,"
-        " (SELECT COUNT(*) FROM export_acks a WHERE a.batch_id = b.id AND a.outcome = 'refused') AS refused"
+        " (SELECT COALESCE(SUM(f.accepted), 0) FROM export_ack_files f WHERE f.batch_id = b.id) AS accepted,"
+        " (SELECT COALESCE(SUM(f.refused), 0) FROM export_ack_files f WHERE f.batch_id = b.id) AS refused"
         " FROM export_batches b LEFT JOIN operators o ON o.id = b.operator_id ORDER BY b.id DESC"))
 
 
@@ -184,11 +199,6 @@ _WHO.update(enrolment_cancel=_WHO["enrolment"], settlement_reversal=_WHO["settle
 def person_of(db: sqlite_utils.Database, kind: str, source_id: int) -> tuple[str, str] | None:
     """(name, ID number) of the person a record is about, or None."""
     return db.execute(_WHO[kind], [source_id]).fetchone() if kind in _WHO else None
-
-
-def unanswered(db: sqlite_utils.Database) -> int:
-    """Records exported that no acknowledgement has answered yet."""
-    return db.execute("SELECT (SELECT COUNT(*) FROM export_records) - (SELECT COUNT(*) FROM export_acks)").fetchone()[0]
 
 
 def counts_json(counts: dict) -> str:

@@ -389,6 +389,19 @@ def test_records_waiting_are_counted_per_kind(office):
     desk.close()
 
 
+def test_the_page_counts_what_waits_only_up_to_its_cap(office, monkeypatch):
+    from desk.screens import export as export_screen
+
+    path, _outbox = office
+    desk = _open(path)
+    admin = _admin(desk)
+    assert export.waiting_counts(desk, cap=5)["person_version"] == 6  # stopped after cap + 1
+    monkeypatch.setattr(export, "WAITING_CAP", 5)
+    shown = export_screen.export_screen(desk, admin)
+    assert shown.waiting_text.startswith("待导出 10万条以上：参保人信息（登记及变更） 10万以上、")
+    desk.close()
+
+
 # ---------------------------------------------------------------- faults
 
 
