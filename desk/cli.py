@@ -510,6 +510,26 @@ def cmd_export_ack(args) -> int:
     return 0
 
 
+def cmd_export_key(args) -> int:
+    """`desk export key --user NAME`: the export key for the platform (JSON), audited; 1 refused."""
+    from desk.core.errors import PermissionDenied
+    from desk.services import export
+
+    try:
+        desk = _open_desk(args.db)
+    except DeskError as error:
+        return _fail_input(_error_line(error))
+    try:
+        operator = _login_from_stdin(desk, args.user)
+        shown = export.hand_over_key(desk, operator)
+    except (_AuthFailed, PermissionDenied) as error:
+        return _operator_refused(error)
+    finally:
+        desk.close()
+    _print_json(shown)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="desk", description="医保经办窗口离线桌面应用。不带子命令时打开图形界面。")
     parser.add_argument("--db", help="数据库文件（默认在用户数据目录下）")
@@ -610,9 +630,13 @@ def build_parser() -> argparse.ArgumentParser:
     export_verify.set_defaults(handler=cmd_export_verify)
     export_ack = export_sub.add_parser("ack", help="登记省平台的回执文件（接收和退回的记录；密码从标准输入读入）")
     export_ack.add_argument("file", metavar="FILE")
-    export_ack.add_argument("--user", required=True, help="管理员用户名")
+    export_ack.add_argument("--user", help="管理员用户名")
     export_ack.add_argument("--db", dest="db_sub")
     export_ack.set_defaults(handler=cmd_export_ack)
+    export_key = export_sub.add_parser("key", help="显示本办公室的上报签名密钥，交省平台核验清单 HMAC 用（密码从标准输入读入；审计）")
+    export_key.add_argument("--user", help="管理员用户名")
+    export_key.add_argument("--db", dest="db_sub")
+    export_key.set_defaults(handler=cmd_export_key)
 
     demo = sub.add_parser("demo", help="建立演示数据库并打开")
     demo.add_argument("--no-gui", action="store_true", help="只建库，不打开界面")

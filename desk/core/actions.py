@@ -25,7 +25,7 @@ ACTION_NAMES = {
     "calendar.load": "载入节假日安排", "backup.create": "备份数据库", "audit.export": "导出审计日志",
     "backup.restore": "从备份恢复数据库", "keys.export": "导出密钥副本", "keys.import": "导入密钥副本",
     "standard.enter": "录入年度标准",
-    "export.batch": "导出上报批次", "export.ack": "登记平台回执",
+    "export.batch": "导出上报批次", "export.ack": "登记平台回执", "export.key": "显示上报签名密钥",
 }
 
 

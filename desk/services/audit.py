@@ -121,7 +121,7 @@ KEY_NAMES.update(SETTING_NAMES)
 KEY_NAMES.update({"personal_account": "个人账户", "pooled_fund": "统筹基金", "materials_received": "已收材料"})
 KEY_NAMES.update({"directory": "文件夹", "records": "记录数", "counts": "各类记录数", "audit_first": "起始审计条目",
                   "audit_last": "截止审计条目", "manifest_sha256": "清单校验值", "sha256": "文件校验值", "accepted": "接收",
-                  "refused": "退回", "already": "此前已登记", **EXPORT_KIND_NAMES})
+                  "refused": "退回", "already": "此前已登记", "installation": "安装编号", **EXPORT_KIND_NAMES})
 
 
 def pack_value_names(desk: Desk) -> dict[str, dict[str, str]]:

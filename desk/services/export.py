@@ -263,6 +263,17 @@ def _write_files(desk: Desk, folder: Path, ranges: dict, cancellations: list[dic
     return files
 
 
+def hand_over_key(desk: Desk, operator: Operator) -> dict:
+    """The export key, for the administrator to give the provincial platform once (it verifies the
+    manifests' HMAC with it; it cannot give back the audit key it is derived from). Audited."""
+    operator.require("data.export")
+    with desk.transaction():
+        desk.audit(operator, "export.key", "keys", None, {"installation": _installation(desk)})
+    return {"installation": _installation(desk), "office": desk.setting("office_name"),
+            "export_key": _key(desk).hex(), "algorithm": "HMAC-SHA256",
+            "derivation": f"HMAC-SHA256(audit key, \"desk-export-key-1|{_installation(desk)}\")"}
+
+
 # ------------------------------------------------------------ verify
 
 

@@ -98,3 +98,29 @@ def test_a_missing_out_folder_is_bad_input(db):
     assert done.returncode == 2 and "--out" in done.stderr and "不存在" in done.stderr
     done = run("export", "--user", "admin", "--db", str(db), stdin="Admin2026\n")
     assert done.returncode == 2 and "--out" in done.stderr
+
+
+def test_the_key_handed_to_the_platform_verifies_a_manifest_without_desk(db):
+    import hashlib
+    import hmac
+
+    folder = Path(json.loads(_export(db).stdout)["directory"])
+    done = run("export", "key", "--user", "admin", "--db", str(db), stdin="Admin2026\n")
+    assert done.returncode == 0, done.stderr
+    key = bytes.fromhex(json.loads(done.stdout)["export_key"])
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    body = json.dumps({k: v for k, v in manifest.items() if k != "hmac"}, ensure_ascii=False, sort_keys=True,
+                      separators=(",", ":")).encode("utf-8")
+    assert hmac.new(key, body, hashlib.sha256).hexdigest() == manifest["hmac"]
+    manifest["records_total"] += 1  # what the platform's check then catches
+    body = json.dumps({k: v for k, v in manifest.items() if k != "hmac"}, ensure_ascii=False, sort_keys=True,
+                      separators=(",", ":")).encode("utf-8")
+    assert hmac.new(key, body, hashlib.sha256).hexdigest() != manifest["hmac"]
+    done = run("export", "key", "--user", "clerk01", "--db", str(db), stdin="Clerk2026\n")
+    assert done.returncode == 1 and done.stdout == "" and "数据上报" in done.stderr
+
+
+def test_ack_without_an_operator_is_refused_in_chinese(db, tmp_path):
+    (tmp_path / "a.json").write_text("{}", encoding="utf-8")
+    done = run("export", "ack", str(tmp_path / "a.json"), "--db", str(db))
+    assert done.returncode == 1 and "--user" in done.stderr and "Traceback" not in done.stderr
