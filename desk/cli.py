@@ -474,7 +474,8 @@ def cmd_export_verify(args) -> int:
     try:
         desk = _open_desk(args.db, read_only=True)
     except DeskError as error:
-        return _fail_input(_error_line(error))
+        hint = "" if args.db else "（核验要用导出该批次的数据库的密钥：请用 --db 指定它）"
+        return _fail_input(f"--db: {_error_line(error)}{hint}")
     try:
         report = export.verify_batch(desk, Path(args.dir))
     except DeskError as error:
