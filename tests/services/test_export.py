@@ -544,3 +544,22 @@ def read_outbox_registered(outbox: Path):
         if folder.is_dir() and not folder.name.startswith(".") and "未登记" not in folder.name:
             shutil.copytree(folder, clean / folder.name)
     return read_outbox(clean)
+
+
+def test_desk_check_names_a_record_marked_exported_behind_the_apps_back(office):
+    from desk.services.integrity import check_database
+
+    path, outbox = office
+    desk = _open(path)
+    export.export_next_batch(desk, _admin(desk), outbox)
+    assert check_database(desk).sound
+    clerk = _login(desk, "clerk01", "Clerk2026")
+    hidden = persons.register_person(desk, clerk, person_form("11010519491231002X"))
+    version = desk.db.execute("SELECT id FROM person_versions WHERE person_id = ?", [hidden.id]).fetchone()[0]
+    desk.db.execute("INSERT INTO export_records (rec_id, batch_id, kind, source_id) VALUES (?, 1, 'person_version', ?)",
+                    [f"person_version:{version}", version])
+    desk.db.conn.commit()
+    report = check_database(desk)
+    assert not report.sound
+    assert any("上报批次 1 记有" in problem and "标为在该批导出" in problem for problem in report.record_problems)
+    desk.close()
