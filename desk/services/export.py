@@ -145,7 +145,7 @@ def _set_aside(final: Path, stamp: str) -> Path:
 def export_next_batch(desk: Desk, operator: Operator, out_dir: Path | str, *, progress: Progress | None = None) -> BatchResult:
     """Write the next batch into `out_dir` (a folder that exists) and mark its records exported."""
     operator.require("data.export")
-    out_dir = Path(out_dir)
+    out_dir = Path(out_dir).absolute()  # the batch row keeps where it went
     if not out_dir.is_dir():
         raise ValidationError.single("out", "missing", f"文件夹 {out_dir} 不存在，请先建立它或选择另一个文件夹。")
     _remove_stale_partials(out_dir)
