@@ -124,3 +124,9 @@ def test_ack_without_an_operator_is_refused_in_chinese(db, tmp_path):
     (tmp_path / "a.json").write_text("{}", encoding="utf-8")
     done = run("export", "ack", str(tmp_path / "a.json"), "--db", str(db))
     assert done.returncode == 1 and "--user" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_options_before_the_subcommand_count_too(db):
+    folder = json.loads(_export(db).stdout)["directory"]
+    done = run("export", "--db", str(db), "verify", folder)
+    assert done.returncode == 0 and json.loads(done.stdout)["sound"] is True
