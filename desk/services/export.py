@@ -42,6 +42,9 @@ Progress = Callable[[int, int], bool]  # (records written, total) -> False to st
 CHUNK = 2000
 ACK_BYTES = 20 * 1024 * 1024  # an acknowledgement file larger than this is refused unread
 STALE_PARTIAL_SECONDS = 3600
+# records in one batch at most: marking them holds the write lock (about 1 s a million on this machine),
+# and the clerks' writes wait at most 10 s for it; the first export of a big office takes several batches
+MAX_BATCH_RECORDS = 500_000
 _FILE_NAME = re.compile(r"[a-z_]{1,40}\.jsonl")
 
 STATE_NAMES = {"exported": "已导出", "confirmed": "已确认", "partly_confirmed": "部分确认", "partly_refused": "部分退回"}
@@ -66,12 +69,15 @@ class BatchResult:
     audit_first: int | None
     audit_last: int | None
     set_aside: Path | None = None  # a folder of a killed export the database never registered, moved aside
+    complete: bool = True  # False: the batch stopped at MAX_BATCH_RECORDS, more records wait for the next
 
     @property
     def message(self) -> str:
         if self.seq is None:
             return "没有新的记录需要导出（上一批之后没有新的业务记录）。"
         text = f"第 {self.seq} 批已导出：{self.records} 条记录，写在 {self.directory}。"
+        if not self.complete:
+            text += f"一批最多 {MAX_BATCH_RECORDS} 条，还有记录待导出：请再导出下一批。"
         if self.set_aside is not None:
             text += f"（文件夹中有一个未登记的同号批次，是之前中断的导出留下的，已改名为 {self.set_aside.name}，请不要上报它。）"
         return text
@@ -79,7 +85,8 @@ class BatchResult:
     def as_json(self) -> dict:
         return {"batch": self.seq, "directory": str(self.directory) if self.directory else None, "records": self.records,
                 "counts": self.counts, "audit_first": self.audit_first, "audit_last": self.audit_last,
-                "set_aside": str(self.set_aside) if self.set_aside else None, "message": self.message}
+                "set_aside": str(self.set_aside) if self.set_aside else None, "complete": self.complete,
+                "message": self.message}
 
 
 def _installation(desk: Desk) -> str:
@@ -153,15 +160,17 @@ def export_next_batch(desk: Desk, operator: Operator, out_dir: Path | str, *, pr
         previous = store.last_batch(desk.db)
         seq = store.next_batch_id(desk.db)
         audit_last = audit_store.last_entry_id(desk.db)
-        audit_first = (previous["audit_last"] + 1) if previous else 1
+        audit_first = (previous["audit_first"] if not previous["complete"] else previous["audit_last"] + 1) \
+            if previous else 1
         ranges = {kind: (store.watermark(desk.db, kind), store.highest(desk.db, kind)) for kind in store.SOURCES}
         counts = {kind: store.count_between(desk.db, kind, *ranges[kind]) for kind in store.SOURCES}
         cancellations = store.cancellations_waiting(desk.db)
         counts["enrolment_cancel"] = len(cancellations)
         counts = {kind.key: counts[kind.key] for kind in fmt.KINDS}
-        total = sum(counts.values())
-        if total == 0:
+        if sum(counts.values()) == 0:
             return BatchResult(None, None, 0, counts, None, None)
+        complete, cancellations = _limit(desk, ranges, counts, cancellations)
+        total = sum(counts.values())
         name = fmt.directory_name(_installation(desk), seq)
         final = out_dir / name
         partial = out_dir / f".{name}.partial-{os.getpid()}-{secrets.token_hex(3)}"
@@ -170,7 +179,8 @@ def export_next_batch(desk: Desk, operator: Operator, out_dir: Path | str, *, pr
             files = _write_files(desk, partial, ranges, cancellations, total, progress)
             manifest = {"format": fmt.FORMAT, "office": _office(desk), "batch_seq": seq, "directory": name,
                         "created_at": desk.timestamp(), "operator": operator.display_name,
-                        "audit_first": audit_first, "audit_last": audit_last, "records_total": total,
+                        "audit_first": audit_first, "audit_last": audit_last, "complete": complete,
+                        "records_total": total,
                         "prev_manifest_sha256": previous["manifest_sha256"] if previous else None, "files": files}
             manifest["hmac"] = fmt.manifest_mac(_key(desk), manifest)
             manifest_bytes = (json.dumps(manifest, ensure_ascii=False, sort_keys=True, indent=1) + "\n").encode("utf-8")
@@ -199,7 +209,7 @@ def _register(desk: Desk, operator: Operator, seq: int, previous, partial: Path,
                 "id": seq, "directory": str(final), "created_at": manifest["created_at"], "operator_id": operator.id,
                 "audit_first": manifest["audit_first"], "audit_last": manifest["audit_last"],
                 "counts_json": store.counts_json(counts), "records": manifest["records_total"],
-                "manifest_sha256": hashlib.sha256(manifest_bytes).hexdigest()})
+                "manifest_sha256": hashlib.sha256(manifest_bytes).hexdigest(), "complete": int(manifest["complete"])})
             for kind, (above, up_to) in ranges.items():
                 store.mark_between(desk.db, seq, kind, above, up_to)
             store.mark_ids(desk.db, seq, "enrolment_cancel", [row["id"] for row in cancellations])
@@ -226,7 +236,26 @@ def _register(desk: Desk, operator: Operator, seq: int, previous, partial: Path,
         if partial.exists():
             shutil.rmtree(partial, ignore_errors=True)
     return BatchResult(seq, final, manifest["records_total"], counts, manifest["audit_first"], manifest["audit_last"],
-                       set_aside)
+                       set_aside, manifest["complete"])
+
+
+def _limit(desk: Desk, ranges: dict, counts: dict, cancellations: list[dict]) -> tuple[bool, list[dict]]:
+    """At most MAX_BATCH_RECORDS records a batch, taken kind by kind in file order (so nothing refers to a
+    record left for a later batch): the ranges and counts are cut in place. Returns (complete, the
+    cancellations taken)."""
+    room, cut = MAX_BATCH_RECORDS, False
+    for kind in fmt.KINDS:
+        take = min(counts[kind.key], room)
+        if take < counts[kind.key]:
+            cut = True
+            if kind.key == "enrolment_cancel":
+                cancellations = cancellations[:take]
+            else:
+                above = ranges[kind.key][0]
+                ranges[kind.key] = (above, store.id_after(desk.db, kind.key, above, take) if take else above)
+            counts[kind.key] = take
+        room -= take
+    return not cut, cancellations
 
 
 def _write_file(path: Path, data: bytes) -> None:

@@ -113,9 +113,16 @@ def insert_batch(db: sqlite_utils.Database, row: dict) -> int:
         raise ValueError("batch id below the floor")
     db.execute(
         "INSERT INTO export_batches (id, directory, created_at, operator_id, audit_first, audit_last, counts_json,"
-        " records, manifest_sha256) VALUES (:id, :directory, :created_at, :operator_id, :audit_first, :audit_last,"
-        " :counts_json, :records, :manifest_sha256)", row)
+        " records, manifest_sha256, complete) VALUES (:id, :directory, :created_at, :operator_id, :audit_first,"
+        " :audit_last, :counts_json, :records, :manifest_sha256, :complete)", row)
     return row["id"]
+
+
+def id_after(db: sqlite_utils.Database, kind: str, above: int, count: int) -> int:
+    """The id of the `count`-th row of a kind above `above` (count >= 1): where a batch at its size limit stops."""
+    table, condition = SOURCES[kind]
+    return db.execute(f"SELECT id FROM {table} WHERE {condition} AND id > ? ORDER BY id LIMIT 1 OFFSET ?",
+                      [above, count - 1]).fetchone()[0]
 
 
 def mark_between(db: sqlite_utils.Database, batch_id: int, kind: str, above: int, up_to: int) -> int:

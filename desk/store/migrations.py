@@ -418,7 +418,8 @@ def m009_export_outbox(db: sqlite_utils.Database) -> None:
     written only once its files are complete (its id is the batch sequence number, continued after a
     restore by the id floors); every record it carries is marked once (`rec_id` unique, and one mark
     per source row); the platform's acknowledgement files and each record's answer are added, never
-    changed. All four are append-only: a batch's state (已导出 / 已确认 / 部分退回) is read from the
+    changed; a batch stopped at its size limit is `complete` = 0 (the next batch goes on in the same audit
+    range). All four are append-only: a batch's state (已导出 / 已确认 / 部分退回) is read from the
     answers recorded for its records, never written over."""
     db.executescript(
         """
@@ -432,6 +433,7 @@ def m009_export_outbox(db: sqlite_utils.Database) -> None:
             counts_json TEXT NOT NULL,
             records INTEGER NOT NULL CHECK (records > 0),
             manifest_sha256 TEXT NOT NULL UNIQUE,
+            complete INTEGER NOT NULL DEFAULT 1 CHECK (complete IN (0, 1)),
             state TEXT NOT NULL DEFAULT 'exported' CHECK (state = 'exported')
         );
         CREATE TABLE export_records (

@@ -563,3 +563,37 @@ def test_desk_check_names_a_record_marked_exported_behind_the_apps_back(office):
     assert not report.sound
     assert any("上报批次 1 记有" in problem and "标为在该批导出" in problem for problem in report.record_problems)
     desk.close()
+
+
+def test_a_big_backlog_goes_in_batches_of_the_size_limit_and_still_each_record_once_in_order(office, monkeypatch):
+    path, outbox = office
+    monkeypatch.setattr(export, "MAX_BATCH_RECORDS", 37)
+    desk = _open(path)
+    admin, reviewer = _admin(desk), _reviewer(desk)
+    settled = desk.db.execute("SELECT id FROM settlements WHERE entry = 'settlement' ORDER BY id LIMIT 1").fetchone()[0]
+    reimbursement_service.reverse_settlement(desk, reviewer, settlement_id=settled, reason="发票金额录错")
+    expected = len(source_records(path))
+    results = []
+    while (result := export.export_next_batch(desk, admin, outbox)).seq is not None:
+        results.append(result)
+        assert result.records <= 37
+    desk.close()
+    assert len(results) == -(-expected // 37)  # every batch full but the last
+    assert [r.complete for r in results] == [False] * (len(results) - 1) + [True]
+    assert "请再导出下一批" in results[0].message
+    for before, after in zip(results, results[1:], strict=False):  # a cut batch's audit range goes on in the next
+        assert after.audit_first == before.audit_first
+    found = read_outbox(outbox)
+    ids = [record["rec_id"] for _b, _k, record in found]
+    assert len(ids) == len(set(ids)) == expected and set(ids) == source_records(path)
+    seen: set[str] = set()
+    for _batch, kind, record in found:
+        if kind in ("enrolment_cancel", "settlement_reversal"):
+            assert record["orig_rec_id"] in seen
+        if kind != "person_version":  # every record about a person comes after the person
+            assert any(rid.startswith("person_version:") for rid in seen)
+        seen.add(record["rec_id"])
+    manifests = [json.loads((p / "manifest.json").read_text(encoding="utf-8")) for p in sorted(outbox.iterdir())]
+    assert [m["complete"] for m in manifests] == [r.complete for r in results]
+    assert all(later["prev_manifest_sha256"] == hashlib.sha256((folder / "manifest.json").read_bytes()).hexdigest()
+               for later, folder in zip(manifests[1:], sorted(outbox.iterdir()), strict=False))
