@@ -500,6 +500,97 @@ def cmd_keys_import(args) -> int:
     return 0
 
 
+def cmd_export(args) -> int:
+    """`desk export --out DIR --user NAME`: the next batch for the provincial platform (JSON; exit 0 also
+    when nothing is new), 1 refused (authentication, permission, the folder or disk), 2 bad input."""
+    from desk.core.errors import PermissionDenied
+    from desk.services import export
+
+    if not args.out:
+        return _fail_input("--out: 请用 --out 指定上报批次写入的文件夹。")
+    if not Path(args.out).is_dir():
+        return _fail_input(f"--out: 文件夹 {args.out} 不存在，请先建立它或换一个文件夹。")
+    try:
+        desk = _open_desk(args.db)
+    except DeskError as error:
+        return _fail_input(_error_line(error))
+    try:
+        operator = _login_from_stdin(desk, args.user)
+        result = export.export_next_batch(desk, operator, Path(args.out))
+    except (_AuthFailed, PermissionDenied) as error:
+        return _operator_refused(error)
+    except export.ExportWriteFailed as error:
+        return _operator_refused(error)
+    finally:
+        desk.close()
+    _print_json(result.as_json())
+    return 0
+
+
+def cmd_export_verify(args) -> int:
+    """`desk export verify DIR [--db PATH]`: exit 0 sound, 1 with every problem named (JSON), 2 no such folder."""
+    from desk.services import export
+
+    try:
+        desk = _open_desk(args.db, read_only=True)
+    except DeskError as error:
+        hint = "" if args.db else "（核验要用导出该批次的数据库的密钥：请用 --db 指定它）"
+        return _fail_input(f"--db: {_error_line(error)}{hint}")
+    try:
+        report = export.verify_batch(desk, Path(args.dir))
+    except DeskError as error:
+        return _fail_input(f"DIR: {error.message}")
+    finally:
+        desk.close()
+    _print_json(report.as_json())
+    if not report.sound:
+        sys.stderr.write("；".join(report.problems) + "\n")
+    return 0 if report.sound else 1
+
+
+def cmd_export_ack(args) -> int:
+    """`desk export ack FILE --user NAME`: the platform's acknowledgement recorded (JSON); 1 refused
+    (authentication, permission), 2 a file that cannot be used (nothing recorded)."""
+    from desk.core.errors import PermissionDenied
+    from desk.services import export
+
+    try:
+        desk = _open_desk(args.db)
+    except DeskError as error:
+        return _fail_input(_error_line(error))
+    try:
+        operator = _login_from_stdin(desk, args.user)
+        result = export.load_ack(desk, operator, Path(args.file))
+    except (_AuthFailed, PermissionDenied) as error:
+        return _operator_refused(error)
+    except export.AckFileRefused as error:
+        return _fail_input(f"FILE: {error.message}")
+    finally:
+        desk.close()
+    _print_json(result.as_json())
+    return 0
+
+
+def cmd_export_key(args) -> int:
+    """`desk export key --user NAME`: the export key for the platform (JSON), audited; 1 refused."""
+    from desk.core.errors import PermissionDenied
+    from desk.services import export
+
+    try:
+        desk = _open_desk(args.db)
+    except DeskError as error:
+        return _fail_input(_error_line(error))
+    try:
+        operator = _login_from_stdin(desk, args.user)
+        shown = export.hand_over_key(desk, operator)
+    except (_AuthFailed, PermissionDenied) as error:
+        return _operator_refused(error)
+    finally:
+        desk.close()
+    _print_json(shown)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="desk", description="医保经办窗口离线桌面应用。不带子命令时打开图形界面。")
     parser.add_argument("--db", help="数据库文件（默认在用户数据目录下）")
@@ -599,6 +690,27 @@ def build_parser() -> argparse.ArgumentParser:
     batch_enrol.add_argument("--user", required=True, help="操作员用户名")
     batch_enrol.add_argument("--db", dest="db_sub")
     batch_enrol.set_defaults(handler=cmd_import_enrolments)
+    export = sub.add_parser("export", help="数据上报：把尚未导出的业务记录写成下一个上报批次（密码从标准输入读入）；"
+                                           "verify 核验一个批次，ack 登记平台回执")
+    export.add_argument("--out", metavar="DIR", help="上报批次写入的文件夹（须已存在）")
+    export.add_argument("--user", help="管理员用户名")
+    export.add_argument("--db", dest="db_sub")
+    export.set_defaults(handler=cmd_export)
+    export_sub = export.add_subparsers(dest="export_command")
+    export_verify = export_sub.add_parser("verify", help="核验一个上报批次文件夹（文件、条数、SHA-256、清单 HMAC）")
+    export_verify.add_argument("dir", metavar="DIR")
+    # SUPPRESS: an option given before the subcommand (desk export --db X verify DIR) is kept
+    export_verify.add_argument("--db", dest="db_sub", default=argparse.SUPPRESS, help="导出该批次的数据库（用它的密钥核对 HMAC）")
+    export_verify.set_defaults(handler=cmd_export_verify)
+    export_ack = export_sub.add_parser("ack", help="登记省平台的回执文件（接收和退回的记录；密码从标准输入读入）")
+    export_ack.add_argument("file", metavar="FILE")
+    export_ack.add_argument("--user", default=argparse.SUPPRESS, help="管理员用户名")
+    export_ack.add_argument("--db", dest="db_sub", default=argparse.SUPPRESS)
+    export_ack.set_defaults(handler=cmd_export_ack)
+    export_key = export_sub.add_parser("key", help="显示本办公室的上报签名密钥，交省平台核验清单 HMAC 用（密码从标准输入读入；审计）")
+    export_key.add_argument("--user", default=argparse.SUPPRESS, help="管理员用户名")
+    export_key.add_argument("--db", dest="db_sub", default=argparse.SUPPRESS)
+    export_key.set_defaults(handler=cmd_export_key)
 
     demo = sub.add_parser("demo", help="建立演示数据库并打开")
     demo.add_argument("--no-gui", action="store_true", help="只建库，不打开界面")

@@ -8,7 +8,7 @@ ACTION_GROUPS = (
     ("login", "登录与登录失败"), ("operator.", "操作员账户"), ("settings.", "设置"), ("person.", "参保人信息"),
     ("enrolment.", "参保登记"), ("filing.", "门诊慢特病"), ("settlement.", "报销结算"), ("transfer.", "转移接续"),
     ("voucher.", "凭证打印"), ("certificate.", "参保凭证"), ("calendar.", "节假日安排"), ("backup.", "备份"),
-    ("audit.", "审计日志导出"),
+    ("audit.", "审计日志导出"), ("export.", "数据上报"),
 )
 ACTION_NAMES = {
     "login": "登录", "login.failed": "登录失败", "login.unlock": "解锁屏幕", "operator.create_first_admin": "创建首个管理员",
@@ -26,6 +26,7 @@ ACTION_NAMES = {
     "backup.restore": "从备份恢复数据库", "keys.export": "导出密钥副本", "keys.import": "导入密钥副本",
     "standard.enter": "录入年度标准",
     "enrolment.import": "批量导入参保登记（集中参保名单）",
+    "export.batch": "导出上报批次", "export.ack": "登记平台回执", "export.key": "显示上报签名密钥",
 }
 
 

@@ -32,5 +32,6 @@ RECORD_TYPES: dict[str, RecordType] = {
         # an operator's failed-login counter and lock change at every wrong password: not sealed
         RecordType("operator", "operators", "操作员", unsealed=("failed_attempts", "locked_until"), papers=False),
         RecordType("annual_standard", "annual_standards", "年度缴费标准", papers=False),
+        RecordType("export_batch", "export_batches", "上报批次", papers=False),
     )
 }

@@ -26,6 +26,7 @@ _ADMIN = frozenset(
         "admin.audit",
         "admin.backup",
         "admin.calendar",
+        "data.export",
         "voucher.verify",
         "report.office",
     }
@@ -52,6 +53,7 @@ PERMISSION_NAMES = {
     "admin.audit": "查看审计日志",
     "admin.backup": "备份与恢复",
     "admin.calendar": "载入节假日安排",
+    "data.export": "数据上报（导出上报批次、登记平台回执）",
     "report.own": "打印本人的日报表",
     "report.office": "打印全部或任一经办人的日报表",
 }

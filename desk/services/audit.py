@@ -17,6 +17,7 @@ from desk.core.diseases import KIND_NAMES
 from desk.core.enrolment import ORIGIN_NAMES, SCHEME_NAMES
 from desk.core.enrolment import STATUS_NAMES as ENROLMENT_STATUS_NAMES
 from desk.core.errors import DeskError, ValidationError
+from desk.core.export_format import KIND_NAMES as EXPORT_KIND_NAMES
 from desk.core.records import RECORD_TYPES
 from desk.core.reimbursement import BENEFIT_NAMES, LEVEL_NAMES, STATUS_TEXT
 from desk.core.roles import ROLE_NAMES
@@ -118,6 +119,9 @@ VALUES_BY_KEY: dict[str, dict[str, str]] = {
 }
 KEY_NAMES.update(SETTING_NAMES)
 KEY_NAMES.update({"personal_account": "个人账户", "pooled_fund": "统筹基金", "materials_received": "已收材料"})
+KEY_NAMES.update({"directory": "文件夹", "records": "记录数", "counts": "各类记录数", "audit_first": "起始审计条目",
+                  "audit_last": "截止审计条目", "manifest_sha256": "清单校验值", "sha256": "文件校验值", "accepted": "接收",
+                  "refused": "退回", "already": "此前已登记", "installation": "安装编号", **EXPORT_KIND_NAMES})
 
 
 def pack_value_names(desk: Desk) -> dict[str, dict[str, str]]:

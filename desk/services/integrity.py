@@ -9,6 +9,7 @@
 - every voucher's verification code matches its number, type and contents;
 - the four-eyes rules hold in the rows: no filing decided by its own acceptor, no settlement
   reversed by the operator who recorded it;
+- every export batch marks exactly the records it counts (docs/export.md);
 - every stored ID number is canonical (ASCII digits and X), and no two persons are one number once
   normalised (a database written before numbers were normalised may hold them).
 """
@@ -117,6 +118,9 @@ def _four_eyes_problems(desk: Desk) -> list[str]:
         problems.append(f"慢特病申请 {filing_id}（{state}）由受理人本人审核：违反双人复核规则。")
     for reversal_id, original_id in integrity_store.self_reversed_settlements(desk.db):
         problems.append(f"结算 {original_id} 由记录人本人冲正（冲正记录 {reversal_id}）：违反双人复核规则。")
+    for batch, counted, marked in integrity_store.export_mark_mismatches(desk.db):
+        problems.append(f"上报批次 {batch} 记有 {counted} 条记录，数据库却把 {marked} 条标为在该批导出："
+                        "导出标记在程序之外被改动过，有记录可能不会再上报。")
     return problems
 
 

@@ -19,7 +19,7 @@ import sqlite_utils
 # every table whose rows get an id on insert (the audit chain numbers its entries itself)
 ID_TABLES = ("operators", "persons", "person_versions", "enrolments", "vouchers", "voucher_prints", "filings",
              "filing_events", "settlements", "holiday_schedules", "transfers", "transfer_events",
-             "annual_standards")
+             "annual_standards", "export_batches")
 
 
 def new_id(db: sqlite_utils.Database, table: str) -> int | None:

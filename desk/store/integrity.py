@@ -27,3 +27,12 @@ def migration_triggers() -> dict[str, str]:
     fresh = sqlite_utils.Database(memory=True)
     apply_migrations(fresh)
     return seals_store.triggers(fresh)
+
+
+def export_mark_mismatches(db: sqlite_utils.Database) -> list[tuple[int, int, int]]:
+    """(batch, records the batch row counts, records marked exported in it) where the two differ: a mark
+    added behind the app's back hides a record from every later batch."""
+    return list(db.execute(
+        "SELECT id, records, marks FROM (SELECT b.id, b.records,"
+        " (SELECT COUNT(*) FROM export_records r WHERE r.batch_id = b.id) AS marks FROM export_batches b)"
+        " WHERE marks != records"))

@@ -412,6 +412,64 @@ def m008_claim_identity(db: sqlite_utils.Database) -> None:
     )
 
 
+@migrations()
+def m009_export_outbox(db: sqlite_utils.Database) -> None:
+    """The export outbox for the provincial platform (issue 14, item 2; docs/export.md). A batch row is
+    written only once its files are complete (its id is the batch sequence number, continued after a
+    restore by the id floors); every record it carries is marked once (`rec_id` unique, and one mark
+    per source row); the platform's acknowledgement files and each record's answer are added, never
+    changed; a batch stopped at its size limit is `complete` = 0 (the next batch goes on in the same audit
+    range). All four are append-only: a batch's state (已导出 / 已确认 / 部分退回) is read from the
+    answers recorded for its records, never written over."""
+    db.executescript(
+        """
+        CREATE TABLE export_batches (
+            id INTEGER PRIMARY KEY,
+            directory TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            operator_id INTEGER NOT NULL REFERENCES operators(id),
+            audit_first INTEGER NOT NULL,
+            audit_last INTEGER NOT NULL,
+            counts_json TEXT NOT NULL,
+            records INTEGER NOT NULL CHECK (records > 0),
+            manifest_sha256 TEXT NOT NULL UNIQUE,
+            complete INTEGER NOT NULL DEFAULT 1 CHECK (complete IN (0, 1)),
+            state TEXT NOT NULL DEFAULT 'exported' CHECK (state = 'exported')
+        );
+        CREATE TABLE export_records (
+            rec_id TEXT PRIMARY KEY,
+            batch_id INTEGER NOT NULL REFERENCES export_batches(id),
+            kind TEXT NOT NULL,
+            source_id INTEGER NOT NULL,
+            UNIQUE (kind, source_id)
+        );
+        CREATE INDEX export_records_batch ON export_records(batch_id);
+        CREATE TABLE export_ack_files (
+            sha256 TEXT PRIMARY KEY,
+            batch_id INTEGER NOT NULL REFERENCES export_batches(id),
+            file_name TEXT NOT NULL,
+            acked_at TEXT,
+            loaded_at TEXT NOT NULL,
+            operator_id INTEGER NOT NULL REFERENCES operators(id),
+            accepted INTEGER NOT NULL,
+            refused INTEGER NOT NULL
+        );
+        CREATE TABLE export_acks (
+            rec_id TEXT PRIMARY KEY REFERENCES export_records(rec_id),
+            batch_id INTEGER NOT NULL REFERENCES export_batches(id),
+            ack_sha256 TEXT NOT NULL REFERENCES export_ack_files(sha256),
+            outcome TEXT NOT NULL CHECK (outcome IN ('accepted', 'refused')),
+            code TEXT,
+            reason TEXT
+        );
+        CREATE INDEX export_acks_batch ON export_acks(batch_id, outcome);
+        CREATE INDEX enrolments_cancelled ON enrolments(id) WHERE status = 'cancelled';
+        """
+    )
+    for table in ("export_batches", "export_records", "export_ack_files", "export_acks"):
+        _append_only(db, table)
+
+
 def writable_problem(db: sqlite_utils.Database, path) -> str | None:
     """Why desk must not open this file to work in it (read before anything is written, even WAL
     mode), or None: a new, empty file or a desk database of this version or older. desk never turns

@@ -1,5 +1,5 @@
 """The administrator's window (operations.md): 操作员, 系统设置, 政策包, 审计日志, 节假日安排,
-备份与恢复. An administrator does no business records, so this replaces the business tabs."""
+备份与恢复, 数据上报. An administrator does no business records, so this replaces the business tabs."""
 
 from __future__ import annotations
 
@@ -12,13 +12,14 @@ from desk.ui.admin_audit import AuditPage
 from desk.ui.admin_backup import BackupPage
 from desk.ui.admin_calendar import CalendarPage
 from desk.ui.admin_common import AdminPage
+from desk.ui.admin_export import ExportPage
 from desk.ui.admin_operators import OperatorsPage
 from desk.ui.admin_packs import PacksPage
 from desk.ui.admin_settings import SettingsPage
 from desk.ui.errors import MessageBar
 from desk.ui.widgets import hint_label, shortcut
 
-# (attribute, tab title, page class); Ctrl+1 … Ctrl+6 in this order
+# (attribute, tab title, page class); Ctrl+1 … Ctrl+7 in this order
 PAGES = (
     ("operators", "操作员", OperatorsPage),
     ("settings", "系统设置", SettingsPage),
@@ -26,6 +27,7 @@ PAGES = (
     ("audit", "审计日志", AuditPage),
     ("calendar", "节假日安排", CalendarPage),
     ("backups", "备份与恢复", BackupPage),
+    ("export", "数据上报", ExportPage),
 )
 
 
@@ -52,7 +54,7 @@ class AdminPanel(QWidget):
         self.notice.setAccessibleName(self.tr("待办提醒"))
         title = QLabel(self.tr("系统管理"))
         title.setProperty("role", "title")
-        note = hint_label(self.tr("管理员：{name}。管理员不办理参保登记等业务；Ctrl+1 至 Ctrl+6 切换页面。").format(
+        note = hint_label(self.tr("管理员：{name}。管理员不办理参保登记等业务；Ctrl+1 至 Ctrl+7 切换页面。").format(
             name=admin.display_name))
         header = QHBoxLayout()
         header.addWidget(title)

@@ -98,3 +98,11 @@ def save_path(parent: QWidget | None, title: str, suggested: Path, file_filter: 
 def open_path(parent: QWidget | None, title: str, directory: Path | None, file_filter: str) -> Path | None:
     """Which file to open; None when the administrator cancels."""
     return _run(make_dialog(parent, title, safe_start(directory, is_file=False), file_filter, saving=False))
+
+
+def folder_path(parent: QWidget | None, title: str, directory: Path | None) -> Path | None:
+    """Which folder (an export's outbox); None when the administrator cancels."""
+    dialog = make_dialog(parent, title, safe_start(directory, is_file=False), "", saving=False)
+    dialog.setFileMode(QFileDialog.FileMode.Directory)
+    dialog.setOption(QFileDialog.Option.ShowDirsOnly, True)
+    return _run(dialog)
