@@ -33,6 +33,7 @@ def connect(path: Path | str, *, migrate: bool = True) -> sqlite_utils.Database:
     """Open (creating if needed) the desk database with the safety settings every connection needs."""
     from desk.store.migrations import apply_migrations, writable_problem
 
+    connection = None
     try:
         connection = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
         db = sqlite_utils.Database(connection, execute_plugins=False)
@@ -43,6 +44,8 @@ def connect(path: Path | str, *, migrate: bool = True) -> sqlite_utils.Database:
             raise NotDeskDatabase(problem)
         _apply_pragmas(db, memory=str(path) == ":memory:")
     except sqlite3.DatabaseError as error:
+        if connection is not None:  # a damaged page read here must not leave the file locked for its restore
+            connection.close()
         raise DatabaseError(f"数据库文件 {path} 无法打开：{error}。请联系管理员从备份恢复。") from None
     if migrate:
         apply_migrations(db)
