@@ -99,7 +99,9 @@ def main() -> None:
     if not args.db.exists():
         args.db.parent.mkdir(parents=True, exist_ok=True)
         build(args.db, args.entries)
+    started = time.perf_counter()
     desk = Desk.open(args.db, clock=lambda: datetime(2026, 12, 1, 10, 0))
+    print(f"opened (migrations included) in {time.perf_counter() - started:.1f} s")
     admin = operators.authenticate(desk, username="admin", password="Admin2026")
     size = screen.audit_page(desk, admin, audit.AuditFilter(), page=0).total
     print(f"log: {size:,} entries, {args.db.stat().st_size / 2**20:.0f} MiB")
@@ -116,6 +118,15 @@ def main() -> None:
         desk, admin, audit.AuditFilter(action_prefix="settlement."), page=0)
     cases["first page, one day"] = lambda: screen.audit_page(
         desk, admin, audit.AuditFilter(first=date(2026, 6, 1), last=date(2026, 6, 1)), page=0)
+    cases["first page, one year"] = lambda: screen.audit_page(
+        desk, admin, audit.AuditFilter(first=date(2025, 6, 1), last=date(2026, 5, 31)), page=0)
+    cases["first page, operator + month"] = lambda: screen.audit_page(
+        desk, admin, audit.AuditFilter(operator_name="杨慧", first=date(2026, 6, 1), last=date(2026, 6, 30)), page=0)
+    cases["first page, operator + action"] = lambda: screen.audit_page(
+        desk, admin, audit.AuditFilter(operator_name="杨慧", action_prefix="settlement."), page=0)
+    cases["first page, action + year"] = lambda: screen.audit_page(
+        desk, admin, audit.AuditFilter(action_prefix="settlement.", first=date(2025, 6, 1), last=date(2026, 5, 31)),
+        page=0)
     cases["first page, one record"] = lambda: screen.audit_page(desk, admin, audit.AuditFilter(record_id="1234567"),
                                                                 page=0)
     for name, call in cases.items():

@@ -290,7 +290,7 @@ SCHEMA: dict[str, dict[str, Converter]] = {
         "special_groups": SPECIAL_GROUPS,
     },
     "medical_assistance": {"rates": mapping_of(rate), "annual_cap": amount, "benefits": text_list},
-    "transfer": {"working_days": integer},
+    "transfer": {"working_days": integer, "supplement_working_days": integer},
     "family_mutual_aid": {
         "relations": text_list,
         "max_bound_persons": integer,

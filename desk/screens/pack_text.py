@@ -47,7 +47,7 @@ KEY_NAMES: dict[str, dict[str, str]] = {
         "special_groups": "特殊人群的倾斜政策",
     },
     "medical_assistance": {"rates": "救助比例（按人群）", "annual_cap": "年度救助限额", "benefits": "救助的待遇"},
-    "transfer": {"working_days": "转移接续办理时限"},
+    "transfer": {"working_days": "转移接续办理时限", "supplement_working_days": "一次性告知后补正材料的期限"},
     "family_mutual_aid": {
         "relations": "可共济的亲属", "max_bound_persons": "最多绑定人数", "same_region_only": "仅限同一统筹区",
         "payment_order": "支付顺序",

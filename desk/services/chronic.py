@@ -27,7 +27,7 @@ from desk.core.person import canonical_phone, check_name, check_phone
 from desk.services import vouchers
 from desk.services.catalogues import catalogue_of
 from desk.services.context import Desk, Operator
-from desk.services.workdays import work_calendar
+from desk.services.workdays import bring_by
 from desk.store import filings as store
 from desk.store import persons as person_store
 
@@ -441,15 +441,9 @@ def _issue_notice(desk, operator, filing_id, person, disease_: Disease, received
 
 
 def _bring_by(desk: Desk) -> dict | None:
-    """By when the notice asks for the materials: the pack's `filing.supplement_working_days` after
-    today (working days, holidays skipped; provisional while that year's schedule is unpublished).
-    None when the pack sets no such limit: the notice then gives no date."""
+    """By when the notice asks for the materials: the pack's `filing.supplement_working_days`."""
     pack = office_pack(desk)
-    days = pack.section("filing").get("supplement_working_days") if pack.has("filing") else None
-    if days is None:
-        return None
-    due = work_calendar(desk).add_working_days(desk.today(), days)
-    return {"date": due.due.isoformat(), "working_days": days, "provisional": due.provisional}
+    return bring_by(desk, pack.section("filing").get("supplement_working_days") if pack.has("filing") else None)
 
 
 def _issue_receipt(desk: Desk, operator: Operator, row: dict, person: dict, disease_: Disease) -> vouchers.IssuedVoucher:

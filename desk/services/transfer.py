@@ -28,7 +28,7 @@ from desk.core.transfer import (
 )
 from desk.services import vouchers
 from desk.services.context import Desk, Operator
-from desk.services.workdays import work_calendar
+from desk.services.workdays import bring_by, work_calendar
 from desk.store import persons as person_store
 from desk.store import transfers as store
 from desk.store import vouchers as voucher_store
@@ -340,6 +340,7 @@ def _issue_notice(desk: Desk, operator: Operator, transfer_id: int, missing) -> 
         "missing": [m.name for m in missing], "where": where,
         "office_phone": desk.setting("office_phone"), "office_hours": desk.setting("office_hours"),
         "note": f"材料补齐之日起计算办理时限（{row['working_days']}个工作日）。请携带本告知书和查询号到上述窗口补交。",
+        "bring_by": bring_by(desk, _office_pack(desk).section("transfer").get("supplement_working_days")),
     }
     return vouchers.issue(desk, operator, doc_type="one_time_notice", record_type="transfer", record_id=transfer_id, payload=payload)
 

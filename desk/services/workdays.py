@@ -38,3 +38,13 @@ def work_calendar(desk: Desk) -> WorkCalendar:
     for schedule in _loaded(desk).values():
         calendar = calendar.with_schedule(schedule)
     return calendar
+
+
+def bring_by(desk: Desk, working_days: int | None) -> dict | None:
+    """By when a 一次性告知书 issued today asks for the missing materials (the payload's `bring_by`):
+    `working_days` after today on this calendar (holidays skipped; provisional while that year's
+    schedule is unpublished). None when the pack sets no such limit: the notice then gives no date."""
+    if working_days is None:
+        return None
+    due = work_calendar(desk).add_working_days(desk.today(), working_days)
+    return {"date": due.due.isoformat(), "working_days": working_days, "provisional": due.provisional}

@@ -100,9 +100,10 @@ def log_where(*, since: str | None = None, before: str | None = None, operator_n
     if operator_name:
         clauses.append("operator_name = ?")
         params.append(operator_name)
-    if action_prefix:
-        clauses.append("action LIKE ?")
-        params.append(action_prefix.replace("%", "") + "%")
+    if action_prefix:  # a range, not LIKE (which no index serves): the actions are ASCII codes
+        prefix = action_prefix.replace("%", "")
+        clauses.append("action >= ? AND action < ?")
+        params += [prefix, prefix[:-1] + chr(ord(prefix[-1]) + 1)] if prefix else ["", "\U0010ffff"]
     if record_id:
         clauses.append("record_id = ?")
         params.append(record_id)
@@ -117,13 +118,14 @@ def log_entries(db: sqlite_utils.Database, *, newest_first: bool, limit: int | N
     if below is not None:
         where += (" AND" if where else " WHERE") + " id < ?"
         params.append(below)
-    sql = f"SELECT {', '.join(LOG_COLUMNS)} FROM audit_log{where} ORDER BY id"
-    if newest_first:
-        sql += " DESC"
-    if limit is not None:
-        sql += " LIMIT ? OFFSET ?"
-        params += [limit, offset]
-    return list(db.query(sql, params))
+    columns = ", ".join(LOG_COLUMNS)
+    order = " ORDER BY id DESC" if newest_first else " ORDER BY id"
+    if limit is None:
+        return list(db.query(f"SELECT {columns} FROM audit_log{where}{order}", params))
+    # the page's entry numbers first (from an index of m010 alone, sorting numbers, not rows), then its rows
+    sql = (f"SELECT {columns} FROM audit_log WHERE id IN (SELECT id FROM audit_log{where}{order} LIMIT ? OFFSET ?)"
+           f"{order}")
+    return list(db.query(sql, [*params, limit, offset]))
 
 
 def last_entry_id(db: sqlite_utils.Database) -> int:
@@ -136,7 +138,8 @@ def log_chunks(db: sqlite_utils.Database, *, up_to: int, chunk: int = 2000, **fi
     (keyset on id: one short query per chunk, so memory stays the same however long the log)."""
     where, params = log_where(**filters)
     where += (" AND" if where else " WHERE") + " id > ? AND id <= ?"
-    sql = f"SELECT {', '.join(LOG_COLUMNS)} FROM audit_log{where} ORDER BY id LIMIT ?"
+    # NOT INDEXED: walked by entry number (a chunk from m010's indexes would sort the whole selection each time)
+    sql = f"SELECT {', '.join(LOG_COLUMNS)} FROM audit_log NOT INDEXED{where} ORDER BY id LIMIT ?"
     after = 0
     while True:
         rows = list(db.query(sql, [*params, after, up_to, chunk]))

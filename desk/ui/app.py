@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QLibraryInfo, QLocale, QTimer, QTranslator
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
-from desk.services import backup
+from desk.services import backup, vouchers
 from desk.services.context import Desk, Operator
 from desk.ui import errors, file_choice
 from desk.ui.background import run_in_background
@@ -101,6 +101,7 @@ def build_main_window(desk: Desk, operator: Operator) -> MainWindow:
         errors.set_log_directory(desk.path.parent / "logs")
         file_choice.protect(desk.path.parent)  # no file dialog starts in (or sniffs) the data directory
     window = MainWindow(desk, operator)
+    window.papers_job = run_in_background(vouchers.prepare, on_error=lambda _error: None, all_errors=True)
     window.screen_lock = ScreenLock(window, desk, operator)
     window.screen_lock.logout_requested.connect(lambda: window.end_session(window.screen_lock.end_message))
     panel = window.centralWidget()

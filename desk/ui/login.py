@@ -3,11 +3,15 @@ change-password dialog (forced after an administrator's reset)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QLayout, QLineEdit, QVBoxLayout, QWidget
 
 from desk.core.errors import Problem, ValidationError
 from desk.services import operators
+from desk.services.background import separate_connection
 from desk.services.context import Desk, Operator
+from desk.ui.background import BackgroundJob, run_in_background
 from desk.ui.errors import FieldErrors, MessageBar, run_action
 from desk.ui.widgets import FormGrid, hint_label, password_edit
 
@@ -110,26 +114,52 @@ class LoginDialog(FormDialog):
         self.desk = desk
         self.operator: Operator | None = None
         self.password_used = ""
+        self.job: BackgroundJob | None = None
         self.username = QLineEdit(username)
         self.username.setPlaceholderText(self.tr("本人的操作员用户名"))
         self.password = password_edit()
         self.form.add_row(self.tr("用户名"), self.username, "username")
         self.form.add_row(self.tr("密码"), self.password, "password")
         self.finish_layout(self.tr("登录"), self.tr("退出"))
+        self.login_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         if notice:  # why the last session ended (e.g. the account was disabled meanwhile)
             self.bar.show_warning(notice)
         (self.password if username else self.username).setFocus()
 
     def submit(self) -> None:
+        """The password is checked in a thread (scrypt at N=2^17 takes about 0.6 s, too long for the UI
+        thread): 登录 waits disabled meanwhile under 正在核对密码……, Enter again does nothing, 退出 still
+        works, the answer comes back here."""
+        if self.job is not None and not self.job.done:
+            return
         username, password = self.username.text().strip(), self.password.text()
-        ok, operator = self.attempt(lambda: operators.authenticate(self.desk, username=username, password=password))
-        if ok:
-            self.operator = operator
-            self.password_used = password
-            self.accept()
-        else:
-            self.password.clear()
-            self.password.setFocus()
+
+        def work() -> Operator:
+            with separate_connection(self.desk) as other:
+                return operators.authenticate(other, username=username, password=password)
+
+        def answered(outcome: Callable[[], Operator]) -> None:
+            self.login_button.setEnabled(True)
+            if not self.isVisible():  # 退出 pressed meanwhile
+                return
+            ok, operator = self.attempt(outcome)
+            if ok:
+                self.operator = operator
+                self.password_used = password
+                self.accept()
+            else:
+                self.password.clear()
+                self.password.setFocus()
+
+        def failed(error: BaseException) -> None:
+            def again() -> Operator:
+                raise error
+            answered(again)
+
+        self.login_button.setEnabled(False)
+        self.bar.show_info(self.tr("正在核对密码……"))
+        self.job = run_in_background(work, parent=self, on_done=lambda operator: answered(lambda: operator),
+                                     on_error=failed, all_errors=True)
 
 
 class ChangePasswordDialog(FormDialog):

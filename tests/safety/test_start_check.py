@@ -75,3 +75,37 @@ def test_the_read_only_check_never_writes_the_verified_point(desk, clerk):
                           cwd=REPO, timeout=120)
     assert done.returncode == 0, done
     assert not list((path.parent / "keys").glob("*.verified"))
+
+
+def test_a_file_damaged_where_the_schema_lies_is_refused_and_can_be_restored(tmp_path):
+    """The schema's pages (found with dbstat, not at a fixed offset) overwritten: the start check
+    refuses the file as damaged, and no connection of that failed open keeps the file locked, so the
+    restore goes through (it said 数据库正被其他程序使用 and the damaged-database dialog stayed open)."""
+    import sqlite3
+    from datetime import datetime
+
+    from desk.services import backup, operators
+    from desk.services import restore as restoring
+    from desk.services.context import Desk
+
+    path = tmp_path / "desk.db"
+    desk = Desk.open(path, clock=lambda: datetime(2026, 3, 10, 9, 0))
+    admin = operators.create_first_administrator(desk, username="admin", display_name="王管理", password="Passw0rd!")
+    taken = backup.backup(desk, admin)
+    desk.close()
+    reader = sqlite3.connect(path)
+    page_size = reader.execute("PRAGMA page_size").fetchone()[0]
+    pages = [row[0] for row in reader.execute("SELECT pageno FROM dbstat WHERE name = 'sqlite_schema' AND pageno > 1")]
+    reader.close()
+    assert pages, "the schema fits on page 1: damage would not reach a schema page"
+    with open(path, "r+b") as handle:
+        for page in pages:
+            handle.seek((page - 1) * page_size)
+            handle.write(b"\xa5" * page_size)
+    check = support.check_at_start(path, full_check=True)
+    assert not check.sound and check.fault.kind == "corrupt" and "已损坏" in check.problems[0]
+    result = restoring.restore_database(path, taken.path, operator=admin)
+    assert result.aside is not None and result.aside.exists()
+    again = support.check_at_start(path, full_check=True)
+    assert again.sound, again.problems
+    again.desk.close()

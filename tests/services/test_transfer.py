@@ -58,6 +58,42 @@ def test_missing_material_waits_and_the_clock_starts_when_complete(desk, clerk, 
     assert done.transfer.missing_materials == () and done.transfer.materials == ("id_document", "former_certificate", "pension_letter")
 
 
+def test_the_notice_says_by_when_to_bring_the_materials(desk, clerk, clock):
+    """The pack's transfer.supplement_working_days (20) from the day of each notice: from Tuesday 2026-03-10,
+    18 working days by Friday 3 April, 4-6 April off (清明, the shipped schedule), the 20th is 8 April; a
+    second notice from Monday 16 March: 14 by 3 April, then 7-10 April and 13, 14 April."""
+    from desk.services import vouchers
+    from tests.vouchers.pdf_helpers import compact, pdf_text
+
+    national = form(scope="national", out_region_code="340600", out_office="淮北市医疗保障局")
+    result = transfer.apply(desk, clerk, form=national, materials=["id_document"])
+    first = result.issued[1]
+    assert first.doc_type == "one_time_notice"
+    payload = json.loads(desk.db.execute("SELECT payload_json FROM vouchers WHERE number = ?", [first.number]).fetchone()[0])
+    assert payload["bring_by"] == {"date": "2026-04-08", "working_days": 20, "provisional": False}
+    flat = compact(pdf_text(vouchers.render(desk, first.number)))
+    assert "请于2026年4月8日前一次补齐后到本告知书所列地点办理" in flat
+    assert "补齐期限2026年4月8日前（自告知之日起20个工作日内，节假日顺延）" in flat and "暂定" not in flat
+    clock.moment = datetime(2026, 3, 16, 9)
+    again = transfer.receive_materials(desk, clerk, transfer_id=result.transfer.id, materials=["former_certificate"])
+    [second] = [paper for paper in again.issued if paper.doc_type == "one_time_notice"]
+    flat = compact(pdf_text(vouchers.render(desk, second.number)))
+    assert "补齐期限2026年4月14日前（自告知之日起20个工作日内，节假日顺延）" in flat
+
+
+def test_a_transfer_deadline_in_an_unpublished_year_is_provisional(desk, clerk, clock):
+    """From Sunday 2026-12-20: 9 working days to 31 December, 1 January 2027 off by law (no 2027 schedule
+    shipped), then 5 + 5: Monday 18 January 2027, marked 暂定."""
+    from desk.services import vouchers
+    from tests.vouchers.pdf_helpers import compact, pdf_text
+
+    clock.moment = datetime(2026, 12, 20, 9, 0)
+    result = transfer.apply(desk, clerk, form=form(), materials=["id_document"])
+    [notice] = [paper for paper in result.issued if paper.doc_type == "one_time_notice"]
+    flat = compact(pdf_text(vouchers.render(desk, notice.number)))
+    assert "补齐期限2027年1月18日前（自告知之日起20个工作日内，节假日顺延）暂定" in flat
+
+
 @pytest.mark.parametrize(
     "change, fields",
     [

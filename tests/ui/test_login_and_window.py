@@ -58,6 +58,7 @@ def test_login_with_a_wrong_password_says_the_same_as_for_an_unknown_user(qtbot,
     keyboard.press(Key.Key_Tab)
     keyboard.type("wrong-password1")
     keyboard.press(Key.Key_Return)
+    qtbot.waitUntil(dialog.login_button.isEnabled)  # the password is checked in a thread
     assert dialog.isVisible() and dialog.operator is None
     wrong = dialog.bar.text()
     assert "用户名或密码不正确" in wrong and "锁定" in wrong
@@ -65,14 +66,35 @@ def test_login_with_a_wrong_password_says_the_same_as_for_an_unknown_user(qtbot,
     dialog.username.setText("nobody")
     keyboard.type("wrong-password1")
     keyboard.press(Key.Key_Return)
+    qtbot.waitUntil(dialog.login_button.isEnabled)  # the password is checked in a thread
     assert dialog.bar.text() == wrong  # nothing tells whether the username exists
     dialog.username.setText("clerk")
     dialog.password.setFocus()
 
     keyboard.type("start2026")
     keyboard.press(Key.Key_Return)
+    qtbot.waitUntil(dialog.login_button.isEnabled)  # the password is checked in a thread
     assert dialog.operator is not None and dialog.operator.username == "clerk"
     assert dialog.operator.must_change_password  # created by the administrator with a temporary password
+
+
+def test_the_password_is_checked_in_a_thread_and_enter_again_starts_nothing(qtbot, desk, staff, keyboard):
+    """scrypt at the app's cost (0.6 s) would hold the window: the check runs in a thread, 登录 waits
+    disabled meanwhile, a second Enter is ignored, and one failed attempt is counted, not two."""
+    dialog = show(qtbot, LoginDialog(desk))
+    dialog.username.setText("clerk")
+    dialog.password.setText("wrong-password1")
+    dialog.password.setFocus()
+    keyboard.press(Key.Key_Return)
+    job = dialog.job
+    assert job is not None and not dialog.login_button.isEnabled() and dialog.isVisible()
+    assert dialog.bar.text() == "正在核对密码……"
+    keyboard.press(Key.Key_Return)
+    assert dialog.job is job
+    qtbot.waitUntil(dialog.login_button.isEnabled)
+    assert job.done and "用户名或密码不正确" in dialog.bar.text() and dialog.operator is None
+    failed = [row for row in desk.db.execute("SELECT action FROM audit_log WHERE action = 'login.failed'")]
+    assert len(failed) == 1
 
 
 def test_forced_password_change(qtbot, desk, staff, keyboard):

@@ -30,9 +30,14 @@ def test_the_page_asks_for_the_administrators_password(qtbot, desk, staff):
     page.table.selectRow(0)
     page.restore_password.setText("wrong-2026")
     page.restore_button.click()
-    assert not calls and page.bar.isVisibleTo(page)
+    assert not page.restore_button.isEnabled() and "正在检查备份" in page.bar.text()  # checked in a thread
+    qtbot.waitUntil(page.restore_button.isEnabled)
+    assert not calls and page.bar.isVisibleTo(page) and "密码不正确" in page.bar.text()
     page.restore_password.setText(PASSWORD)
     page.restore_button.click()
+    page.restore_button.click()  # while the first check runs: nothing more
+    qtbot.waitUntil(lambda: bool(calls))
+    qtbot.waitUntil(page.restore_button.isEnabled)
     assert [(path.name, operator.username) for path, operator in calls] == [(taken.path.name, "admin")]
 
 
