@@ -3,7 +3,7 @@ initials: `gxy` → 高血压病), tick the materials received, and the optional
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -225,14 +226,24 @@ class AgentBox(QGroupBox):
         form.add_row(self.tr("与申请人关系"), self.relationship, "agent_relationship", required=True)
         layout = QVBoxLayout(self)
         layout.addWidget(form)
+        self.form = form
+        self._fold(True)  # folded while unticked: the materials above keep the height
         self.fields = (self.name, self.id_number, self.phone, self.relationship)
         for first, second in zip(self.fields, self.fields[1:], strict=False):
             QWidget.setTabOrder(first, second)
         self.toggled.connect(self._toggled)
 
+    def _fold(self, folded: bool) -> None:
+        """Unticked, only the tick box and its title show (no empty frame); ticked, the four fields."""
+        self.form.setVisible(not folded)
+        self.setStyleSheet("QGroupBox#agentBox { border: none; padding: 0px; }" if folded else "")
+
     def _toggled(self, on: bool) -> None:
+        self._fold(not on)
         if on and self.hasFocus():
             self.name.setFocus(Qt.FocusReason.TabFocusReason)
+        if on:
+            _scroll_into_view(self)
 
     def value(self) -> dict | None:
         if not self.isChecked():
@@ -248,6 +259,15 @@ class AgentBox(QGroupBox):
             edit.clear()
         self.relationship.setCurrentIndex(0)
         self.setChecked(False)
+
+
+def _scroll_into_view(widget: QWidget) -> None:
+    """The scroll area around `widget` (if any) shows all of it, once the layout has settled."""
+    area = widget.parentWidget()
+    while area is not None and not isinstance(area, QScrollArea):
+        area = area.parentWidget()
+    if area is not None:
+        QTimer.singleShot(0, lambda: area.ensureWidgetVisible(widget, 0, 0))
 
 
 class ApplicationPanel(QGroupBox):

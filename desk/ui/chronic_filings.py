@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from html import escape
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QGroupBox,
@@ -25,6 +25,7 @@ from desk.ui.widgets import action_button, hint_label, read_only_table
 FILING_COLUMNS = ("受理号", "病种", "类别", "状态", "认定有效期", "受理", "审核")
 EVENT_COLUMNS = ("时间", "办理", "状态", "经办人", "说明")
 DOCUMENT_COLUMNS = ("文书编号", "名称", "出具时间", "已打印")
+FILING_ROWS = 5  # at 1366×700 the list shows five filings before it scrolls
 STATE_COLOURS = {"approved": "#1e7a3a", "awaiting_materials": "#8a5a00", "rejected": "#b3261e", "terminated": "#6b7480"}
 
 
@@ -100,7 +101,7 @@ class FilingsPanel(QGroupBox):
         lower.addWidget(self._titled(self.tr("文书"), self.documents))
         lower.setStretchFactor(0, 1)
         lower.setStretchFactor(1, 1)
-        lower.setSizes([460, 420])
+        lower.setSizes([400, 500])  # the documents' four columns without a sideways scroll at 1366
         lower.setChildrenCollapsible(False)
         details_layout.addWidget(lower, 1)
         vertical = QSplitter(Qt.Orientation.Vertical)
@@ -110,6 +111,10 @@ class FilingsPanel(QGroupBox):
         vertical.setStretchFactor(1, 3)
         vertical.setSizes([200, 320])
         vertical.setChildrenCollapsible(False)
+        self.vertical = vertical
+        self._clerk_sized = False  # once the clerk drags the handle, the split is theirs
+        vertical.splitterMoved.connect(lambda *_: setattr(self, "_clerk_sized", True))
+        vertical.installEventFilter(self)
         buttons = QHBoxLayout()
         for button in (self.receive_button, self.print_button):
             buttons.addWidget(button)
@@ -117,9 +122,30 @@ class FilingsPanel(QGroupBox):
         for button in self.review_buttons():
             buttons.addWidget(button)
         layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 0, 4, 0)  # the style's padding is margin enough: the tables keep the height
+        layout.setSpacing(4)
         layout.addWidget(self.empty)
         layout.addWidget(vertical, 1)
         layout.addLayout(buttons)
+
+    def eventFilter(self, watched, event) -> bool:
+        if watched is self.vertical and event.type() == QEvent.Type.Resize and not self._clerk_sized:
+            self._split(event.size().height())
+        return super().eventFilter(watched, event)
+
+    def _split(self, total: int) -> None:
+        """The list gets its header and FILING_ROWS rows (two fifths of a taller split); the detail the rest."""
+        total -= self.vertical.handleWidth()
+        detail = self.vertical.widget(1).minimumSizeHint().height()
+        rows = max(self._rows_height(self.filings, FILING_ROWS), total * 2 // 5)
+        rows = max(min(rows, total - detail), self.filings.minimumSizeHint().height())
+        self.vertical.setSizes([rows, total - rows])
+
+    @staticmethod
+    def _rows_height(table_: QTableWidget, rows: int) -> int:
+        """A table's height showing its header and `rows` rows (no horizontal scroll bar)."""
+        return (table_.horizontalHeader().sizeHint().height() + rows * table_.verticalHeader().defaultSectionSize()
+                + 2 * table_.frameWidth() + 2)
 
     @staticmethod
     def _titled(title: str, widget: QWidget) -> QWidget:

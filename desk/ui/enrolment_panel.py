@@ -43,7 +43,8 @@ class EnrolmentInputs(QGroupBox):
         self.paid_on.setObjectName("paidOnEdit")
         self.paid_on.setDisplayFormat("yyyy-MM-dd")
         self.paid_on.setCalendarPopup(True)
-        self.newborn = QCheckBox(self.tr("新生儿（出生90天内参保）"))
+        self.newborn = QCheckBox(self.tr("新生儿"))
+        self.newborn.setToolTip(self.tr("出生后在政策规定的期限内参保的新生儿，自出生之日起享受待遇"))
         self.employee_ended = QLineEdit()
         self.employee_ended.setPlaceholderText(self.tr("YYYY-MM-DD"))
         self.employee_ended.setToolTip(self.tr("没有职工医保中断的不填；中断后3个月内参加居民医保的，不设等待期"))
@@ -52,13 +53,15 @@ class EnrolmentInputs(QGroupBox):
         self.arrears.setSuffix(self.tr(" 年"))
         self.arrears.setToolTip(self.tr("断保后补缴的年数，可缩短等待期"))
         form = FormGrid(errors, wide_errors=True)
-        form.grid.setColumnStretch(3, 1)
+        form.grid.setColumnStretch(5, 1)  # the newborn box last on the first row, the fields at their width
         form.add_row(self.tr("待遇年度(&Y)"), self.year, "year", row=0)  # Alt+Y: the cursor to the year
         form.add_row(self.tr("缴费日期"), self.paid_on, "paid_on", row=0, column=1)
         form.add_row(self.tr("补缴年数"), self.arrears, "arrears_years", row=1)
         form.add_row(self.tr("职工医保中断日期"), self.employee_ended, "employee_ended_on", row=1, column=1)
-        form.add_row("", self.newborn, "newborn", row=2, span=2)
+        form.add_row("", self.newborn, "newborn", row=0, column=2)  # two rows: the summary keeps the height
+        self.newborn.setMinimumHeight(self.year.sizeHint().height())  # level with the year beside it
         layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 0, 4, 0)  # the style's padding is margin enough: the summary keeps the height
         layout.addWidget(form)
         self.inputs = (self.year, self.paid_on, self.arrears, self.employee_ended, self.newborn)
         for widget in self.inputs:
@@ -122,11 +125,15 @@ class SummaryPanel(QGroupBox):
         self.not_applicable = value_label()
         self.not_applicable.setWordWrap(True)
         self.provisional_note = hint_label("")
+        self.provisional_note.setWordWrap(True)
         self.pack = hint_label("")
+        self.pack.setWordWrap(True)
         self.stack = QStackedWidget()
         self.stack.addWidget(centred(self.placeholder))
         self.stack.addWidget(self._values_page())
         layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 0, 4, 0)
+        layout.setSpacing(4)
         layout.addWidget(self.bar)
         layout.addWidget(self.stack)
         self.show_placeholder(self.tr("保存参保人信息后显示"))
@@ -142,7 +149,7 @@ class SummaryPanel(QGroupBox):
         page = QWidget()
         grid = QGridLayout()
         grid.setHorizontalSpacing(12)
-        grid.setVerticalSpacing(8)
+        grid.setVerticalSpacing(4)
         rows = (
             (self.tr("个人缴费标准"), self.individual, self.individual_mark),
             (self.tr("财政资助"), self.subsidy, self.subsidy_mark),
@@ -163,6 +170,7 @@ class SummaryPanel(QGroupBox):
         grid.setColumnStretch(1, 1)
         layout = QVBoxLayout(page)
         layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(4)
         layout.addWidget(self.stale)
         layout.addLayout(grid)
         layout.addWidget(self.reason)

@@ -25,6 +25,7 @@ from desk.ui.search_panel import SearchPanel
 from desk.ui.widgets import action_button, scrolling, shortcut, split_pair, with_buttons
 
 QUOTE_DEBOUNCE_MS = 150
+HISTORY_HEIGHT = 150  # the history's first height: its tab bar, the header and three records
 ENROLMENT_FIELDS = ("year", "paid_on", "newborn", "employee_ended_on", "arrears_years")
 
 
@@ -63,6 +64,8 @@ class EnrolmentTab(PersonTab):
     # ------------------------------------------------------------------ layout
 
     def _lay_out(self) -> None:
+        """At 1366×700 the summary the clerk reads out has the whole right-hand height; the history
+        sits under the person form on the left (the first fields of the form still on screen)."""
         person_layout = QVBoxLayout(self.person_box)
         person_layout.addWidget(self.form, 1)
         right = QWidget()
@@ -70,17 +73,21 @@ class EnrolmentTab(PersonTab):
         right_layout.setContentsMargins(0, 0, 0, 0)
         right_layout.addWidget(self.inputs)
         right_layout.addWidget(self.summary, 1)
-        workspace = split_pair(Qt.Orientation.Horizontal,
-                               with_buttons(scrolling(self.person_box), [self.import_button, None, self.save_button]),
-                               with_buttons(scrolling(right), [None, self.certificate_button, self.enrol_button]),
-                               stretch=(3, 2), sizes=[920, 540])
         self.history.setMinimumHeight(120)
-        vertical = split_pair(Qt.Orientation.Vertical, workspace, self.history, stretch=(1, 0), sizes=[760, 160])
+        left = split_pair(Qt.Orientation.Vertical,
+                          with_buttons(scrolling(self.person_box), [self.import_button, None, self.save_button]),
+                          self.history, stretch=(1, 0), sizes=[600, HISTORY_HEIGHT])
+        right_area = scrolling(right)
+        # never narrower than the enrolment inputs (at 1280 the person form scrolls sideways instead)
+        right_area.setMinimumWidth(right.minimumSizeHint().width() + right_area.verticalScrollBar().sizeHint().width())
+        workspace = split_pair(Qt.Orientation.Horizontal, left,
+                               with_buttons(right_area, [None, self.certificate_button, self.enrol_button]),
+                               stretch=(3, 2), sizes=[790, 550])
         layout = QVBoxLayout(self)
         layout.setContentsMargins(10, 8, 10, 6)
         layout.addWidget(self.search)
         layout.addWidget(self.bar)
-        layout.addWidget(vertical, 1)
+        layout.addWidget(workspace, 1)
 
     def _connect(self) -> None:
         self.search.search_requested.connect(self.run_search)

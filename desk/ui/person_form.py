@@ -55,7 +55,7 @@ class GroupsBox(QGroupBox):
             document = QLineEdit()
             document.setObjectName(f"document_{code}")
             document.setPlaceholderText(self.tr("证明文件"))
-            document.setMinimumWidth(100)
+            document.setMinimumWidth(86)  # the form beside the enrolment summary without a sideways scroll at 1366
             document.setToolTip(self.tr("证明属于该类别的文件：证件编号或认定文件号"))
             document.setEnabled(False)
             check.toggled.connect(lambda on, c=check, d=document: self._toggled(on, c, d))

@@ -261,3 +261,140 @@ def test_the_steps_box_shows_six_lines_at_1366_by_768(qtbot, staff, open_reimbur
     six_lines = 6 * steps.fontMetrics().lineSpacing()
     assert scroll.viewport().height() >= six_lines
     assert scroll.minimumHeight() >= six_lines  # whatever the font and the rest of the tab ask for
+
+
+# -------------------------------------------------- larger result panes: 参保登记 and 门诊慢特病 at a counter PC
+
+
+def scroll_area_of(widget):
+    from PySide6.QtWidgets import QScrollArea
+
+    area = widget.parentWidget()
+    while not isinstance(area, QScrollArea):
+        area = area.parentWidget()
+    return area
+
+
+def shown_without_scrolling(widget) -> bool:
+    """All of the widget lies inside its scroll area's viewport as the tab opens (nothing to scroll to)."""
+    from PySide6.QtCore import QPoint
+
+    viewport = scroll_area_of(widget).viewport()
+    top_left = widget.mapTo(viewport, QPoint(0, 0))
+    return (widget.isVisible() and top_left.y() >= 0 and top_left.x() >= 0
+            and top_left.y() + widget.height() <= viewport.height()
+            and top_left.x() + widget.width() <= viewport.width())
+
+
+def counter_size(qtbot, window, width=1366, height=700):
+    """Maximized on a 1366×768 screen, less the taskbar (40) and the title bar (28): 1366×700."""
+    window.showNormal()
+    window.resize(width, height)
+    qtbot.waitUntil(lambda: window.width() == width and window.height() == height)
+    QApplication.processEvents()
+
+
+def test_the_whole_enrolment_summary_and_the_first_person_fields_show_at_1366_by_700(qtbot, desk, staff,
+                                                                                   open_window):
+    """A 低保 person who also ticked two groups that do not apply to a 40-year-old: every line the
+    summary has (the 暂定 values, the big amounts, the reason, the groups that do not apply, the
+    note and the pack) is read out without scrolling; the form shows 证件类型 to 联系电话."""
+    record = persons.register_person(desk, staff.clerk, {
+        "id_type": "居民身份证", "id_number": ID_NUMBER, "name": "赵春花", "phone": "13908721234",
+        "groups": [{"code": "dibao", "document": "DB-1"}, {"code": "low_income_minor", "document": "LM-1"},
+                   {"code": "fp_only_child", "document": "FC-1"}]})
+    window = open_window(staff.clerk)
+    tab = window.tabs.currentWidget()
+    counter_size(qtbot, window)
+    tab.open_person(record.id)
+    summary = tab.summary
+    qtbot.waitUntil(lambda: summary.stack.currentIndex() == 1)
+    QApplication.processEvents()
+    assert summary.payable.text() == "280.00 元"  # 400.00 less the 低保 120.00
+    assert summary.not_applicable.text().count("\n·") == 2 and summary.provisional_note.text()
+    lines = [summary.individual, summary.individual_mark, summary.subsidy, summary.payable, summary.benefit_start,
+             summary.waiting, summary.reason, summary.not_applicable, summary.provisional_note, summary.pack]
+    for line in lines:
+        assert shown_without_scrolling(line), line.text()
+    for widget in (*tab.inputs.inputs, tab.enrol_button, tab.certificate_button):
+        assert widget.isVisible() and widget.visibleRegion().boundingRect() == widget.rect(), widget
+    form = tab.form
+    for field in (form.id_type, form.id_number, form.name, form.sex, form.birth_date, form.native_region,
+                  form.ethnicity, form.phone):
+        assert shown_without_scrolling(field), field
+    assert not scroll_area_of(summary).horizontalScrollBar().isVisible()
+    assert not scroll_area_of(form).horizontalScrollBar().isVisible()
+    assert tab.history.isVisible() and tab.history.enrolments.viewport().height() > 0
+
+
+def test_the_filings_list_shows_five_rows_and_every_material_of_the_longest_disease_at_1366_by_700(
+        qtbot, desk, staff, open_window):
+    from desk.services import chronic
+    from desk.ui.chronic_tab import ChronicTab
+
+    record = persons.register_person(desk, staff.clerk, {"id_type": "居民身份证", "id_number": ID_NUMBER,
+                                                         "name": "赵春花", "phone": "13908721234"})
+    enrolment.enrol(desk, staff.clerk, person_id=record.id, year=2026, paid_on=date(2026, 1, 10))
+    catalogue = chronic.catalogue(desk).diseases
+    longest = max(catalogue, key=lambda d: (len(d.materials), sum(len(m.name) for m in d.materials)))
+    assert len(longest.materials) >= 4
+    chronic.accept_filing(desk, staff.clerk, person_id=record.id, disease_code="M03900", kind="chronic",
+                          materials=[m.key for m in chronic.disease(desk, "M03900", "chronic").materials])
+    window = open_window(staff.reviewer)
+    tab = next(window.tabs.widget(i) for i in range(window.tabs.count())
+               if isinstance(window.tabs.widget(i), ChronicTab))
+    window.tabs.setCurrentWidget(tab)
+    counter_size(qtbot, window)
+    tab.open_person(record.id)
+    filings = tab.filings.filings
+    qtbot.waitUntil(lambda: filings.rowCount() == 1)
+    QApplication.processEvents()
+    assert filings.viewport().height() >= 5 * filings.verticalHeader().defaultSectionSize()
+    for table in (tab.filings.events, tab.filings.documents):
+        assert table.viewport().height() >= 2 * table.verticalHeader().defaultSectionSize()
+    assert not tab.filings.documents.horizontalScrollBar().isVisible()  # the four columns in full
+    tab.application.picker.choose(longest)
+    QApplication.processEvents()
+    holders = tab.application.materials._holders
+    assert len(holders) == len(longest.materials)
+    for holder in holders:
+        assert shown_without_scrolling(holder)
+    agent = tab.application.agent
+    assert shown_without_scrolling(agent) and not agent.name.isVisible()  # folded while unticked
+    agent.setChecked(True)
+    qtbot.waitUntil(lambda: agent.name.isVisible() and shown_without_scrolling(agent.relationship))
+
+
+def test_at_1280_by_652_the_primary_buttons_of_enrolment_and_chronic_are_on_screen(qtbot, desk, staff,
+                                                                                open_window):
+    """The smallest supported screen, 1280×720, maximized: 1280×652. (The 报销计算 tab's own minimum
+    height is that tab's matter; here it is lifted so the window really is 652 high.)"""
+    from desk.ui.chronic_tab import ChronicTab
+    from desk.ui.enrolment_tab import EnrolmentTab
+
+    record = persons.register_person(desk, staff.clerk, {"id_type": "居民身份证", "id_number": ID_NUMBER,
+                                                         "name": "赵春花",
+                                                         "groups": [{"code": "dibao", "document": "DB-1"}]})
+    window = open_window(staff.reviewer)
+    tabs = [window.tabs.widget(i) for i in range(window.tabs.count())]
+    for other in tabs:
+        if not isinstance(other, (EnrolmentTab, ChronicTab)):
+            other.setMinimumSize(1, 1)
+        other.updateGeometry()
+    window.layout().invalidate()
+    window.layout().activate()
+    counter_size(qtbot, window, 1280, 652)
+    enrol_tab = next(t for t in tabs if isinstance(t, EnrolmentTab))
+    chronic_tab = next(t for t in tabs if isinstance(t, ChronicTab))
+    for tab, buttons in ((enrol_tab, ("enrol_button", "certificate_button", "save_button", "import_button")),
+                         (chronic_tab, ("accept_button",))):
+        window.tabs.setCurrentWidget(tab)
+        tab.open_person(record.id)
+        QApplication.processEvents()
+        shown = [getattr(tab, name) for name in buttons] + [tab.search.search_button]
+        if tab is chronic_tab:
+            shown += [tab.filings.print_button, *tab.filings.review_buttons()]
+        for button in shown:
+            assert button.isVisible() and button.visibleRegion().boundingRect() == button.rect(), button.text()
+            corner = button.mapTo(window, button.rect().bottomRight())
+            assert corner.x() < 1280 and corner.y() < 652, button.text()
