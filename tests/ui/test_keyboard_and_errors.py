@@ -365,29 +365,25 @@ def test_the_filings_list_shows_five_rows_and_every_material_of_the_longest_dise
     qtbot.waitUntil(lambda: agent.name.isVisible() and shown_without_scrolling(agent.relationship))
 
 
-def test_at_1280_by_652_the_primary_buttons_of_enrolment_and_chronic_are_on_screen(qtbot, desk, staff,
-                                                                                open_window):
-    """The smallest supported screen, 1280×720, maximized: 1280×652. (The 报销计算 tab's own minimum
-    height is that tab's matter; here it is lifted so the window really is 652 high.)"""
+def test_at_1280_by_652_the_primary_buttons_of_every_tab_are_on_screen(qtbot, desk, staff, open_window):
+    """The smallest supported screen, 1280×720, maximized: 1280×652. No tab asks the window for more
+    height (the 报销计算 tab's steps box keeps its six lines: its lists below give way)."""
     from desk.ui.chronic_tab import ChronicTab
     from desk.ui.enrolment_tab import EnrolmentTab
+    from desk.ui.reimbursement_tab import ReimbursementTab
 
     record = persons.register_person(desk, staff.clerk, {"id_type": "居民身份证", "id_number": ID_NUMBER,
                                                          "name": "赵春花",
                                                          "groups": [{"code": "dibao", "document": "DB-1"}]})
     window = open_window(staff.reviewer)
     tabs = [window.tabs.widget(i) for i in range(window.tabs.count())]
-    for other in tabs:
-        if not isinstance(other, (EnrolmentTab, ChronicTab)):
-            other.setMinimumSize(1, 1)
-        other.updateGeometry()
-    window.layout().invalidate()
-    window.layout().activate()
+    assert window.minimumSizeHint().height() <= 652
     counter_size(qtbot, window, 1280, 652)
     enrol_tab = next(t for t in tabs if isinstance(t, EnrolmentTab))
     chronic_tab = next(t for t in tabs if isinstance(t, ChronicTab))
+    reimbursement_tab = next(t for t in tabs if isinstance(t, ReimbursementTab))
     for tab, buttons in ((enrol_tab, ("enrol_button", "certificate_button", "save_button", "import_button")),
-                         (chronic_tab, ("accept_button",))):
+                         (chronic_tab, ("accept_button",)), (reimbursement_tab, ("record_button", "print_button"))):
         window.tabs.setCurrentWidget(tab)
         tab.open_person(record.id)
         QApplication.processEvents()
