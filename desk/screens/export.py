@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from desk.core.export_format import KIND_NAMES
+from desk.core.idnumber import mask_id_number
 from desk.services import export
 from desk.services.context import Desk, Operator
 
@@ -68,7 +69,7 @@ def export_screen(desk: Desk, operator: Operator) -> ExportScreen:
     else:
         waiting_text = "没有待导出的记录：每条业务记录都已在某一批中导出。"
     refused = tuple(RefusedRow(row.seq, KIND_NAMES.get(row.kind, row.kind), row.rec_id,
-                               f"{row.person_name} {row.id_number}" if row.person_name else "—", row.code or "—",
+                               f"{row.person_name} {mask_id_number(row.id_number)}" if row.person_name else "—", row.code or "—",
                                row.reason or "—") for row in status.refused)
     summary = (f"已导出 {len(batches)} 批；平台尚未回执的记录 {status.unanswered} 条；平台退回的记录 {len(refused)} 条。"
                if batches else "还没有导出过上报批次。")

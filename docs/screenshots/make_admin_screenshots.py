@@ -122,6 +122,20 @@ def panel_pages(desk: Desk, admin, out: Path, work: Path) -> list[Path]:
         QTest.qWait(50)
     backup.backup = quick
     paths.append(shot(window, out, "admin-backups"))
+
+    from desk.services import export  # 数据上报: one batch exported and partly answered by the platform
+
+    outbox = work / "上报批次"
+    outbox.mkdir()
+    batch = export.export_next_batch(desk, admin, outbox)
+    lines = [json.loads(line) for line in (Path(batch.directory) / "settlement.jsonl").read_text("utf-8").splitlines()]
+    ack = {"format": "desk-export-ack-1", "batch_seq": batch.seq, "accepted": [line["rec_id"] for line in lines[1:]],
+           "refused": [{"rec_id": lines[0]["rec_id"], "code": "E0102", "reason": "结算时间早于参保登记，请核对后重报"}]}
+    (work / "回执.json").write_text(json.dumps(ack, ensure_ascii=False), "utf-8")
+    export.load_ack(desk, admin, work / "回执.json")
+    exports = panel.show_page("export")
+    exports.refresh()
+    paths.append(shot(window, out, "admin-export"))
     paths.append(broken_pack(work, admin, out))
     paths.append(lock_screen(desk, out))
     window.hide()

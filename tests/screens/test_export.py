@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from datetime import date
 
-from desk.core.idnumber import make_id_number
+from desk.core.idnumber import make_id_number, mask_id_number
 from desk.screens.export import export_screen
 from desk.services import export, persons
 from tests.conftest import person_form
@@ -32,7 +32,7 @@ def test_the_screen_words_batches_waiting_and_refusals(desk, staff, tmp_path):
     assert row.created_at == "2026-03-10 09:30:00" and row.operator_name == "赵管理"
     [refused] = shown.refused
     assert (refused.seq, refused.kind_name, refused.rec_id, refused.person, refused.code, refused.reason) == (
-        1, "参保人信息（登记及变更）", "person_version:1", f"杨丽华 {first}", "17", "姓名与公安人口库不符")
+        1, "参保人信息（登记及变更）", "person_version:1", f"杨丽华 {mask_id_number(first)}", "17", "姓名与公安人口库不符")
     assert shown.waiting_text == "待导出 1 条：参保人信息（登记及变更） 1。"
     assert shown.summary == "已导出 1 批；平台尚未回执的记录 0 条；平台退回的记录 1 条。"
     assert shown.folder == str(tmp_path)
