@@ -470,6 +470,7 @@ def m009_export_outbox(db: sqlite_utils.Database) -> None:
         _append_only(db, table)
 
 
+@migrations()
 def m010_audit_indexes(db: sqlite_utils.Database) -> None:
     """The 审计日志 page's filters (desk.store.audit.log_where) read an index, not the whole log (issue 13:
     a filtered first page of a million entries within 200 ms; EXPLAIN QUERY PLAN of every filter in

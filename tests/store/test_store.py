@@ -87,3 +87,15 @@ def test_desk_check_names_the_first_broken_audit_entry(busy_desk, sql, entry, wo
     report = check_database(busy_desk)
     assert not report.sound
     assert report.first_break.entry_id == entry and words in report.first_break.problem
+
+
+def test_every_migration_function_is_registered_in_order():
+    """A migration written without its @migrations() line is never applied (a merge once dropped m010's)."""
+    import re
+
+    from desk.store import migrations as module
+
+    defined = sorted(name for name in vars(module) if re.fullmatch(r"m\d{3}_\w+", name))
+    registered = [migration.name for migration in module.migrations._migrations]
+    assert registered == defined and registered[-1] == defined[-1]
+    assert [int(name[1:4]) for name in registered] == list(range(1, len(registered) + 1))
