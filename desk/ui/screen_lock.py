@@ -17,7 +17,10 @@ from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QDialog, QFrame, QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from desk.services import operators
+from desk.services.background import separate_connection
 from desk.services.context import Desk, Operator
+from desk.ui import errors
+from desk.ui.background import run_in_background
 from desk.ui.widgets import action_button, error_label, hint_label
 
 INPUT_EVENTS = frozenset({
@@ -70,6 +73,7 @@ class LockDialog(QDialog):
         super().__init__(window, Qt.WindowType.Dialog | Qt.WindowType.FramelessWindowHint)
         self.desk, self.operator, self.window_ = desk, operator, window
         self.failures = 0
+        self.job = None  # the password being checked in a thread
         self.end_message = ""  # why the lock ended the session (shown at the login), "" for 退出登录
         self._closing = False
         self.setObjectName("lockDialog")
@@ -134,10 +138,34 @@ class LockDialog(QDialog):
         self.password.setFocus()
 
     def try_unlock(self) -> None:
+        """The password is checked in a thread, on its own connection (scrypt at N=2^17 takes about 0.6 s,
+        too long for the UI thread): 解锁 waits disabled under 正在核对密码……, Enter again does nothing,
+        退出登录 still works; the answer comes back to `_answered`."""
+        if self.job is not None and not self.job.done:
+            return
+        password = self.password.text()
+
+        def work() -> None:
+            with separate_connection(self.desk) as other:
+                operators.unlock(other, self.operator, password)
+
+        self.unlock_button.setEnabled(False)
+        self.message.setText(self.tr("正在核对密码……"))
+        self.message.setVisible(True)
+        self.job = run_in_background(work, parent=self, on_done=lambda _none: self._answered(None),
+                                     on_error=self._answered, all_errors=True)
+
+    def _answered(self, error: BaseException | None) -> None:
         from desk.services.context import SessionEnded
 
+        self.unlock_button.setEnabled(True)
+        self.message.setText("")
+        self.message.setVisible(False)
+        if self._closing:  # 退出登录 chosen meanwhile
+            return
         try:
-            operators.unlock(self.desk, self.operator, self.password.text())
+            if error is not None:
+                raise error
         except operators.UnlockFailed as failed:
             self.failures += 1
             self.password.clear()
@@ -151,6 +179,11 @@ class LockDialog(QDialog):
         except SessionEnded as ended:  # disabled or changed meanwhile: told after the right password
             self.password.clear()
             self.choose_logout(ended.message)
+            return
+        except Exception as unexpected:  # the database went away meanwhile, …: said, and the lock stays
+            self.password.clear()
+            errors.show_unexpected(self, unexpected)
+            self.password.setFocus()
             return
         self.failures = 0
         self.done(QDialog.DialogCode.Accepted)

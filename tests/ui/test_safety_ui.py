@@ -60,11 +60,13 @@ def test_the_screen_locks_when_idle_and_only_the_same_password_opens_it(qtbot, d
 
     keyboard.type("another2026")  # someone else's password
     keyboard.press(Key.Key_Return)
+    assert not dialog.unlock_button.isEnabled() and dialog.message.text() == "正在核对密码……"  # in a thread
+    qtbot.waitUntil(lambda: dialog.job.done)
     assert window.screen_lock.locked and dialog.password.text() == ""
     assert "只有张经办本人的密码可以解锁" in dialog.message.text() and "还可尝试4次" in dialog.message.text()
     keyboard.type(PASSWORD)
     keyboard.press(Key.Key_Return)
-    assert not window.screen_lock.locked and not dialog.isVisible()
+    qtbot.waitUntil(lambda: not window.screen_lock.locked)  # the dialog goes (and is deleted) once the thread answers
     assert window.screen_lock.watcher.timer.isActive()  # watching again
     wait_for_lock(qtbot, window)  # and locks again after the next idle spell
 
@@ -85,6 +87,7 @@ def test_too_many_wrong_passwords_at_the_lock_log_out(qtbot, desk, staff, open_w
     for _ in range(4):
         keyboard.type("guess2026")
         keyboard.press(Key.Key_Return)
+        qtbot.waitUntil(lambda: dialog.job.done)
     assert window.screen_lock.locked and "还可尝试1次" in dialog.message.text()
     with qtbot.waitSignal(window.logout_requested, timeout=3000):
         keyboard.type("guess2026")  # the fifth (max_failed_logins) wrong password

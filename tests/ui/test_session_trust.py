@@ -89,6 +89,7 @@ def test_a_disabled_operator_at_the_screen_lock_is_logged_out_after_the_right_pa
     disable_elsewhere(desk, staff, staff.clerk)
     keyboard.type("guess2026")
     keyboard.press(Key.Key_Return)
+    qtbot.waitUntil(lambda: dialog.job.done)  # checked in a thread
     assert window.screen_lock.locked and "还可尝试4次" in dialog.message.text()  # counted, nothing more said
     with qtbot.waitSignal(window.logout_requested, timeout=3000):
         keyboard.type(PASSWORD)
@@ -102,10 +103,11 @@ def test_wrong_passwords_at_the_lock_lock_the_account_for_the_login_too(qtbot, d
     window = open_window(staff.reviewer)
     window.screen_lock.watcher.timer.setInterval(200)
     window.screen_lock.watcher.resume()
-    wait_for_lock(qtbot, window)
+    dialog = wait_for_lock(qtbot, window)
     for _ in range(4):
         keyboard.type("guess2026")
         keyboard.press(Key.Key_Return)
+        qtbot.waitUntil(lambda: dialog.job.done)
     with qtbot.waitSignal(window.logout_requested, timeout=3000):
         keyboard.type("guess2026")
         keyboard.press(Key.Key_Return)
