@@ -464,6 +464,10 @@ def _read_ack(path: Path) -> tuple[bytes, dict]:
         raise _ack_problem([f"内容{error}"], path) from None
     if not isinstance(value, dict):
         raise _ack_problem(["内容应为一个 JSON 对象"], path)
+    try:  # a JSON escape such as \ud800 (half of a character) cannot be stored
+        json.dumps(value, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        raise _ack_problem(["内容中有无效的字符（如 \\ud800 这样不成对的 Unicode 转义），请平台重新生成回执文件"], path) from None
     return data, value
 
 

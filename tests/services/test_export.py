@@ -342,7 +342,9 @@ def test_a_bad_acknowledgement_is_refused_naming_the_problem_and_records_nothing
 
 @pytest.mark.parametrize("content, named", [(b"\xff\xfe not text", "UTF-8"), (b"{not json", "不是有效的 JSON"),
                                             (b"[1, 2]", "JSON 对象"), (b'{"format": "x", "batch_seq": 1,'
-                                                                      b' "accepted": ["enrolment:1"]}', "format 应为")])
+                                                                      b' "accepted": ["enrolment:1"]}', "format 应为"),
+                                            (b'{"format": "desk-export-ack-1", "batch_seq": 1, "refused": [{"rec_id":'
+                                             b' "enrolment:1", "reason": "\\ud800"}]}', "无效的字符")])
 def test_an_acknowledgement_that_is_not_one_is_refused(batch, tmp_path, content, named):
     desk, _folder = batch
     (tmp_path / "x.json").write_bytes(content)
