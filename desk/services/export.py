@@ -336,6 +336,10 @@ def verify_batch(desk: Desk, directory: Path | str) -> VerifyReport:
         manifest = json_loads(manifest_bytes.decode("utf-8"))
         if not isinstance(manifest, dict):
             raise JsonTextError("不是一个 JSON 对象")
+        json.dumps(manifest, ensure_ascii=False).encode("utf-8")  # an unpaired \ud800 escape cannot be signed
+    except UnicodeEncodeError:
+        return VerifyReport(directory, None, 0, (f"清单文件 {fmt.MANIFEST} 无法读取（有无效的字符：不成对的 Unicode 转义，"
+                                                 "如 \\ud800），清单在导出后被改动过，批次不可用。",))
     except FileNotFoundError:
         return VerifyReport(directory, None, 0, (f"缺少清单文件 {fmt.MANIFEST}：这不是一个完整的上报批次。",))
     except (OSError, UnicodeDecodeError, JsonTextError) as error:

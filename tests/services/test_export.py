@@ -268,6 +268,14 @@ def test_a_missing_manifest_and_an_extra_file_are_named(batch):
     assert "缺少清单文件 manifest.json" in _problems(desk, folder)
 
 
+def test_a_manifest_with_an_unpaired_unicode_escape_is_named_not_a_traceback(batch):
+    desk, folder = batch
+    text = (folder / "manifest.json").read_text(encoding="utf-8")
+    (folder / "manifest.json").write_text(text.replace('"operator": "', '"operator": "\\ud800', 1), encoding="utf-8")
+    assert "\\ud800" in (folder / "manifest.json").read_text(encoding="utf-8")
+    assert "清单文件 manifest.json 无法读取（有无效的字符" in _problems(desk, folder)
+
+
 def test_a_folder_that_does_not_exist_is_bad_input(batch):
     desk, folder = batch
     with pytest.raises(DeskError, match="不存在"):
