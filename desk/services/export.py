@@ -368,6 +368,10 @@ def verify_batch(desk: Desk, directory: Path | str) -> VerifyReport:
     extra = sorted(path.name for path in directory.iterdir() if path.name != fmt.MANIFEST and path.name not in listed)
     if extra:
         problems.append(f"文件夹中有清单未列出的文件：{'、'.join(extra[:10])}。")
+    named = manifest.get("directory")
+    if isinstance(named, str) and named != directory.name:
+        problems.append(f"文件夹名“{directory.name}”与清单中的批次文件夹名“{named}”不同：文件夹在导出后被改名或复制过，"
+                        f"请把它改回 {named} 再上报或核验。")
     if seq is not None and not problems:
         registered = store.get_batch(desk.db, seq)
         digest = hashlib.sha256(manifest_bytes).hexdigest()

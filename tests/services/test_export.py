@@ -268,6 +268,15 @@ def test_a_missing_manifest_and_an_extra_file_are_named(batch):
     assert "缺少清单文件 manifest.json" in _problems(desk, folder)
 
 
+def test_a_batch_folder_copied_to_another_name_is_named(batch):
+    desk, folder = batch
+    copy = folder.with_name(folder.name + " - 副本")
+    shutil.copytree(folder, copy)
+    assert _problems(desk, copy) == (f"文件夹名“{copy.name}”与清单中的批次文件夹名“{folder.name}”不同：文件夹在导出后被改名"
+                                     f"或复制过，请把它改回 {folder.name} 再上报或核验。")
+    assert export.verify_batch(desk, folder).sound
+
+
 def test_a_manifest_with_an_unpaired_unicode_escape_is_named_not_a_traceback(batch):
     desk, folder = batch
     text = (folder / "manifest.json").read_text(encoding="utf-8")
