@@ -500,7 +500,8 @@ def load_ack(desk: Desk, operator: Operator, path: Path | str) -> AckResult:
     batch = store.get_batch(desk.db, seq)
     if batch is None:
         raise _ack_problem(problems + [f"本数据库没有第 {seq} 批（batch_seq）"], path)
-    if ack.get("manifest_sha256") not in (None, batch["manifest_sha256"]):
+    listed_sha = ack.get("manifest_sha256")
+    if listed_sha is not None and (str(listed_sha).strip().lower() != batch["manifest_sha256"]):  # hex in either case
         problems.append(f"manifest_sha256 与本数据库登记的第 {seq} 批清单不符（回执不是对这一次导出的）")
     accepted, refused = ack.get("accepted", []), ack.get("refused", [])
     if not isinstance(accepted, list):

@@ -325,6 +325,14 @@ def test_an_acknowledgement_is_recorded_and_shown_and_a_second_one_closes_the_ba
     assert export.outbox_status(desk, admin).batches[0].state_name == "部分退回"  # the refusal stays told
 
 
+def test_a_manifest_sha256_written_in_capitals_is_the_same_digest(batch, tmp_path):
+    desk, folder = batch
+    digest = hashlib.sha256((folder / "manifest.json").read_bytes()).hexdigest().upper()
+    result = export.load_ack(desk, _admin(desk), _ack(tmp_path, "a.json", batch_seq=1, manifest_sha256=digest,
+                                                      accepted=["enrolment:1"]))
+    assert (result.accepted, result.refused) == (1, 0)
+
+
 def test_a_fully_accepted_batch_is_confirmed(batch, tmp_path):
     desk, folder = batch
     admin = _admin(desk)
