@@ -26,6 +26,8 @@ REPORT_COLUMNS = ("结果", "说明")
 MAX_ROWS = 100_000  # data rows in one list; a township's list is a few thousand
 HEADER_SEARCH_ROWS = 10  # a title line or two above the header is allowed
 GROUP_SEPARATORS = re.compile(r"[、,，;；/／]+")
+# zero-width spaces and joiners, the word joiner and the BOM: pasted from web pages and chats, seen by nobody
+INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
 
 
 class ImportFileError(DeskError):
@@ -75,7 +77,7 @@ def header_text(value) -> str:
     brackets, and an ASCII (街道) is folded back to them."""
     if value is None:
         return ""
-    text = fold_width(str(value)).strip()
+    text = fold_width(INVISIBLE.sub("", str(value))).strip()
     text = re.sub(r"\s+", "", text)
     return text.replace("(", "（").replace(")", "）")
 
@@ -140,7 +142,8 @@ def cell_text(value) -> str:
         return value.isoformat()
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return str(value).strip()
+    return INVISIBLE.sub("", str(value)).strip()
+
 
 
 _SCIENTIFIC = re.compile(r"[0-9](\.[0-9]+)?E\+?[0-9]+", re.IGNORECASE)

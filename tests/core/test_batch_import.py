@@ -87,6 +87,16 @@ def test_full_width_digits_and_a_lower_case_x_are_the_number():
     assert parsed.ok and parsed.person.id_number == number and parsed.id_key == number
 
 
+def test_invisible_characters_pasted_with_a_cell_are_not_part_of_it():
+    """A list copied from a web page or a chat carries zero-width spaces and no-break spaces no clerk can see."""
+    parsed = core.parse_row(4, row(证件号码="\u00a0" + ID + "\u200b", 姓名="\ufeff杨丽华\u200b", 联系电话="1390872\u200c1234",
+                                   待遇年度="2026\u2060"), GROUPS, TODAY)
+    assert parsed.ok, parsed.problems
+    assert (parsed.person.id_number, parsed.person.name, parsed.person.phone, parsed.year) == (ID, "杨丽华", "13908721234", 2026)
+    header = core.match_header(1, ("\ufeff姓名", "证件类型", "证件号码\u200b", *core.COLUMN_NAMES[3:]))
+    assert header.positions["姓名"] == 0 and header.positions["证件号码"] == 2
+
+
 def test_a_good_row_is_the_form_the_clerk_would_have_typed():
     parsed = core.parse_row(2, row(资助类别="城乡低保对象、tuopin", 资助证明文件="低保证123、脱贫证9", 联系电话=13908721234,
                                    缴费日期=datetime(2026, 3, 1), 上次参保年度="2025"), GROUPS, TODAY)
