@@ -326,6 +326,10 @@ def parse_row(number: int, cells: dict, known_groups: dict[str, str], today: dat
     if id_type in ID_TYPES and id_type != ID_TYPES[0]:
         problems.append(f"证件类型为{id_type}的，名单中没有性别和出生日期两项，不能批量导入：请到参保登记页逐个办理。")
         clean, person_problems = None, []
+    elif id_type not in ID_TYPES:  # the form's own message would ask for 性别 and 出生日期, columns a list has not
+        shown = id_type if len(id_type) <= 20 else id_type[:20] + "…"
+        problems.append(f"证件类型“{shown}”不是本系统的证件类型（可空或填：{'、'.join(ID_TYPES)}），请核对。")
+        clean, person_problems = None, []
     else:
         clean, person_problems = validate_person_form(form, known_groups, today)
     if id_problem:

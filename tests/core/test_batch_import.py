@@ -97,6 +97,11 @@ def test_invisible_characters_pasted_with_a_cell_are_not_part_of_it():
     assert header.positions["姓名"] == 0 and header.positions["证件号码"] == 2
 
 
+def test_an_unknown_document_type_is_named_without_the_forms_sex_and_birth_date_fields():
+    parsed = core.parse_row(6, row(证件类型="护照"), GROUPS, TODAY)
+    assert parsed.problems == ("第 6 行：证件类型“护照”不是本系统的证件类型（可空或填：" + "、".join(core.ID_TYPES) + "），请核对。",)
+
+
 def test_a_good_row_is_the_form_the_clerk_would_have_typed():
     parsed = core.parse_row(2, row(资助类别="城乡低保对象、tuopin", 资助证明文件="低保证123、脱贫证9", 联系电话=13908721234,
                                    缴费日期=datetime(2026, 3, 1), 上次参保年度="2025"), GROUPS, TODAY)
