@@ -39,6 +39,7 @@ IMPORT_LIST = "import_list"  # the 导入清单's document type, and its record 
 Progress = Callable[[int, int], bool]
 FIRST_PROBLEMS = 20  # problems a preview lists
 LISTED_PER_RESULT = 200  # rows the 导入清单 names per result; every row is in the Excel report
+MAX_UNPACKED_BYTES = 500_000_000  # a workbook's parts unpacked: a 100,000-row list is far below; a zip bomb far above
 _MERGE = re.compile(rb'<(?:[A-Za-z0-9]+:)?mergeCell\s+ref="([A-Z]+)([0-9]+)(?::([A-Z]+)([0-9]+))?"')
 # what a person's record says and the list may say otherwise (the record wins: docs/rules.md)
 COMPARED = (("ethnicity", "民族"), ("phone", "联系电话"), ("household_type", "户籍性质"), ("township", "乡镇（街道）"),
@@ -124,6 +125,19 @@ def _check_file(path: Path) -> None:
                             "（CSV、WPS 的 .et 等请先另存为 .xlsx）。")
 
 
+def _check_unpacked_size(path: Path) -> None:
+    """The parts' sizes as the zip declares them (openpyxl reads the shared strings whole into memory)."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            parts = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return  # judged by load_workbook, which refuses it
+    if sum(part.file_size for part in parts) > MAX_UNPACKED_BYTES:
+        biggest = max(parts, key=lambda part: part.file_size)
+        raise _refuse(path, f"解压后超过 {MAX_UNPACKED_BYTES // 1_000_000} MB（{biggest.filename}），不像一份名单，可能已损坏："
+                            "请在 Excel 中打开后重新保存为 .xlsx，或按乡镇分成几个文件再导入。")
+
+
 def _sheet_facts(path: Path, sheet_path: str) -> tuple[list[tuple[str, int, int]], int]:
     """Every merged range of the sheet as (ref, first row, last row), read from the sheet's XML, which a
     read-only workbook does not parse (the ranges stand after the rows); and how many rows the sheet
@@ -149,6 +163,7 @@ def read_list(desk: Desk, operator: Operator, path: Path | str, *, progress: Pro
     operator.require("enrolment.create")
     path = Path(path)
     _check_file(path)
+    _check_unpacked_size(path)
     from openpyxl import load_workbook
 
     try:

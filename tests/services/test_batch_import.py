@@ -157,6 +157,24 @@ def test_a_file_that_is_not_a_workbook_is_refused(desk, clerk, tmp_path, content
     assert expected in refused.value.message and "名单.xlsx" in refused.value.message
 
 
+def test_a_workbook_whose_parts_unpack_to_too_much_is_refused_before_reading(desk, clerk, tmp_path, monkeypatch):
+    """A zip bomb (a shared-strings part of gigabytes in a file of a few kB) is refused, not read into memory."""
+    monkeypatch.setattr(batch_import, "MAX_UNPACKED_BYTES", 2_000_000)
+    plain = write_list(tmp_path / "plain.xlsx", [resident(0)])
+    path = tmp_path / "名单.xlsx"
+    with zipfile.ZipFile(plain) as source, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            if item.filename != "xl/sharedStrings.xml":
+                target.writestr(item, source.read(item.filename))
+        target.writestr("xl/sharedStrings.xml", b"<sst>" + b"<si><t>" + b"A" * 3_000_000 + b"</t></si></sst>")
+    assert path.stat().st_size < 100_000
+    with pytest.raises(ImportFileError) as refused:
+        batch_import.read_list(desk, clerk, path)
+    assert refused.value.message == ("文件“名单.xlsx”解压后超过 2 MB（xl/sharedStrings.xml），不像一份名单，可能已损坏：请在 Excel 中"
+                                     "打开后重新保存为 .xlsx，或按乡镇分成几个文件再导入。")
+    assert batch_import.read_list(desk, clerk, plain).data_rows == 1
+
+
 def test_a_missing_file_and_wrong_columns(desk, clerk, tmp_path):
     with pytest.raises(ImportFileError, match="不存在"):
         batch_import.read_list(desk, clerk, tmp_path / "没有.xlsx")
