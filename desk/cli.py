@@ -508,6 +508,8 @@ def cmd_export(args) -> int:
 
     if not args.out:
         return _fail_input("--out: 请用 --out 指定上报批次写入的文件夹。")
+    if Path(args.out).exists() and not Path(args.out).is_dir():
+        return _fail_input(f"--out: {args.out} 是一个文件，不是文件夹：请指定上报批次写入的文件夹。")
     if not Path(args.out).is_dir():
         return _fail_input(f"--out: 文件夹 {args.out} 不存在，请先建立它或换一个文件夹。")
     try:
