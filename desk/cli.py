@@ -362,6 +362,8 @@ def cmd_import_enrolments(args) -> int:
         return _fail_input(f"--report: 文件夹 {folder} 不存在，请先建立或换一个位置。")
     if report.is_dir() or (report.exists() and not os.access(report, os.W_OK)) or not os.access(folder, os.W_OK):
         return _fail_input(f"--report: 无法写入 {report}，请换一个文件夹或文件名。")
+    if batch_import.same_file(report, Path(args.file)):
+        return _fail_input(f"--report: {batch_import.report_over_list(report).message}")
     try:
         desk = _open_desk(args.db)
         operator = _login_from_stdin(desk, args.user)

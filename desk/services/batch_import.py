@@ -56,6 +56,7 @@ class ImportList:
     header_cells: tuple
     leading: tuple[tuple, ...]  # rows above the header (a title), kept for the report
     rows: tuple[tuple[int, tuple, core.ParsedRow | None], ...]  # (row number, cells, parsed; None: an empty row)
+    path: str = ""  # the list's own file, which the report must never be written over
 
     @property
     def data_rows(self) -> int:
@@ -231,7 +232,7 @@ def _read_book(desk: Desk, path: Path, book, progress: Progress | None) -> Impor
         rows.pop()
     if not rows:
         raise _refuse(path, "只有表头，没有参保人的数据行。")
-    return ImportList(path.name, sheet.title, header, header_cells, tuple(leading), tuple(rows))
+    return ImportList(path.name, sheet.title, header, header_cells, tuple(leading), tuple(rows), str(path.resolve()))
 
 
 def _header_row(sheet) -> int:
@@ -523,6 +524,18 @@ def _partial(path: Path) -> Path:
     return path.with_name(path.name + ".part")
 
 
+def same_file(one: Path, other: Path) -> bool:
+    try:
+        return one.resolve() == other.resolve() or (one.exists() and other.exists() and os.path.samefile(one, other))
+    except OSError:
+        return False
+
+
+def report_over_list(path: Path) -> ImportFileError:
+    return ImportFileError(f"导入结果表不能保存为名单文件本身（{path.name}），否则乡镇交来的原名单会被覆盖：请另取一个文件名。",
+                           field="report")
+
+
 def write_report(listing: ImportList, result: ImportResult, path: Path | str) -> Path:
     """The input rows with 结果 and 说明 added, streamed (openpyxl write-only), written beside `path` and renamed
     when whole; the ID and phone columns stay text. A row's number is the input's."""
@@ -531,6 +544,8 @@ def write_report(listing: ImportList, result: ImportResult, path: Path | str) ->
     from openpyxl.styles import Font, PatternFill
 
     path = Path(path)
+    if listing.path and same_file(path, Path(listing.path)):
+        raise report_over_list(path)
     book = Workbook(write_only=True)
     sheet = book.create_sheet("导入结果")
     width = listing.header.width

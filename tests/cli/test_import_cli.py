@@ -57,6 +57,12 @@ def test_a_file_that_cannot_be_used_exits_2_naming_what_is_wrong(desk, staff, tm
     missing_folder = run("enrolments", str(wrong), "--user", "clerk01", "--report", str(tmp_path / "无" / "r.xlsx"),
                          "--db", str(desk.path), stdin="Clerk2026\n")
     assert missing_folder.returncode == 2 and "--report" in missing_folder.stderr
+    listed = write_list(tmp_path / "名单2.xlsx", [resident(0, 缴费日期=PAID)])
+    before = listed.read_bytes()
+    same = run("enrolments", str(listed), "--user", "clerk01", "--report", str(tmp_path / "." / "名单2.xlsx"),
+               "--db", str(desk.path), stdin="Clerk2026\n")
+    assert same.returncode == 2 and "不能保存为名单文件本身" in same.stderr and same.stdout == ""
+    assert listed.read_bytes() == before
     assert desk.db.execute("SELECT COUNT(*) FROM enrolments").fetchone()[0] == 0
 
 

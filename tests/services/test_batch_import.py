@@ -130,6 +130,17 @@ def test_the_report_is_the_input_with_result_and_reason(desk, clerk, tmp_path):
     assert sheet.cell(row=3, column=3).number_format == "@"
 
 
+def test_the_report_is_never_written_over_the_list_itself(desk, clerk, tmp_path):
+    path = write_list(tmp_path / "名单.xlsx", [resident(0)])
+    before = path.read_bytes()
+    listing = batch_import.read_list(desk, clerk, path)
+    result = batch_import.import_list(desk, clerk, listing)
+    with pytest.raises(ImportFileError) as refused:
+        batch_import.write_report(listing, result, tmp_path / "." / "名单.xlsx")
+    assert refused.value.message == "导入结果表不能保存为名单文件本身（名单.xlsx），否则乡镇交来的原名单会被覆盖：请另取一个文件名。"
+    assert path.read_bytes() == before
+
+
 def test_the_import_list_voucher_reads_back(desk, clerk, tmp_path):
     path = write_list(tmp_path / "喜洲镇名单.xlsx", [resident(0), resident(1, 民族="火星族")])
     result = batch_import.import_list(desk, clerk, batch_import.read_list(desk, clerk, path))
