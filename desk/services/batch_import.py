@@ -55,7 +55,7 @@ class ImportList:
     header: core.Header
     header_cells: tuple
     leading: tuple[tuple, ...]  # rows above the header (a title), kept for the report
-    rows: tuple[tuple[int, tuple, core.ParsedRow | None], ...]  # (row number, cells, parsed; None: an empty row)
+    rows: tuple[tuple[int, tuple, core.ParsedRow | None], ...]  # (row number, cells, parsed; None: nothing in the columns)
     path: str = ""  # the list's own file, which the report must never be written over
 
     @property
@@ -207,9 +207,9 @@ def _read_book(desk: Desk, path: Path, book, progress: Progress | None) -> Impor
                 else:
                     leading.append(cells)
                 continue
-            cells = cells[:header.width]
-            if core.is_empty(cells):
-                rows.append((number, (), None))
+            cells = _trimmed(cells)  # cells beside the header (a township's own column) stay for the report
+            if core.is_empty(cells[:header.width]):
+                rows.append((number, cells, None))
                 continue
             data += 1
             if data > core.MAX_ROWS:
@@ -228,11 +228,19 @@ def _read_book(desk: Desk, path: Path, book, progress: Progress | None) -> Impor
         raise _refuse(path, "读取中途出错（文件已损坏），请在 Excel 中打开后重新保存为 .xlsx 再导入。") from None
     if header is None:
         raise _refuse(path, "是空的：第一个工作表中没有表头和数据。请用“下载模板”得到的表格填写。")
-    while rows and rows[-1][2] is None:
+    while rows and rows[-1][2] is None and not rows[-1][1]:
         rows.pop()
     if not rows:
         raise _refuse(path, "只有表头，没有参保人的数据行。")
     return ImportList(path.name, sheet.title, header, header_cells, tuple(leading), tuple(rows), str(path.resolve()))
+
+
+def _trimmed(cells: tuple) -> tuple:
+    """A row without its trailing empty cells (a styled empty cell is read as None)."""
+    end = len(cells)
+    while end and (cells[end - 1] is None or (isinstance(cells[end - 1], str) and not cells[end - 1].strip())):
+        end -= 1
+    return cells[:end]
 
 
 def _header_row(sheet) -> int:
@@ -548,7 +556,7 @@ def write_report(listing: ImportList, result: ImportResult, path: Path | str) ->
         raise report_over_list(path)
     book = Workbook(write_only=True)
     sheet = book.create_sheet("导入结果")
-    width = listing.header.width
+    width = max([listing.header.width, *(len(values) for _number, values, _parsed in listing.rows)])
     text_positions = {listing.header.positions[name] for name in core.TEXT_COLUMNS if name in listing.header.positions}
     bold = Font(bold=True)
     fills = {RESULT_ENROLLED: PatternFill("solid", fgColor="E2EFDA"), RESULT_EXISTING: PatternFill("solid", fgColor="DDEBF7"),
@@ -566,13 +574,14 @@ def write_report(listing: ImportList, result: ImportResult, path: Path | str) ->
 
     for values in listing.leading:
         sheet.append(list(values[:width]))
-    header = [WriteOnlyCell(sheet, value=value) for value in (*listing.header_cells, *core.REPORT_COLUMNS)]
+    header_cells = tuple(listing.header_cells[:width]) + (None,) * (width - len(listing.header_cells[:width]))
+    header = [WriteOnlyCell(sheet, value=value) for value in (*header_cells, *core.REPORT_COLUMNS)]
     for cell in header:
         cell.font = bold
     sheet.append(header)
     for number, values, parsed in listing.rows:
         if parsed is None:
-            sheet.append([])
+            sheet.append(cells(values) if values else [])
             continue
         outcome = by_number.get(number)
         row = cells(values)

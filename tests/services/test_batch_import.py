@@ -130,6 +130,29 @@ def test_the_report_is_the_input_with_result_and_reason(desk, clerk, tmp_path):
     assert sheet.cell(row=3, column=3).number_format == "@"
 
 
+def test_cells_beside_the_header_stay_in_the_report_and_its_result_columns_come_after_them(desk, clerk, tmp_path):
+    """A township's own column without a header (a tick, a note) is not imported but not lost either."""
+    book = Workbook()
+    sheet = book.active
+    names = list(batch_import.core.COLUMN_NAMES)
+    sheet.append(names)
+    row = resident(0)
+    sheet.append([row.get(name) for name in names] + [None, "已核对"])
+    sheet.append([None] * len(names) + ["只在表头外"])
+    sheet.append([row.get(name) for name in names])
+    book.save(tmp_path / "名单.xlsx")
+    listing = batch_import.read_list(desk, clerk, tmp_path / "名单.xlsx")
+    result = batch_import.import_list(desk, clerk, listing)
+    assert (result.rows, result.enrolled, result.refused) == (2, 1, 1)
+    rows = list(load_workbook(batch_import.write_report(listing, result, tmp_path / "结果.xlsx")).active.iter_rows(
+        values_only=True))
+    width = len(names)
+    assert rows[0][width:] == (None, None, "结果", "说明")
+    assert rows[1][width:width + 3] == (None, "已核对", "已参保")
+    assert rows[2][width] == "只在表头外" and rows[2][width + 2:] == (None, None)
+    assert rows[3][width + 2] == "未导入" and "第 2 行" in rows[3][width + 3]
+
+
 def test_the_report_is_never_written_over_the_list_itself(desk, clerk, tmp_path):
     path = write_list(tmp_path / "名单.xlsx", [resident(0)])
     before = path.read_bytes()
