@@ -336,15 +336,19 @@ def cmd_import_template(args) -> int:
     target = Path(args.file)
     if not target.resolve().parent.is_dir():
         return _fail_input(f"FILE: 文件夹 {target.resolve().parent} 不存在，请先建立或换一个位置。")
+    if target.is_dir():
+        return _fail_input(f"FILE: {target} 是一个文件夹，请写出模板的文件名，如 {target / '集中参保名单模板.xlsx'}。")
     if args.db or default_db_path().exists():
-        desk = _open_desk(args.db, read_only=True)
-        written = batch_import.template(desk, target)
+        groups = batch_import.template_groups(_open_desk(args.db, read_only=True))
     else:
         from desk.services.context import DEFAULT_SETTINGS
 
         pack = _packs().get(DEFAULT_SETTINGS["default_pack"])
-        written = batch_import.write_template(target, {group["code"]: group["name"]
-                                                       for group in pack.section("subsidies")["groups"]})
+        groups = {group["code"]: group["name"] for group in pack.section("subsidies")["groups"]}
+    try:
+        written = batch_import.write_template(target, groups)
+    except OSError as error:  # the template's file, not the database: say so
+        return _fail_input(f"FILE: 无法写入 {target}（{error.strerror or error}），请换一个文件夹或文件名。")
     _print_json({"template": str(written)})
     return 0
 
