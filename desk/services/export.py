@@ -327,6 +327,8 @@ def verify_batch(desk: Desk, directory: Path | str) -> VerifyReport:
     its SHA-256 and count of records, each line a record of its kind, nothing extra; and, for a batch
     this database registered, the manifest it registered. Names every problem in Chinese."""
     directory = Path(directory)
+    if directory.exists() and not directory.is_dir():
+        raise ValidationError.single("dir", "missing", f"{directory} 是一个文件，不是文件夹：请指定上报批次的文件夹（内有 manifest.json）。")
     if not directory.is_dir():
         raise ValidationError.single("dir", "missing", f"文件夹 {directory} 不存在，请指定一个上报批次的文件夹。")
     problems: list[str] = []

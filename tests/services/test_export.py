@@ -289,6 +289,8 @@ def test_a_folder_that_does_not_exist_is_bad_input(batch):
     desk, folder = batch
     with pytest.raises(DeskError, match="不存在"):
         export.verify_batch(desk, folder.parent / "nothing")
+    with pytest.raises(DeskError, match="是一个文件，不是文件夹"):
+        export.verify_batch(desk, folder / "manifest.json")
 
 
 # ---------------------------------------------------------------- acknowledgements
