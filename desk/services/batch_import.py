@@ -320,10 +320,15 @@ def _differences(parsed: core.ParsedRow, person: dict) -> list[str]:
     return shown
 
 
+def _joined(problems: tuple[str, ...]) -> str:
+    """A row's problems (each `第 N 行：…。`) as one sentence for 说明: `A；B。`, not `A。；B。`."""
+    return "；".join(problem.split("：", 1)[1].rstrip("。") for problem in problems) + "。"
+
+
 def _judge(desk: Desk, operator: Operator, parsed: core.ParsedRow, seen: dict[str, int]) -> _Judgement:
     """What importing the row would do, writing nothing."""
     if not parsed.ok:
-        return _Judgement(RESULT_REFUSED, "；".join(message.split("：", 1)[1] for message in parsed.problems))
+        return _Judgement(RESULT_REFUSED, _joined(parsed.problems))
     if parsed.id_key in seen:
         return _Judgement(RESULT_REFUSED, f"与第 {seen[parsed.id_key]} 行是同一人（证件号码相同），同一人只导入一次，本行未导入。")
     person = person_store.person_by_id_number(desk.db, parsed.person.id_number)
@@ -445,7 +450,7 @@ def import_list(desk: Desk, operator: Operator, listing: ImportList, *, progress
     parsed_rows = [parsed for _number, _cells, parsed in listing.rows if parsed is not None]
     for index, parsed in enumerate(parsed_rows):
         if not parsed.ok:
-            outcome = RowOutcome(parsed.number, RESULT_REFUSED, "；".join(p.split("：", 1)[1] for p in parsed.problems))
+            outcome = RowOutcome(parsed.number, RESULT_REFUSED, _joined(parsed.problems))
         else:
             try:
                 outcome = _import_row(desk, operator, parsed, seen)

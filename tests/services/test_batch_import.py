@@ -153,6 +153,14 @@ def test_cells_beside_the_header_stay_in_the_report_and_its_result_columns_come_
     assert rows[3][width + 2] == "未导入" and "第 2 行" in rows[3][width + 3]
 
 
+def test_a_rows_several_problems_read_as_one_sentence(desk, clerk, tmp_path):
+    path = write_list(tmp_path / "名单.xlsx", [resident(0, 民族="火星族", 联系电话="123")])
+    listing = batch_import.read_list(desk, clerk, path)
+    note = batch_import.import_list(desk, clerk, listing).outcomes[0].note
+    assert note == ("民族请从56个民族中选择；联系电话应为11位手机号（1开头）或带区号的固定电话（如 0872-2123456）。")
+    assert batch_import.preview(desk, clerk, listing).problems == (f"第 2 行：{note}",)
+
+
 def test_the_report_is_never_written_over_the_list_itself(desk, clerk, tmp_path):
     path = write_list(tmp_path / "名单.xlsx", [resident(0)])
     before = path.read_bytes()
