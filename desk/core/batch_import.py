@@ -209,8 +209,10 @@ def cell_year(value, label: str, *, required: bool) -> int | None:
         if required:
             raise DateError(f"请填写{label}（四位年份，如2027）。", field=label)
         return None
-    if not re.fullmatch(r"[0-9]{4}", text) or not 1990 <= int(text) <= 2100:
+    if not re.fullmatch(r"[0-9]{4}", text):
         raise DateError(f"{label}应为四位年份，例如 2026。", field=label)
+    if not 1990 <= int(text) <= 2100:
+        raise DateError(f"{label}{text}年不在1990至2100年之间，请核对（四位年份，例如 2026）。", field=label)
     return int(text)
 
 

@@ -66,6 +66,15 @@ def test_a_year_as_number_or_text(value):
     assert core.cell_year(value, "待遇年度", required=True) == 2027
 
 
+@pytest.mark.parametrize("value, named", [(9999, "待遇年度9999年不在1990至2100年之间"), (0, "待遇年度应为四位年份"),
+                                          (-1, "待遇年度应为四位年份"), ("1900", "待遇年度1900年不在1990至2100年之间"),
+                                          (2027.5, "待遇年度应为四位年份")])
+def test_an_absurd_year_is_named_as_such(value, named):
+    with pytest.raises(DateError) as refused:
+        core.cell_year(value, "待遇年度", required=True)
+    assert refused.value.message.startswith(named)
+
+
 @pytest.mark.parametrize("value", [532923198506014520, 5.32923198506014e17, "5.32923E+17", "5.32923e17"])
 def test_an_id_number_stored_as_a_number_is_refused_saying_why(value):
     parsed = core.parse_row(7, row(证件号码=value), GROUPS, TODAY)
