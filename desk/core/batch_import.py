@@ -315,6 +315,9 @@ def parse_row(number: int, cells: dict, known_groups: dict[str, str], today: dat
         message = (f"“{'”“'.join(formulas)}”是公式（{cells[formulas[0]].strip()[:30]}），导入不计算公式：请选中这些单元格，"
                    "复制后“选择性粘贴 → 数值”，保存后再导入。")
         return ParsedRow(number, None, None, None, None, (row_message(number, message),), None)
+    if all(is_empty((value,)) for name, value in cells.items() if name != "备注"):
+        message = "本行只有备注，没有参保人的信息（姓名、证件号码等都是空的）：不是参保人的话请删除该行。"
+        return ParsedRow(number, None, None, None, None, (row_message(number, message),), None)
     by_key = {column.key: cells.get(column.name) for column in COLUMNS}
     id_problem = id_number_problem(by_key["id_number"])
     text = {key: cell_text(value) for key, value in by_key.items()}

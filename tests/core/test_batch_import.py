@@ -111,6 +111,12 @@ def test_an_unknown_document_type_is_named_without_the_forms_sex_and_birth_date_
     assert parsed.problems == ("第 6 行：证件类型“护照”不是本系统的证件类型（可空或填：" + "、".join(core.ID_TYPES) + "），请核对。",)
 
 
+def test_a_row_with_only_a_remark_is_named_as_such():
+    cells = {name: None for name in core.COLUMN_NAMES} | {"备注": "以上共30人，村委会盖章"}
+    assert core.parse_row(33, cells, GROUPS, TODAY).problems == (
+        "第 33 行：本行只有备注，没有参保人的信息（姓名、证件号码等都是空的）：不是参保人的话请删除该行。",)
+
+
 def test_a_good_row_is_the_form_the_clerk_would_have_typed():
     parsed = core.parse_row(2, row(资助类别="城乡低保对象、tuopin", 资助证明文件="低保证123、脱贫证9", 联系电话=13908721234,
                                    缴费日期=datetime(2026, 3, 1), 上次参保年度="2025"), GROUPS, TODAY)
