@@ -336,15 +336,19 @@ def cmd_import_template(args) -> int:
     target = Path(args.file)
     if not target.resolve().parent.is_dir():
         return _fail_input(f"FILE: 文件夹 {target.resolve().parent} 不存在，请先建立或换一个位置。")
+    if target.is_dir():
+        return _fail_input(f"FILE: {target} 是一个文件夹，请写出模板的文件名，如 {target / '集中参保名单模板.xlsx'}。")
     if args.db or default_db_path().exists():
-        desk = _open_desk(args.db, read_only=True)
-        written = batch_import.template(desk, target)
+        groups = batch_import.template_groups(_open_desk(args.db, read_only=True))
     else:
         from desk.services.context import DEFAULT_SETTINGS
 
         pack = _packs().get(DEFAULT_SETTINGS["default_pack"])
-        written = batch_import.write_template(target, {group["code"]: group["name"]
-                                                       for group in pack.section("subsidies")["groups"]})
+        groups = {group["code"]: group["name"] for group in pack.section("subsidies")["groups"]}
+    try:
+        written = batch_import.write_template(target, groups)
+    except OSError as error:  # the template's file, not the database: say so
+        return _fail_input(f"FILE: 无法写入 {target}（{error.strerror or error}），请换一个文件夹或文件名。")
     _print_json({"template": str(written)})
     return 0
 
@@ -362,6 +366,8 @@ def cmd_import_enrolments(args) -> int:
         return _fail_input(f"--report: 文件夹 {folder} 不存在，请先建立或换一个位置。")
     if report.is_dir() or (report.exists() and not os.access(report, os.W_OK)) or not os.access(folder, os.W_OK):
         return _fail_input(f"--report: 无法写入 {report}，请换一个文件夹或文件名。")
+    if batch_import.same_file(report, Path(args.file)):
+        return _fail_input(f"--report: {batch_import.report_over_list(report).message}")
     try:
         desk = _open_desk(args.db)
         operator = _login_from_stdin(desk, args.user)
@@ -508,6 +514,8 @@ def cmd_export(args) -> int:
 
     if not args.out:
         return _fail_input("--out: 请用 --out 指定上报批次写入的文件夹。")
+    if Path(args.out).exists() and not Path(args.out).is_dir():
+        return _fail_input(f"--out: {args.out} 是一个文件，不是文件夹：请指定上报批次写入的文件夹。")
     if not Path(args.out).is_dir():
         return _fail_input(f"--out: 文件夹 {args.out} 不存在，请先建立它或换一个文件夹。")
     try:

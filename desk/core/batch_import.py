@@ -26,6 +26,8 @@ REPORT_COLUMNS = ("结果", "说明")
 MAX_ROWS = 100_000  # data rows in one list; a township's list is a few thousand
 HEADER_SEARCH_ROWS = 10  # a title line or two above the header is allowed
 GROUP_SEPARATORS = re.compile(r"[、,，;；/／]+")
+# zero-width spaces and joiners, the word joiner and the BOM: pasted from web pages and chats, seen by nobody
+INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
 
 
 class ImportFileError(DeskError):
@@ -75,7 +77,7 @@ def header_text(value) -> str:
     brackets, and an ASCII (街道) is folded back to them."""
     if value is None:
         return ""
-    text = fold_width(str(value)).strip()
+    text = fold_width(INVISIBLE.sub("", str(value))).strip()
     text = re.sub(r"\s+", "", text)
     return text.replace("(", "（").replace(")", "）")
 
@@ -140,7 +142,8 @@ def cell_text(value) -> str:
         return value.isoformat()
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return str(value).strip()
+    return INVISIBLE.sub("", str(value)).strip()
+
 
 
 _SCIENTIFIC = re.compile(r"[0-9](\.[0-9]+)?E\+?[0-9]+", re.IGNORECASE)
@@ -206,8 +209,10 @@ def cell_year(value, label: str, *, required: bool) -> int | None:
         if required:
             raise DateError(f"请填写{label}（四位年份，如2027）。", field=label)
         return None
-    if not re.fullmatch(r"[0-9]{4}", text) or not 1990 <= int(text) <= 2100:
+    if not re.fullmatch(r"[0-9]{4}", text):
         raise DateError(f"{label}应为四位年份，例如 2026。", field=label)
+    if not 1990 <= int(text) <= 2100:
+        raise DateError(f"{label}{text}年不在1990至2100年之间，请核对（四位年份，例如 2026）。", field=label)
     return int(text)
 
 
@@ -310,6 +315,9 @@ def parse_row(number: int, cells: dict, known_groups: dict[str, str], today: dat
         message = (f"“{'”“'.join(formulas)}”是公式（{cells[formulas[0]].strip()[:30]}），导入不计算公式：请选中这些单元格，"
                    "复制后“选择性粘贴 → 数值”，保存后再导入。")
         return ParsedRow(number, None, None, None, None, (row_message(number, message),), None)
+    if all(is_empty((value,)) for name, value in cells.items() if name != "备注"):
+        message = "本行只有备注，没有参保人的信息（姓名、证件号码等都是空的）：不是参保人的话请删除该行。"
+        return ParsedRow(number, None, None, None, None, (row_message(number, message),), None)
     by_key = {column.key: cells.get(column.name) for column in COLUMNS}
     id_problem = id_number_problem(by_key["id_number"])
     text = {key: cell_text(value) for key, value in by_key.items()}
@@ -322,6 +330,10 @@ def parse_row(number: int, cells: dict, known_groups: dict[str, str], today: dat
     id_type = typed(form["id_type"]) or ID_TYPES[0]
     if id_type in ID_TYPES and id_type != ID_TYPES[0]:
         problems.append(f"证件类型为{id_type}的，名单中没有性别和出生日期两项，不能批量导入：请到参保登记页逐个办理。")
+        clean, person_problems = None, []
+    elif id_type not in ID_TYPES:  # the form's own message would ask for 性别 and 出生日期, columns a list has not
+        shown = id_type if len(id_type) <= 20 else id_type[:20] + "…"
+        problems.append(f"证件类型“{shown}”不是本系统的证件类型（可空或填：{'、'.join(ID_TYPES)}），请核对。")
         clean, person_problems = None, []
     else:
         clean, person_problems = validate_person_form(form, known_groups, today)

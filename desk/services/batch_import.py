@@ -39,6 +39,7 @@ IMPORT_LIST = "import_list"  # the 导入清单's document type, and its record 
 Progress = Callable[[int, int], bool]
 FIRST_PROBLEMS = 20  # problems a preview lists
 LISTED_PER_RESULT = 200  # rows the 导入清单 names per result; every row is in the Excel report
+MAX_UNPACKED_BYTES = 500_000_000  # a workbook's parts unpacked: a 100,000-row list is far below; a zip bomb far above
 _MERGE = re.compile(rb'<(?:[A-Za-z0-9]+:)?mergeCell\s+ref="([A-Z]+)([0-9]+)(?::([A-Z]+)([0-9]+))?"')
 # what a person's record says and the list may say otherwise (the record wins: docs/rules.md)
 COMPARED = (("ethnicity", "民族"), ("phone", "联系电话"), ("household_type", "户籍性质"), ("township", "乡镇（街道）"),
@@ -54,7 +55,8 @@ class ImportList:
     header: core.Header
     header_cells: tuple
     leading: tuple[tuple, ...]  # rows above the header (a title), kept for the report
-    rows: tuple[tuple[int, tuple, core.ParsedRow | None], ...]  # (row number, cells, parsed; None: an empty row)
+    rows: tuple[tuple[int, tuple, core.ParsedRow | None], ...]  # (row number, cells, parsed; None: nothing in the columns)
+    path: str = ""  # the list's own file, which the report must never be written over
 
     @property
     def data_rows(self) -> int:
@@ -124,6 +126,19 @@ def _check_file(path: Path) -> None:
                             "（CSV、WPS 的 .et 等请先另存为 .xlsx）。")
 
 
+def _check_unpacked_size(path: Path) -> None:
+    """The parts' sizes as the zip declares them (openpyxl reads the shared strings whole into memory)."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            parts = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return  # judged by load_workbook, which refuses it
+    if sum(part.file_size for part in parts) > MAX_UNPACKED_BYTES:
+        biggest = max(parts, key=lambda part: part.file_size)
+        raise _refuse(path, f"解压后超过 {MAX_UNPACKED_BYTES // 1_000_000} MB（{biggest.filename}），不像一份名单，可能已损坏："
+                            "请在 Excel 中打开后重新保存为 .xlsx，或按乡镇分成几个文件再导入。")
+
+
 def _sheet_facts(path: Path, sheet_path: str) -> tuple[list[tuple[str, int, int]], int]:
     """Every merged range of the sheet as (ref, first row, last row), read from the sheet's XML, which a
     read-only workbook does not parse (the ranges stand after the rows); and how many rows the sheet
@@ -149,6 +164,7 @@ def read_list(desk: Desk, operator: Operator, path: Path | str, *, progress: Pro
     operator.require("enrolment.create")
     path = Path(path)
     _check_file(path)
+    _check_unpacked_size(path)
     from openpyxl import load_workbook
 
     try:
@@ -191,9 +207,9 @@ def _read_book(desk: Desk, path: Path, book, progress: Progress | None) -> Impor
                 else:
                     leading.append(cells)
                 continue
-            cells = cells[:header.width]
-            if core.is_empty(cells):
-                rows.append((number, (), None))
+            cells = _trimmed(cells)  # cells beside the header (a township's own column) stay for the report
+            if core.is_empty(cells[:header.width]):
+                rows.append((number, cells, None))
                 continue
             data += 1
             if data > core.MAX_ROWS:
@@ -212,11 +228,19 @@ def _read_book(desk: Desk, path: Path, book, progress: Progress | None) -> Impor
         raise _refuse(path, "读取中途出错（文件已损坏），请在 Excel 中打开后重新保存为 .xlsx 再导入。") from None
     if header is None:
         raise _refuse(path, "是空的：第一个工作表中没有表头和数据。请用“下载模板”得到的表格填写。")
-    while rows and rows[-1][2] is None:
+    while rows and rows[-1][2] is None and not rows[-1][1]:
         rows.pop()
     if not rows:
         raise _refuse(path, "只有表头，没有参保人的数据行。")
-    return ImportList(path.name, sheet.title, header, header_cells, tuple(leading), tuple(rows))
+    return ImportList(path.name, sheet.title, header, header_cells, tuple(leading), tuple(rows), str(path.resolve()))
+
+
+def _trimmed(cells: tuple) -> tuple:
+    """A row without its trailing empty cells (a styled empty cell is read as None)."""
+    end = len(cells)
+    while end and (cells[end - 1] is None or (isinstance(cells[end - 1], str) and not cells[end - 1].strip())):
+        end -= 1
+    return cells[:end]
 
 
 def _header_row(sheet) -> int:
@@ -296,10 +320,15 @@ def _differences(parsed: core.ParsedRow, person: dict) -> list[str]:
     return shown
 
 
+def _joined(problems: tuple[str, ...]) -> str:
+    """A row's problems (each `第 N 行：…。`) as one sentence for 说明: `A；B。`, not `A。；B。`."""
+    return "；".join(problem.split("：", 1)[1].rstrip("。") for problem in problems) + "。"
+
+
 def _judge(desk: Desk, operator: Operator, parsed: core.ParsedRow, seen: dict[str, int]) -> _Judgement:
     """What importing the row would do, writing nothing."""
     if not parsed.ok:
-        return _Judgement(RESULT_REFUSED, "；".join(message.split("：", 1)[1] for message in parsed.problems))
+        return _Judgement(RESULT_REFUSED, _joined(parsed.problems))
     if parsed.id_key in seen:
         return _Judgement(RESULT_REFUSED, f"与第 {seen[parsed.id_key]} 行是同一人（证件号码相同），同一人只导入一次，本行未导入。")
     person = person_store.person_by_id_number(desk.db, parsed.person.id_number)
@@ -421,7 +450,7 @@ def import_list(desk: Desk, operator: Operator, listing: ImportList, *, progress
     parsed_rows = [parsed for _number, _cells, parsed in listing.rows if parsed is not None]
     for index, parsed in enumerate(parsed_rows):
         if not parsed.ok:
-            outcome = RowOutcome(parsed.number, RESULT_REFUSED, "；".join(p.split("：", 1)[1] for p in parsed.problems))
+            outcome = RowOutcome(parsed.number, RESULT_REFUSED, _joined(parsed.problems))
         else:
             try:
                 outcome = _import_row(desk, operator, parsed, seen)
@@ -508,6 +537,18 @@ def _partial(path: Path) -> Path:
     return path.with_name(path.name + ".part")
 
 
+def same_file(one: Path, other: Path) -> bool:
+    try:
+        return one.resolve() == other.resolve() or (one.exists() and other.exists() and os.path.samefile(one, other))
+    except OSError:
+        return False
+
+
+def report_over_list(path: Path) -> ImportFileError:
+    return ImportFileError(f"导入结果表不能保存为名单文件本身（{path.name}），否则乡镇交来的原名单会被覆盖：请另取一个文件名。",
+                           field="report")
+
+
 def write_report(listing: ImportList, result: ImportResult, path: Path | str) -> Path:
     """The input rows with 结果 and 说明 added, streamed (openpyxl write-only), written beside `path` and renamed
     when whole; the ID and phone columns stay text. A row's number is the input's."""
@@ -516,9 +557,11 @@ def write_report(listing: ImportList, result: ImportResult, path: Path | str) ->
     from openpyxl.styles import Font, PatternFill
 
     path = Path(path)
+    if listing.path and same_file(path, Path(listing.path)):
+        raise report_over_list(path)
     book = Workbook(write_only=True)
     sheet = book.create_sheet("导入结果")
-    width = listing.header.width
+    width = max([listing.header.width, *(len(values) for _number, values, _parsed in listing.rows)])
     text_positions = {listing.header.positions[name] for name in core.TEXT_COLUMNS if name in listing.header.positions}
     bold = Font(bold=True)
     fills = {RESULT_ENROLLED: PatternFill("solid", fgColor="E2EFDA"), RESULT_EXISTING: PatternFill("solid", fgColor="DDEBF7"),
@@ -536,13 +579,14 @@ def write_report(listing: ImportList, result: ImportResult, path: Path | str) ->
 
     for values in listing.leading:
         sheet.append(list(values[:width]))
-    header = [WriteOnlyCell(sheet, value=value) for value in (*listing.header_cells, *core.REPORT_COLUMNS)]
+    header_cells = tuple(listing.header_cells[:width]) + (None,) * (width - len(listing.header_cells[:width]))
+    header = [WriteOnlyCell(sheet, value=value) for value in (*header_cells, *core.REPORT_COLUMNS)]
     for cell in header:
         cell.font = bold
     sheet.append(header)
     for number, values, parsed in listing.rows:
         if parsed is None:
-            sheet.append([])
+            sheet.append(cells(values) if values else [])
             continue
         outcome = by_number.get(number)
         row = cells(values)

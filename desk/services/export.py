@@ -327,6 +327,8 @@ def verify_batch(desk: Desk, directory: Path | str) -> VerifyReport:
     its SHA-256 and count of records, each line a record of its kind, nothing extra; and, for a batch
     this database registered, the manifest it registered. Names every problem in Chinese."""
     directory = Path(directory)
+    if directory.exists() and not directory.is_dir():
+        raise ValidationError.single("dir", "missing", f"{directory} 是一个文件，不是文件夹：请指定上报批次的文件夹（内有 manifest.json）。")
     if not directory.is_dir():
         raise ValidationError.single("dir", "missing", f"文件夹 {directory} 不存在，请指定一个上报批次的文件夹。")
     problems: list[str] = []
@@ -336,6 +338,10 @@ def verify_batch(desk: Desk, directory: Path | str) -> VerifyReport:
         manifest = json_loads(manifest_bytes.decode("utf-8"))
         if not isinstance(manifest, dict):
             raise JsonTextError("不是一个 JSON 对象")
+        json.dumps(manifest, ensure_ascii=False).encode("utf-8")  # an unpaired \ud800 escape cannot be signed
+    except UnicodeEncodeError:
+        return VerifyReport(directory, None, 0, (f"清单文件 {fmt.MANIFEST} 无法读取（有无效的字符：不成对的 Unicode 转义，"
+                                                 "如 \\ud800），清单在导出后被改动过，批次不可用。",))
     except FileNotFoundError:
         return VerifyReport(directory, None, 0, (f"缺少清单文件 {fmt.MANIFEST}：这不是一个完整的上报批次。",))
     except (OSError, UnicodeDecodeError, JsonTextError) as error:
@@ -364,6 +370,10 @@ def verify_batch(desk: Desk, directory: Path | str) -> VerifyReport:
     extra = sorted(path.name for path in directory.iterdir() if path.name != fmt.MANIFEST and path.name not in listed)
     if extra:
         problems.append(f"文件夹中有清单未列出的文件：{'、'.join(extra[:10])}。")
+    named = manifest.get("directory")
+    if isinstance(named, str) and named != directory.name:
+        problems.append(f"文件夹名“{directory.name}”与清单中的批次文件夹名“{named}”不同：文件夹在导出后被改名或复制过，"
+                        f"请把它改回 {named} 再上报或核验。")
     if seq is not None and not problems:
         registered = store.get_batch(desk.db, seq)
         digest = hashlib.sha256(manifest_bytes).hexdigest()
@@ -464,6 +474,10 @@ def _read_ack(path: Path) -> tuple[bytes, dict]:
         raise _ack_problem([f"内容{error}"], path) from None
     if not isinstance(value, dict):
         raise _ack_problem(["内容应为一个 JSON 对象"], path)
+    try:  # a JSON escape such as \ud800 (half of a character) cannot be stored
+        json.dumps(value, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        raise _ack_problem(["内容中有无效的字符（如 \\ud800 这样不成对的 Unicode 转义），请平台重新生成回执文件"], path) from None
     return data, value
 
 
@@ -488,7 +502,8 @@ def load_ack(desk: Desk, operator: Operator, path: Path | str) -> AckResult:
     batch = store.get_batch(desk.db, seq)
     if batch is None:
         raise _ack_problem(problems + [f"本数据库没有第 {seq} 批（batch_seq）"], path)
-    if ack.get("manifest_sha256") not in (None, batch["manifest_sha256"]):
+    listed_sha = ack.get("manifest_sha256")
+    if listed_sha is not None and (str(listed_sha).strip().lower() != batch["manifest_sha256"]):  # hex in either case
         problems.append(f"manifest_sha256 与本数据库登记的第 {seq} 批清单不符（回执不是对这一次导出的）")
     accepted, refused = ack.get("accepted", []), ack.get("refused", [])
     if not isinstance(accepted, list):

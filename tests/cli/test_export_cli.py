@@ -98,6 +98,9 @@ def test_a_missing_out_folder_is_bad_input(db):
     assert done.returncode == 2 and "--out" in done.stderr and "不存在" in done.stderr
     done = run("export", "--user", "admin", "--db", str(db), stdin="Admin2026\n")
     assert done.returncode == 2 and "--out" in done.stderr
+    (db.parent / "a-file").write_text("x", encoding="utf-8")
+    done = run("export", "--out", str(db.parent / "a-file"), "--user", "admin", "--db", str(db), stdin="Admin2026\n")
+    assert done.returncode == 2 and "是一个文件，不是文件夹" in done.stderr and "不存在" not in done.stderr
 
 
 def test_the_key_handed_to_the_platform_verifies_a_manifest_without_desk(db):

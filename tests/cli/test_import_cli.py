@@ -57,6 +57,12 @@ def test_a_file_that_cannot_be_used_exits_2_naming_what_is_wrong(desk, staff, tm
     missing_folder = run("enrolments", str(wrong), "--user", "clerk01", "--report", str(tmp_path / "无" / "r.xlsx"),
                          "--db", str(desk.path), stdin="Clerk2026\n")
     assert missing_folder.returncode == 2 and "--report" in missing_folder.stderr
+    listed = write_list(tmp_path / "名单2.xlsx", [resident(0, 缴费日期=PAID)])
+    before = listed.read_bytes()
+    same = run("enrolments", str(listed), "--user", "clerk01", "--report", str(tmp_path / "." / "名单2.xlsx"),
+               "--db", str(desk.path), stdin="Clerk2026\n")
+    assert same.returncode == 2 and "不能保存为名单文件本身" in same.stderr and same.stdout == ""
+    assert listed.read_bytes() == before
     assert desk.db.execute("SELECT COUNT(*) FROM enrolments").fetchone()[0] == 0
 
 
@@ -76,3 +82,9 @@ def test_the_template_command(desk, tmp_path):
     book = load_workbook(tmp_path / "模板.xlsx")
     assert book.sheetnames == ["参保名单", "填写说明", "资助类别"] and book["参保名单"]["A1"].value == "姓名"
     assert run("template", str(tmp_path / "无" / "模板.xlsx")).returncode == 2
+    (tmp_path / "文件夹.xlsx").mkdir()
+    into_folder = run("template", str(tmp_path / "文件夹.xlsx"), "--db", str(desk.path))
+    assert into_folder.returncode == 2 and "是一个文件夹" in into_folder.stderr and "数据库" not in into_folder.stderr
+    if Path("/proc/self").is_dir():  # a folder nobody can write a file into, even an administrator (Linux)
+        blocked = run("template", "/proc/模板.xlsx", "--db", str(desk.path))
+        assert blocked.returncode == 2 and "无法写入" in blocked.stderr and "数据库" not in blocked.stderr, blocked.stderr

@@ -66,6 +66,15 @@ def test_a_year_as_number_or_text(value):
     assert core.cell_year(value, "待遇年度", required=True) == 2027
 
 
+@pytest.mark.parametrize("value, named", [(9999, "待遇年度9999年不在1990至2100年之间"), (0, "待遇年度应为四位年份"),
+                                          (-1, "待遇年度应为四位年份"), ("1900", "待遇年度1900年不在1990至2100年之间"),
+                                          (2027.5, "待遇年度应为四位年份")])
+def test_an_absurd_year_is_named_as_such(value, named):
+    with pytest.raises(DateError) as refused:
+        core.cell_year(value, "待遇年度", required=True)
+    assert refused.value.message.startswith(named)
+
+
 @pytest.mark.parametrize("value", [532923198506014520, 5.32923198506014e17, "5.32923E+17", "5.32923e17"])
 def test_an_id_number_stored_as_a_number_is_refused_saying_why(value):
     parsed = core.parse_row(7, row(证件号码=value), GROUPS, TODAY)
@@ -85,6 +94,27 @@ def test_full_width_digits_and_a_lower_case_x_are_the_number():
     parsed = core.parse_row(3, row(证件号码=number.translate(str.maketrans("0123456789X", "０１２３４５６７８９ｘ"))),
                             GROUPS, TODAY)
     assert parsed.ok and parsed.person.id_number == number and parsed.id_key == number
+
+
+def test_invisible_characters_pasted_with_a_cell_are_not_part_of_it():
+    """A list copied from a web page or a chat carries zero-width spaces and no-break spaces no clerk can see."""
+    parsed = core.parse_row(4, row(证件号码="\u00a0" + ID + "\u200b", 姓名="\ufeff杨丽华\u200b", 联系电话="1390872\u200c1234",
+                                   待遇年度="2026\u2060"), GROUPS, TODAY)
+    assert parsed.ok, parsed.problems
+    assert (parsed.person.id_number, parsed.person.name, parsed.person.phone, parsed.year) == (ID, "杨丽华", "13908721234", 2026)
+    header = core.match_header(1, ("\ufeff姓名", "证件类型", "证件号码\u200b", *core.COLUMN_NAMES[3:]))
+    assert header.positions["姓名"] == 0 and header.positions["证件号码"] == 2
+
+
+def test_an_unknown_document_type_is_named_without_the_forms_sex_and_birth_date_fields():
+    parsed = core.parse_row(6, row(证件类型="护照"), GROUPS, TODAY)
+    assert parsed.problems == ("第 6 行：证件类型“护照”不是本系统的证件类型（可空或填：" + "、".join(core.ID_TYPES) + "），请核对。",)
+
+
+def test_a_row_with_only_a_remark_is_named_as_such():
+    cells = {name: None for name in core.COLUMN_NAMES} | {"备注": "以上共30人，村委会盖章"}
+    assert core.parse_row(33, cells, GROUPS, TODAY).problems == (
+        "第 33 行：本行只有备注，没有参保人的信息（姓名、证件号码等都是空的）：不是参保人的话请删除该行。",)
 
 
 def test_a_good_row_is_the_form_the_clerk_would_have_typed():

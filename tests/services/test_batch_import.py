@@ -130,6 +130,48 @@ def test_the_report_is_the_input_with_result_and_reason(desk, clerk, tmp_path):
     assert sheet.cell(row=3, column=3).number_format == "@"
 
 
+def test_cells_beside_the_header_stay_in_the_report_and_its_result_columns_come_after_them(desk, clerk, tmp_path):
+    """A township's own column without a header (a tick, a note) is not imported but not lost either."""
+    book = Workbook()
+    sheet = book.active
+    names = list(batch_import.core.COLUMN_NAMES)
+    sheet.append(names)
+    row = resident(0)
+    sheet.append([row.get(name) for name in names] + [None, "已核对"])
+    sheet.append([None] * len(names) + ["只在表头外"])
+    sheet.append([row.get(name) for name in names])
+    book.save(tmp_path / "名单.xlsx")
+    listing = batch_import.read_list(desk, clerk, tmp_path / "名单.xlsx")
+    result = batch_import.import_list(desk, clerk, listing)
+    assert (result.rows, result.enrolled, result.refused) == (2, 1, 1)
+    rows = list(load_workbook(batch_import.write_report(listing, result, tmp_path / "结果.xlsx")).active.iter_rows(
+        values_only=True))
+    width = len(names)
+    assert rows[0][width:] == (None, None, "结果", "说明")
+    assert rows[1][width:width + 3] == (None, "已核对", "已参保")
+    assert rows[2][width] == "只在表头外" and rows[2][width + 2:] == (None, None)
+    assert rows[3][width + 2] == "未导入" and "第 2 行" in rows[3][width + 3]
+
+
+def test_a_rows_several_problems_read_as_one_sentence(desk, clerk, tmp_path):
+    path = write_list(tmp_path / "名单.xlsx", [resident(0, 民族="火星族", 联系电话="123")])
+    listing = batch_import.read_list(desk, clerk, path)
+    note = batch_import.import_list(desk, clerk, listing).outcomes[0].note
+    assert note == ("民族请从56个民族中选择；联系电话应为11位手机号（1开头）或带区号的固定电话（如 0872-2123456）。")
+    assert batch_import.preview(desk, clerk, listing).problems == (f"第 2 行：{note}",)
+
+
+def test_the_report_is_never_written_over_the_list_itself(desk, clerk, tmp_path):
+    path = write_list(tmp_path / "名单.xlsx", [resident(0)])
+    before = path.read_bytes()
+    listing = batch_import.read_list(desk, clerk, path)
+    result = batch_import.import_list(desk, clerk, listing)
+    with pytest.raises(ImportFileError) as refused:
+        batch_import.write_report(listing, result, tmp_path / "." / "名单.xlsx")
+    assert refused.value.message == "导入结果表不能保存为名单文件本身（名单.xlsx），否则乡镇交来的原名单会被覆盖：请另取一个文件名。"
+    assert path.read_bytes() == before
+
+
 def test_the_import_list_voucher_reads_back(desk, clerk, tmp_path):
     path = write_list(tmp_path / "喜洲镇名单.xlsx", [resident(0), resident(1, 民族="火星族")])
     result = batch_import.import_list(desk, clerk, batch_import.read_list(desk, clerk, path))
@@ -155,6 +197,24 @@ def test_a_file_that_is_not_a_workbook_is_refused(desk, clerk, tmp_path, content
     with pytest.raises(ImportFileError) as refused:
         batch_import.read_list(desk, clerk, path)
     assert expected in refused.value.message and "名单.xlsx" in refused.value.message
+
+
+def test_a_workbook_whose_parts_unpack_to_too_much_is_refused_before_reading(desk, clerk, tmp_path, monkeypatch):
+    """A zip bomb (a shared-strings part of gigabytes in a file of a few kB) is refused, not read into memory."""
+    monkeypatch.setattr(batch_import, "MAX_UNPACKED_BYTES", 2_000_000)
+    plain = write_list(tmp_path / "plain.xlsx", [resident(0)])
+    path = tmp_path / "名单.xlsx"
+    with zipfile.ZipFile(plain) as source, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            if item.filename != "xl/sharedStrings.xml":
+                target.writestr(item, source.read(item.filename))
+        target.writestr("xl/sharedStrings.xml", b"<sst>" + b"<si><t>" + b"A" * 3_000_000 + b"</t></si></sst>")
+    assert path.stat().st_size < 100_000
+    with pytest.raises(ImportFileError) as refused:
+        batch_import.read_list(desk, clerk, path)
+    assert refused.value.message == ("文件“名单.xlsx”解压后超过 2 MB（xl/sharedStrings.xml），不像一份名单，可能已损坏：请在 Excel 中"
+                                     "打开后重新保存为 .xlsx，或按乡镇分成几个文件再导入。")
+    assert batch_import.read_list(desk, clerk, plain).data_rows == 1
 
 
 def test_a_missing_file_and_wrong_columns(desk, clerk, tmp_path):

@@ -268,10 +268,29 @@ def test_a_missing_manifest_and_an_extra_file_are_named(batch):
     assert "缺少清单文件 manifest.json" in _problems(desk, folder)
 
 
+def test_a_batch_folder_copied_to_another_name_is_named(batch):
+    desk, folder = batch
+    copy = folder.with_name(folder.name + " - 副本")
+    shutil.copytree(folder, copy)
+    assert _problems(desk, copy) == (f"文件夹名“{copy.name}”与清单中的批次文件夹名“{folder.name}”不同：文件夹在导出后被改名"
+                                     f"或复制过，请把它改回 {folder.name} 再上报或核验。")
+    assert export.verify_batch(desk, folder).sound
+
+
+def test_a_manifest_with_an_unpaired_unicode_escape_is_named_not_a_traceback(batch):
+    desk, folder = batch
+    text = (folder / "manifest.json").read_text(encoding="utf-8")
+    (folder / "manifest.json").write_text(text.replace('"operator": "', '"operator": "\\ud800', 1), encoding="utf-8")
+    assert "\\ud800" in (folder / "manifest.json").read_text(encoding="utf-8")
+    assert "清单文件 manifest.json 无法读取（有无效的字符" in _problems(desk, folder)
+
+
 def test_a_folder_that_does_not_exist_is_bad_input(batch):
     desk, folder = batch
     with pytest.raises(DeskError, match="不存在"):
         export.verify_batch(desk, folder.parent / "nothing")
+    with pytest.raises(DeskError, match="是一个文件，不是文件夹"):
+        export.verify_batch(desk, folder / "manifest.json")
 
 
 # ---------------------------------------------------------------- acknowledgements
@@ -308,6 +327,14 @@ def test_an_acknowledgement_is_recorded_and_shown_and_a_second_one_closes_the_ba
     assert export.outbox_status(desk, admin).batches[0].state_name == "部分退回"  # the refusal stays told
 
 
+def test_a_manifest_sha256_written_in_capitals_is_the_same_digest(batch, tmp_path):
+    desk, folder = batch
+    digest = hashlib.sha256((folder / "manifest.json").read_bytes()).hexdigest().upper()
+    result = export.load_ack(desk, _admin(desk), _ack(tmp_path, "a.json", batch_seq=1, manifest_sha256=digest,
+                                                      accepted=["enrolment:1"]))
+    assert (result.accepted, result.refused) == (1, 0)
+
+
 def test_a_fully_accepted_batch_is_confirmed(batch, tmp_path):
     desk, folder = batch
     admin = _admin(desk)
@@ -342,7 +369,9 @@ def test_a_bad_acknowledgement_is_refused_naming_the_problem_and_records_nothing
 
 @pytest.mark.parametrize("content, named", [(b"\xff\xfe not text", "UTF-8"), (b"{not json", "不是有效的 JSON"),
                                             (b"[1, 2]", "JSON 对象"), (b'{"format": "x", "batch_seq": 1,'
-                                                                      b' "accepted": ["enrolment:1"]}', "format 应为")])
+                                                                      b' "accepted": ["enrolment:1"]}', "format 应为"),
+                                            (b'{"format": "desk-export-ack-1", "batch_seq": 1, "refused": [{"rec_id":'
+                                             b' "enrolment:1", "reason": "\\ud800"}]}', "无效的字符")])
 def test_an_acknowledgement_that_is_not_one_is_refused(batch, tmp_path, content, named):
     desk, _folder = batch
     (tmp_path / "x.json").write_bytes(content)
