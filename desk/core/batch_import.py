@@ -226,8 +226,8 @@ def group_codes(text: str, known_groups: dict[str, str]) -> list[str]:
     for part in GROUP_SEPARATORS.split(typed(text)):
         part = part.strip()
         if part:
-            codes.append(part if part in known_groups else by_name.get(part, by_name.get(part.lower())) or
-                         _short_name(part, by_name))
+            code = part if part in known_groups else part.lower() if part.lower() in known_groups else None
+            codes.append(code or by_name.get(part) or _short_name(part, by_name))
     return codes
 
 

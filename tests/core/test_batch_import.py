@@ -135,6 +135,8 @@ def test_groups_by_any_separator_share_one_document(separator):
 def test_a_townships_short_word_names_its_one_group_and_an_ambiguous_one_is_refused():
     parsed = core.parse_row(2, row(资助类别="低保、特困", 资助证明文件="民政认定2026-8"), GROUPS, TODAY)
     assert parsed.person.groups == (("dibao", "民政认定2026-8"), ("tekun", "民政认定2026-8"))
+    parsed = core.parse_row(2, row(资助类别="DIBAO", 资助证明文件="民政认定2026-8"), GROUPS, TODAY)  # a code in capitals
+    assert parsed.person.groups == (("dibao", "民政认定2026-8"),)
     parsed = core.parse_row(2, row(资助类别="残疾", 资助证明文件="残疾证1"), GROUPS, TODAY)  # two groups' names hold it
     assert any("资助类别“残疾”不存在" in problem for problem in parsed.problems)
 
