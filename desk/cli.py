@@ -14,7 +14,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from desk.core.errors import DeskError, ValidationError
+from desk.core.errors import DeskError, ValidationError, os_reason
 
 
 def default_data_dir() -> Path:
@@ -324,7 +324,7 @@ def _write_report(desk, operator, report, args) -> int:
         try:
             write()
         except OSError as error:
-            return _fail_input(f"{option}: 文件无法写入（{error.strerror}），日报表 {report.number} 已出具，可在界面中补打。")
+            return _fail_input(f"{option}: 文件无法写入（{os_reason(error)}），日报表 {report.number} 已出具，可在界面中补打。")
     _print_json({**report.summary(), "pdf": str(args.out), "xlsx": str(args.xlsx) if args.xlsx else None})
     return 0
 
@@ -348,7 +348,7 @@ def cmd_import_template(args) -> int:
     try:
         written = batch_import.write_template(target, groups)
     except OSError as error:  # the template's file, not the database: say so
-        return _fail_input(f"FILE: 无法写入 {target}（{error.strerror or error}），请换一个文件夹或文件名。")
+        return _fail_input(f"FILE: 无法写入 {target}（{os_reason(error)}），请换一个文件夹或文件名。")
     _print_json({"template": str(written)})
     return 0
 
@@ -384,7 +384,7 @@ def cmd_import_enrolments(args) -> int:
         batch_import.write_report(listing, result, report)
     except OSError as error:
         _print_json(result.summary())
-        sys.stderr.write(f"--report: 导入结果表无法写入（{error.strerror or error}）；名单已导入，再次导入同一文件会把已参保的行"
+        sys.stderr.write(f"--report: 导入结果表无法写入（{os_reason(error)}）；名单已导入，再次导入同一文件会把已参保的行"
                          "显示为“已存在”，可借此重新得到结果表。\n")
         return 1
     _print_json(result.summary())

@@ -10,6 +10,7 @@ import os
 import stat
 
 from desk.core import json_text
+from desk.core.errors import os_reason
 
 MAX_INPUT_BYTES = 20 * 1024 * 1024
 
@@ -45,7 +46,7 @@ def _read_file(source: str) -> bytes:
     except (FileNotFoundError, NotADirectoryError):
         raise InputError(f"(input): 找不到输入文件 {source}") from None
     except OSError as error:
-        raise InputError(f"(input): 无法读取输入文件 {source}（{error.strerror or error}）。") from None
+        raise InputError(f"(input): 无法读取输入文件 {source}（{os_reason(error)}）。") from None
 
 
 def _decode(data: bytes | str) -> str:

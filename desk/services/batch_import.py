@@ -25,7 +25,7 @@ from pathlib import Path
 from desk.core import batch_import as core
 from desk.core.batch_import import RESULT_ENROLLED, RESULT_EXISTING, RESULT_REFUSED, ImportFileError
 from desk.core.enrolment import QuoteRequest, quote_enrolment
-from desk.core.errors import DeskError
+from desk.core.errors import DeskError, os_reason
 from desk.core.idnumber import mask_id_number
 from desk.core.money import ZERO, format_amount
 from desk.services import enrolment, persons, vouchers
@@ -117,7 +117,7 @@ def _check_file(path: Path) -> None:
     except IsADirectoryError:
         raise _refuse(path, "是一个文件夹，请选择名单的 .xlsx 文件。") from None
     except OSError as error:
-        raise _refuse(path, f"无法读取（{error.strerror or error}），请复制到本机后再导入。") from None
+        raise _refuse(path, f"无法读取（{os_reason(error)}），请复制到本机后再导入。") from None
     if magic.startswith(b"\xd0\xcf\x11\xe0"):
         raise _refuse(path, "是旧版 Excel 97-2003（.xls）或加密的工作簿：请在 Excel 中“另存为 → Excel 工作簿（*.xlsx）”"
                             "（不设密码）后再导入。")

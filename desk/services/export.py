@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from desk.core import export_format as fmt
-from desk.core.errors import DeskError, Refused, ValidationError
+from desk.core.errors import DeskError, Refused, ValidationError, os_reason
 from desk.core.json_text import JsonTextError
 from desk.core.json_text import loads as json_loads
 from desk.services.context import Desk, Operator
@@ -112,7 +112,7 @@ def _write_problem(error: OSError, directory: Path) -> ExportWriteFailed:
     elif error.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
         why = "没有写入这个文件夹的权限（或它是只读的），请换一个可以写入的文件夹"
     else:
-        why = f"写入出错（{error.strerror or type(error).__name__}），请检查该文件夹或换一个文件夹"
+        why = f"写入出错（{os_reason(error)}），请检查该文件夹或换一个文件夹"
     return ExportWriteFailed(f"上报批次无法写入文件夹 {directory}：{why}。本批没有登记为已导出，记录仍在待导出中。",
                              field="out")
 
@@ -409,7 +409,7 @@ def _verify_file(directory: Path, entry, listed: set[str]) -> list[str]:
                 if not ok:
                     bad.append(number)
     except OSError as error:
-        return [f"文件 {name} 无法读取（{error.strerror}）。"]
+        return [f"文件 {name} 无法读取（{os_reason(error)}）。"]
     if digest.hexdigest() != entry.get("sha256"):
         problems.append(f"文件 {name} 的 SHA-256 与清单不符：文件在导出后被改动过。")
     if count != entry.get("records"):
@@ -465,7 +465,7 @@ def _read_ack(path: Path) -> tuple[bytes, dict]:
     except FileNotFoundError:
         raise AckFileRefused(f"回执文件 {path} 不存在。", field="ack") from None
     except OSError as error:
-        raise AckFileRefused(f"回执文件 {path} 无法读取（{error.strerror}）。", field="ack") from None
+        raise AckFileRefused(f"回执文件 {path} 无法读取（{os_reason(error)}）。", field="ack") from None
     try:
         value = json_loads(data.decode("utf-8-sig"))
     except UnicodeDecodeError:

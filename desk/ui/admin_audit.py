@@ -14,7 +14,7 @@ from pathlib import Path
 from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtWidgets import QAbstractItemView, QComboBox, QDateEdit, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QTableView, QWidget
 
-from desk.core.errors import DeskError
+from desk.core.errors import DeskError, os_reason
 from desk.screens import admin as screen
 from desk.services import audit
 from desk.services.background import separate_connection
@@ -289,6 +289,6 @@ class AuditPage(AdminPage):
             self.bar.show_error(self.tr("没有导出：{message}").format(message=error.message))
         elif isinstance(error, OSError):
             self.bar.show_error(self.tr("没有导出：无法写入文件 {path}（{reason}）。请换一个文件夹或文件名再导出。").format(
-                path=path, reason=error.strerror or error))
+                path=path, reason=os_reason(error)))
         else:
             self.bar.show_error(errors.apology(errors.show_unexpected(self, error)))

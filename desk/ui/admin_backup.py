@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLineEdit, QVBoxLayout, QWidget
 
-from desk.core.errors import DeskError
+from desk.core.errors import DeskError, os_reason
 from desk.screens import admin as screen
 from desk.services import backup
 from desk.services.background import separate_connection
@@ -241,6 +241,6 @@ class BackupPage(AdminPage):
             self.bar.show_error(self.tr("备份没有完成：{message}").format(message=error.message))
         elif isinstance(error, OSError):
             self.bar.show_error(self.tr("备份没有完成：无法写入备份文件夹（{reason}）。请检查磁盘空间后重试。").format(
-                reason=error.strerror or error))
+                reason=os_reason(error)))
         else:
             self.bar.show_error(errors.apology(errors.show_unexpected(self, error)))

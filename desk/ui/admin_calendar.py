@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QListWidget, QWidget
 
-from desk.core.errors import DeskError, ValidationError
+from desk.core.errors import DeskError, ValidationError, os_reason
 from desk.resources import resource_path
 from desk.screens import admin as screen
 from desk.services import calendar
@@ -78,7 +78,7 @@ class CalendarPage(AdminPage):
                 text = data  # the service names the encoding problem
             years = calendar.load_schedule(self.desk, self.admin, text)
         except OSError as error:
-            self.bar.show_error(self.tr("无法读取文件 {path}（{reason}）。").format(path=path, reason=error.strerror or error))
+            self.bar.show_error(self.tr("无法读取文件 {path}（{reason}）。").format(path=path, reason=os_reason(error)))
         except ValidationError as error:
             self._refused(path, [problem.message for problem in error.problems])
         except DeskError as error:

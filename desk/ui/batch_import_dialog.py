@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desk.core.errors import DeskError
+from desk.core.errors import DeskError, os_reason
 from desk.screens import batch_import as screen
 from desk.services import batch_import
 from desk.services.background import separate_connection
@@ -264,4 +264,4 @@ def _writing(path: Path, write):
     try:
         return write()
     except OSError as error:
-        raise DeskError(f"无法写入文件 {path}（{error.strerror or error}），请换一个文件夹或文件名。") from None
+        raise DeskError(f"无法写入文件 {path}（{os_reason(error)}），请换一个文件夹或文件名。") from None

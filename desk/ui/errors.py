@@ -22,7 +22,7 @@ from typing import TypeVar
 from PySide6.QtCore import QCoreApplication, QPoint, Qt
 from PySide6.QtWidgets import QAbstractButton, QComboBox, QLabel, QLineEdit, QMessageBox, QWidget
 
-from desk.core.errors import DeskError, Problem, ValidationError
+from desk.core.errors import DeskError, Problem, ValidationError, os_reason
 from desk.services import faults
 
 T = TypeVar("T")
@@ -61,7 +61,7 @@ def log_unexpected(error: BaseException) -> str:
                 handle.write(entry if not failed else f"{entry}(could not write the log in {', '.join(failed)})\n")
             break
         except OSError as problem:
-            failed.append(f"{folder}: {problem.strerror or problem}")
+            failed.append(f"{folder}: {os_reason(problem)}")
     else:
         logging.getLogger("desk").error("could not write the error log anywhere: %s", failed)
     print(f"desk: unexpected error {reference}\n{details}", file=sys.stderr)

@@ -10,6 +10,7 @@ from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
+from desk.core.errors import os_reason
 from desk.screens import common
 from desk.services import vouchers
 from desk.services.context import Desk, Operator
@@ -132,7 +133,7 @@ class PdfPreviewDialog(QDialog):
     def _not_sent(self, error: BaseException) -> None:
         try:
             self.print_button.setEnabled(True)
-            reason = error.strerror or str(error) if isinstance(error, OSError) else str(error)
+            reason = os_reason(error) if isinstance(error, OSError) else str(error)
             self.bar.show_error(self.tr("没有送到打印机（{reason}）。请检查打印机后点“打印”补打。").format(reason=reason))
         except RuntimeError:
             pass
