@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from desk.services import persons
 from desk.services import startup as support
 from desk.services.integrity import start_problems
@@ -95,7 +97,11 @@ def test_a_file_damaged_where_the_schema_lies_is_refused_and_can_be_restored(tmp
     desk.close()
     reader = sqlite3.connect(path)
     page_size = reader.execute("PRAGMA page_size").fetchone()[0]
-    pages = [row[0] for row in reader.execute("SELECT pageno FROM dbstat WHERE name = 'sqlite_schema' AND pageno > 1")]
+    try:
+        pages = [row[0] for row in reader.execute("SELECT pageno FROM dbstat WHERE name = 'sqlite_schema' AND pageno > 1")]
+    except sqlite3.OperationalError:  # the Windows release's SQLite is built without dbstat; Linux runs it
+        reader.close()
+        pytest.skip("this SQLite has no dbstat table to find the schema's pages with")
     reader.close()
     assert pages, "the schema fits on page 1: damage would not reach a schema page"
     with open(path, "r+b") as handle:
