@@ -141,8 +141,16 @@ def cell_text(value) -> str:
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, float) and value.is_integer():
-        return str(int(value))
+        value = int(value)
+    if isinstance(value, int) and abs(value) >= 10**40:  # no list holds such a number: named, never spelt out
+        digits = len(str(abs(value))) if abs(value) < 10**4000 else "4000多"  # str() refuses 4,300 digits and more
+        return f"一个{digits}位的数字"
     return INVISIBLE.sub("", str(value)).strip()
+
+
+def _whole(value) -> bool:
+    """A cell's number is a whole number (an int, or a float without a fraction), without converting it."""
+    return isinstance(value, int) or (isinstance(value, float) and value.is_integer())
 
 
 
@@ -156,9 +164,9 @@ def id_number_problem(value) -> str | None:
     if isinstance(value, bool):
         return None
     if isinstance(value, (int, float)):
-        if float(value).is_integer() and 10**14 <= value < 10**15:  # an old 15-digit number: exact as a number
+        if _whole(value) and 10**14 <= value < 10**15:  # an old 15-digit number: exact as a number
             return None
-        shown = f"{value:.4E}" if isinstance(value, float) or value >= 10**11 else str(value)
+        shown = f"{value:.4E}" if isinstance(value, float) or 10**11 <= value < 10**40 else cell_text(value)
         return ID_AS_NUMBER.format(shown=shown)
     if isinstance(value, str) and _SCIENTIFIC.fullmatch(typed(value)):
         return ID_AS_NUMBER.format(shown=typed(value))
@@ -182,7 +190,7 @@ def cell_date(value, field: str, label: str) -> date:
     if isinstance(value, date):
         return in_range(value, field, label)
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        if 20000101 <= value <= 21991231 and float(value).is_integer():  # 20261105 typed as a number
+        if 20000101 <= value <= 21991231 and _whole(value):  # 20261105 typed as a number
             return cell_date(str(int(value)), field, label)
         if not 1 <= value < 2958466:
             raise DateError(f"{label}“{cell_text(value)}”不是有效日期，{hint}。", field=field)

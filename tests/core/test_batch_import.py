@@ -208,3 +208,12 @@ def test_the_templates_grey_example_row_left_in_the_list_is_refused_not_enrolled
     example = {column.name: column.example or None for column in core.COLUMNS}
     parsed = core.parse_row(2, example, GROUPS, TODAY)
     assert not parsed.ok and parsed.problems[0] == "第 2 行：这是模板的示例行（灰色），不是参保人：请删除该行或改为实际参保人后再导入。"
+
+
+def test_a_number_of_thousands_of_digits_in_any_cell_is_named_never_spelt_out_or_a_traceback():
+    huge = 10**5000  # beyond what float() or str() take
+    parsed = core.parse_row(3, row(证件号码=huge, 待遇年度=huge, 缴费日期=huge, 联系电话=huge), GROUPS, TODAY)
+    assert not parsed.ok
+    assert any("证件号码是按“数字”格式存的（一个4000多位的数字）" in problem for problem in parsed.problems)
+    assert any("缴费日期“一个4000多位的数字”不是有效日期" in problem for problem in parsed.problems)
+    assert core.cell_text(-10**50) == "一个51位的数字"
