@@ -537,6 +537,17 @@ def _partial(path: Path) -> Path:
     return path.with_name(path.name + ".part")
 
 
+def _save_whole(book, path: Path) -> Path:
+    """The workbook written beside `path` and renamed over it: a stopped or failed save leaves no half file."""
+    partial = _partial(path)
+    try:
+        book.save(partial)
+        os.replace(partial, path)
+    finally:
+        partial.unlink(missing_ok=True)
+    return path
+
+
 def same_file(one: Path, other: Path) -> bool:
     try:
         return one.resolve() == other.resolve() or (one.exists() and other.exists() and os.path.samefile(one, other))
@@ -597,13 +608,7 @@ def write_report(listing: ImportList, result: ImportResult, path: Path | str) ->
     if result.stop_reason:
         sheet.append([])
         sheet.append([result.stop_reason])
-    partial = _partial(path)
-    try:
-        book.save(partial)
-        os.replace(partial, path)
-    finally:
-        partial.unlink(missing_ok=True)
-    return path
+    return _save_whole(book, path)
 
 
 # ------------------------------------------------------------------ the template
@@ -658,13 +663,7 @@ def write_template(path: Path | str, known_groups: dict[str, str]) -> Path:
         groups.append([name, code])
     groups.column_dimensions["A"].width = 40
     groups.column_dimensions["B"].width = 22
-    partial = _partial(path)
-    try:
-        book.save(partial)
-        os.replace(partial, path)
-    finally:
-        partial.unlink(missing_ok=True)
-    return path
+    return _save_whole(book, path)
 
 
 def template_groups(desk: Desk) -> dict[str, str]:
